@@ -1,0 +1,5 @@
+"""``python -m playground`` runs the CLI."""
+
+from playground.cli import main
+
+raise SystemExit(main())

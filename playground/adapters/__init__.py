@@ -1,0 +1,1 @@
+"""One module per wire protocol, plus the shared SSE / NDJSON decoders."""

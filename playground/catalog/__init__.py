@@ -1,0 +1,1 @@
+"""Providers and models: capability flags, limits, prices and thinking options."""

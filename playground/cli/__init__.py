@@ -1,0 +1,190 @@
+"""Argument parsing for the ``playground`` command.
+
+This module stays import-light so ``playground --help`` starts fast: each subcommand's
+implementation (``playground.cli.<name>``) is imported only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from playground import __version__
+
+THINKING_LEVELS = ("off", "minimal", "low", "medium", "high", "xhigh")
+SUBCOMMANDS = ("ask", "doctor", "models", "keys", "sim")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one clear line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config file (default: $PLAYGROUND_CONFIG or the platform config dir's config.toml)",
+    )
+
+
+def _add_from(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="from_path",
+        metavar="PATH",
+        help="read an agent framework's config (project folder or file)",
+    )
+    parser.add_argument(
+        "--framework",
+        metavar="NAME",
+        help="force the framework: actionllama, djinnbot, arawn, picoclaw, zeroclaw",
+    )
+
+
+def build_tui_parser() -> argparse.ArgumentParser:
+    """The parser for ``playground`` without a subcommand (opens the app)."""
+    parser = _Parser(
+        prog="playground",
+        description="A terminal model playground. Without a subcommand, opens the app.",
+        epilog="subcommands: ask, doctor, models, keys, sim  (playground SUBCOMMAND --help)",
+    )
+    parser.add_argument("--version", action="version", version=f"playground {__version__}")
+    parser.add_argument(
+        "-m",
+        "--model",
+        action="append",
+        dest="models",
+        metavar="MODEL",
+        default=[],
+        help="open a pane on MODEL (provider/model or a route name); repeat for more panes",
+    )
+    parser.add_argument("--thinking", choices=THINKING_LEVELS, help="global thinking level")
+    parser.add_argument("--resume", action="store_true", help="reopen the last session")
+    _add_common(parser)
+    _add_from(parser)
+    return parser
+
+
+def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one subcommand."""
+    builders = {
+        "ask": _ask_parser,
+        "doctor": _doctor_parser,
+        "models": _models_parser,
+        "keys": _keys_parser,
+        "sim": _sim_parser,
+    }
+    return builders[name]()
+
+
+def _ask_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="playground ask", description="Stream one prompt to one or more models.")
+    p.add_argument(
+        "-m",
+        "--model",
+        action="append",
+        dest="models",
+        metavar="MODEL",
+        required=True,
+        help="provider/model or a route name; repeat for side by side",
+    )
+    p.add_argument("--thinking", choices=THINKING_LEVELS, help="thinking level")
+    p.add_argument("--system", metavar="TEXT", help="system prompt")
+    p.add_argument(
+        "--image", action="append", default=[], metavar="PATH", help="attach an image (repeatable)"
+    )
+    p.add_argument(
+        "--tools",
+        metavar="FILE|demo",
+        help="offer tools: a JSON file of tool definitions, or 'demo'",
+    )
+    p.add_argument("--max-tokens", type=int, metavar="N", help="maximum output tokens")
+    p.add_argument("--json", action="store_true", help="one JSON event per line")
+    _add_common(p)
+    _add_from(p)
+    p.add_argument("prompt", help="the prompt ('-' reads standard input)")
+    return p
+
+
+def _doctor_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="playground doctor",
+        description="Show every provider's credential: source, format, live check.",
+    )
+    p.add_argument("--live", action="store_true", help="make one cheap authenticated call each")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="P",
+        help="only this provider (repeatable)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=8.0,
+        metavar="S",
+        help="per-check timeout in seconds (default 8)",
+    )
+    _add_common(p)
+    _add_from(p)
+    return p
+
+
+def _models_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="playground models", description="List the model catalog.")
+    p.add_argument("--provider", metavar="P", help="only this provider")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    _add_common(p)
+    return p
+
+
+def _keys_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="playground keys", description="Manage keys in the OS keyring.")
+    sub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    s = sub.add_parser("set", help="store a key (read from a hidden prompt or stdin)")
+    s.add_argument("provider")
+    s.add_argument(
+        "--config-file",
+        action="store_true",
+        help="write to the config file instead of the keyring (mode 0600)",
+    )
+    d = sub.add_parser("delete", help="remove a stored key")
+    d.add_argument("provider")
+    sub.add_parser("list", help="list stored keys (masked)")
+    _add_common(p)
+    return p
+
+
+def _sim_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="playground sim", description="Run the simulated provider in the foreground.")
+    p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``playground`` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in SUBCOMMANDS:
+        name = args_list[0]
+        args = build_subcommand_parser(name).parse_args(args_list[1:])
+        module = importlib.import_module(f"playground.cli.{name}")
+    else:
+        args = build_tui_parser().parse_args(args_list)
+        module = importlib.import_module("playground.cli.app")
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Credential sources, resolution, format checks and live checks."""

@@ -1,0 +1,1 @@
+"""Readers for agent frameworks' own configs (Action Llama, DjinnBot, Arawn, PicoClaw, ZeroClaw)."""

@@ -1,0 +1,1 @@
+"""Error classification actions, retry/backoff, fallback chains, cooldown and breaker."""

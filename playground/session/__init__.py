@@ -1,0 +1,1 @@
+"""Compare sessions: panes, transcripts, metrics, persistence and export."""
