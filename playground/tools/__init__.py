@@ -1,0 +1,1 @@
+"""Tools offered to models: the built-in demo set and prompt-guided tool calls."""
