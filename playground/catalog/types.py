@@ -9,10 +9,15 @@ from playground.endpoint import AuthKind, Protocol
 
 @dataclass(frozen=True, slots=True)
 class KeyFormat:
-    """A known key shape: a regex and a human name used in "this looks like …" hints."""
+    """A known key shape: a regex and a human name used in "this looks like …" hints.
+
+    ``auth_kind`` says how a key of this shape is sent (an Anthropic ``sk-ant-oat01-`` token
+    is an OAuth bearer token, not an API key).
+    """
 
     pattern: str
     description: str
+    auth_kind: AuthKind = AuthKind.API_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,7 @@ class ProviderInfo:
     simulated: bool = False
     docs_url: str | None = None
     prefix_families: tuple[str, ...] = ()
+    default_port: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
