@@ -1,1 +1,29 @@
-"""Compare sessions: panes, transcripts, metrics, persistence and export."""
+"""Compare sessions: panes, transcripts, metrics, persistence and export (no Textual).
+
+The TUI and ``playground ask`` share this model::
+
+    session = Session.open(config)            # or Session.resume()
+    pane = session.add_pane("sim/echo")       # ResolveError for an unusable spec
+    async for event in pane.send("hello"):    # StreamEvents; pane.metrics is live
+        ...
+    await session.aclose()
+"""
+
+from playground.session.metrics import PaneMetrics, PaneStatus
+from playground.session.pane import MAX_TOOL_STEPS, Pane
+from playground.session.session import Session, SessionError
+from playground.session.store import SessionStore, latest_session_file, sessions_dir
+from playground.session.transcript import Turn
+
+__all__ = [
+    "MAX_TOOL_STEPS",
+    "Pane",
+    "PaneMetrics",
+    "PaneStatus",
+    "Session",
+    "SessionError",
+    "SessionStore",
+    "Turn",
+    "latest_session_file",
+    "sessions_dir",
+]

@@ -1,0 +1,353 @@
+"""A pane: one model or route, its own conversation, live metrics and the tool loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from playground.events import (
+    Done,
+    Error,
+    ErrorKind,
+    StopReason,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallEnd,
+    ToolResult,
+)
+from playground.request import (
+    ChatRequest,
+    ContentPart,
+    ImagePart,
+    Message,
+    TextPart,
+    ThinkingLevel,
+    ThinkingPart,
+    ToolCallPart,
+    ToolResultPart,
+)
+from playground.session.metrics import PaneMetrics, PaneStatus
+from playground.session.transcript import Turn
+
+if TYPE_CHECKING:
+    from playground.resolve import ResolvedTarget
+    from playground.session.session import Session
+    from playground.tools.demo import ToolSet
+
+MAX_TOOL_STEPS = 5
+"""Model calls per turn when demo tools run locally (the limit is shown when reached)."""
+
+_pane_ids = itertools.count(1)
+_END = object()
+
+
+class Pane:
+    """One model or route with its own conversation history and metrics.
+
+    Create panes with :meth:`Session.add_pane`. ``send`` streams one turn; every event is
+    forwarded unchanged except the final ``Done``, whose metrics fields (ttft_ms,
+    tokens_per_s, cost_usd, answered_by) are filled in. ``metrics`` is updated before each
+    event is yielded, so a UI can read it while rendering the event.
+    """
+
+    def __init__(self, session: Session, target: ResolvedTarget, *, pane_id: str | None = None):
+        self.session = session
+        self.id = pane_id or f"p{next(_pane_ids)}"
+        self.target = target
+        self.thinking: ThinkingLevel | None = None
+        """Per-pane thinking override; None follows the session's level."""
+        self.history: list[Message] = []
+        self.turns: list[Turn] = []
+        self.metrics = PaneMetrics(clock=session.clock)
+        self.step_limit_reached = False
+        self._producer: asyncio.Task[None] | None = None
+        self._last_send: tuple[str, tuple[ImagePart, ...], Any, ThinkingLevel | None] | None = None
+
+    # --- identity -------------------------------------------------------------------------
+
+    @property
+    def spec(self) -> str:
+        """What the user selected (``provider/model`` or a route name)."""
+        return self.target.label
+
+    @property
+    def busy(self) -> bool:
+        """Whether a turn is streaming."""
+        return self._producer is not None and not self._producer.done()
+
+    def effective_thinking(self, level: ThinkingLevel | None = None) -> ThinkingLevel:
+        """The level a send would use: explicit > pane override > session level."""
+        return level or self.thinking or self.session.thinking
+
+    def thinking_label(self, level: ThinkingLevel | None = None) -> str:
+        """The effective thinking setting of the primary model ("budget 8,192 tokens", "n/a")."""
+        request = ChatRequest(
+            model=self.target.primary.endpoints[0].model,
+            messages=[],
+            thinking=self.effective_thinking(level),
+            max_tokens=self.session.max_tokens,
+        )
+        return self.session.plan_request(
+            request, self.target.primary_model, self.target.protocols[0]
+        )[1]
+
+    def set_model(self, spec: str) -> None:
+        """Point the pane at another model or route; the conversation is kept.
+
+        Raises :class:`~playground.resolve.ResolveError` for an unusable spec.
+        """
+        if self.busy:
+            raise RuntimeError("stop the running turn before changing the model")
+        self.target = self.session.resolver.resolve(spec)
+        self.session.store.pane(self)
+
+    def clear(self) -> None:
+        """Forget the conversation (keeps the model)."""
+        self.history.clear()
+        self.turns.clear()
+        self.metrics = PaneMetrics(clock=self.session.clock)
+        self.session.store.pane(self, cleared=True)
+
+    # --- sending --------------------------------------------------------------------------
+
+    def send(
+        self,
+        prompt: str,
+        *,
+        images: Sequence[ImagePart] = (),
+        tools: ToolSet | None = None,
+        thinking: ThinkingLevel | None = None,
+    ) -> AsyncIterator[StreamEvent]:
+        """Stream one turn; see the class docstring. Never raises for provider failures:
+        they end the stream with an ``Error`` (after the router tried every fallback)."""
+        self._last_send = (prompt, tuple(images), tools, thinking)
+        return self._send(prompt, tuple(images), tools, self.effective_thinking(thinking))
+
+    def retry(self) -> AsyncIterator[StreamEvent]:
+        """Send the last prompt again (as a new turn)."""
+        if self._last_send is None:
+            raise RuntimeError("nothing to retry: no prompt was sent in this pane")
+        prompt, images, tools, thinking = self._last_send
+        return self.send(prompt, images=images, tools=tools, thinking=thinking)
+
+    def stop(self) -> None:
+        """Cancel the running turn; its stream ends with an ``Error(kind=cancelled)``."""
+        if self._producer is not None and not self._producer.done():
+            self._producer.cancel()
+
+    async def _send(
+        self,
+        prompt: str,
+        images: tuple[ImagePart, ...],
+        tools: ToolSet | None,
+        level: ThinkingLevel,
+    ) -> AsyncIterator[StreamEvent]:
+        if self.busy:
+            raise RuntimeError(f"pane {self.spec} is already streaming")
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        store = self.session.store
+        turn = Turn(
+            prompt=prompt,
+            spec=self.spec,
+            thinking=str(level),
+            images=[f"{i.media_type} {i.byte_size} bytes" for i in images],
+        )
+        self.turns.append(turn)
+        store.turn_start(self, turn)
+        self.metrics.thinking_label = self.thinking_label(level)
+        self.metrics.begin()
+        self.step_limit_reached = False
+        self._producer = asyncio.create_task(
+            self._produce(queue, turn, prompt, images, tools, level), name=f"pane-{self.id}"
+        )
+        try:
+            while True:
+                item = await queue.get()
+                if item is _END:
+                    break
+                yield item
+        finally:
+            if not self._producer.done():
+                self._producer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._producer
+            store.turn_end(self, turn)
+
+    async def _produce(
+        self,
+        queue: asyncio.Queue[Any],
+        turn: Turn,
+        prompt: str,
+        images: tuple[ImagePart, ...],
+        tools: ToolSet | None,
+        level: ThinkingLevel,
+    ) -> None:
+        emit = self._emitter(queue, turn)
+        try:
+            await self._run_turn(emit, turn, prompt, images, tools, level)
+        except asyncio.CancelledError:
+            self._finish(turn, PaneStatus.CANCELLED)
+            emit(Error(kind=ErrorKind.CANCELLED, message="stopped by the user"), finished=True)
+        except Exception as exc:  # a bug must not kill the UI: report it as a typed error
+            self._finish(turn, PaneStatus.FAILED)
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            emit(Error(kind=ErrorKind.UNKNOWN, message=message), finished=True)
+        finally:
+            queue.put_nowait(_END)
+
+    def _emitter(self, queue: asyncio.Queue[Any], turn: Turn) -> Callable[..., None]:
+        observe = self.metrics.observe
+        record = turn.record
+        store_event = self.session.store.event
+        put = queue.put_nowait
+
+        def emit(event: StreamEvent, *, finished: bool = False) -> None:
+            if not finished:
+                observe(event)
+            record(event)
+            store_event(self, event)
+            put(event)
+
+        return emit
+
+    async def _run_turn(
+        self,
+        emit: Callable[..., None],
+        turn: Turn,
+        prompt: str,
+        images: tuple[ImagePart, ...],
+        tools: ToolSet | None,
+        level: ThinkingLevel,
+    ) -> None:
+        session = self.session
+        user = Message.user(prompt, list(images))
+        refusal = session.capability_problem(self.target, user, tools)
+        if refusal is not None:
+            self._finish(turn, PaneStatus.FAILED)
+            emit(Error(kind=ErrorKind.BAD_REQUEST, message=refusal), finished=True)
+            return
+        self.history.append(user)
+        session.store.message(self, user)
+        for step in range(1, MAX_TOOL_STEPS + 1):
+            request = ChatRequest(
+                model=self.target.primary.endpoints[0].model,
+                messages=list(self.history),
+                system=session.system,
+                tools=list(tools.specs) if tools else [],
+                max_tokens=session.max_tokens,
+                thinking=level,
+            )
+            parts, done, error = await self._stream_step(emit, request)
+            if parts:
+                assistant = Message("assistant", parts)
+                self.history.append(assistant)
+                session.store.message(self, assistant)
+            if error is not None or done is None:
+                self._finish(turn, PaneStatus.FAILED)
+                failure = error or Error(kind=ErrorKind.PROTOCOL, message="stream ended early")
+                self.metrics.error = failure.message
+                emit(failure, finished=True)
+                return
+            calls = [p for p in parts if isinstance(p, ToolCallPart)]
+            runnable = (
+                done.stop_reason == StopReason.TOOL_USE
+                and tools is not None
+                and calls
+                and all(tools.can_execute(c.name) for c in calls)
+            )
+            if not runnable:
+                break
+            if step == MAX_TOOL_STEPS:
+                self.step_limit_reached = True
+                break
+            self.metrics.status = PaneStatus.TOOL
+            results: list[ContentPart] = []
+            for call in calls:
+                content, is_error = tools.execute(call.name, call.arguments)  # type: ignore[union-attr]
+                results.append(ToolResultPart(call.id, call.name, content, is_error))
+                emit(ToolResult(id=call.id, name=call.name, content=content, is_error=is_error))
+            tool_message = Message("tool", results)
+            self.history.append(tool_message)
+            session.store.message(self, tool_message)
+            self.metrics.next_step()
+            await asyncio.sleep(0)
+        turn.stop_reason = str(done.stop_reason)
+        self._finish(turn, PaneStatus.DONE)
+        emit(
+            replace(
+                done,
+                ttft_ms=self.metrics.ttft_ms,
+                tokens_per_s=self.metrics.tokens_per_s,
+                cost_usd=self.metrics.cost_usd,
+                answered_by=self.metrics.answered_by,
+            ),
+            finished=True,
+        )
+
+    async def _stream_step(
+        self, emit: Callable[..., None], request: ChatRequest
+    ) -> tuple[list[ContentPart], Done | None, Error | None]:
+        """One model call through the router; returns the assistant parts and how it ended."""
+        text: list[str] = []
+        thinking: list[str] = []
+        signature: str | None = None
+        parts: list[ContentPart] = []
+        done: Done | None = None
+        error: Error | None = None
+
+        def flush_thinking() -> None:
+            nonlocal signature
+            if thinking or signature:
+                parts.append(ThinkingPart("".join(thinking), signature))
+                thinking.clear()
+                signature = None
+
+        def flush_text() -> None:
+            if text:
+                parts.append(TextPart("".join(text)))
+                text.clear()
+
+        async for event in self.session.stream_target(self.target, request):
+            kind = type(event)
+            if kind is TextDelta:
+                if thinking or signature:
+                    flush_thinking()
+                text.append(event.text)  # type: ignore[union-attr]
+            elif kind is ThinkingDelta:
+                if text:
+                    flush_text()
+                thinking.append(event.text)  # type: ignore[union-attr]
+                if event.signature:  # type: ignore[union-attr]
+                    signature = event.signature  # type: ignore[union-attr]
+            elif kind is ToolCallEnd:
+                flush_thinking()
+                flush_text()
+                parts.append(ToolCallPart(event.id, event.name, event.arguments))  # type: ignore[union-attr]
+            elif kind is Done:
+                done = event  # type: ignore[assignment]
+                continue  # the final Done is emitted with metrics after the tool loop
+            elif kind is Error:
+                error = event  # type: ignore[assignment]
+                continue
+            elif getattr(event, "type", "") == "fallback" and (text or thinking):
+                # The router starts a fresh answer on the next candidate: drop the partial.
+                text.clear()
+                thinking.clear()
+                signature = None
+            emit(event)
+        flush_thinking()
+        flush_text()
+        if done is not None:
+            self.metrics.observe(done)
+        return parts, done, error
+
+    def _finish(self, turn: Turn, status: PaneStatus) -> None:
+        model = self.target.model_for(self.metrics.answered_by or self.metrics.candidate)
+        self.metrics.finish(status, model.prices)
+        turn.status = str(status)
+        turn.metrics = self.metrics.as_dict()
