@@ -1,0 +1,299 @@
+"""Google Gemini ``streamGenerateContent?alt=sse`` streaming.
+
+Gemini frames events with ``\\r\\n\\r\\n`` and sends no terminator: the connection closes
+after the chunk carrying ``finishReason``. Thought summaries are text parts with
+``thought: true``; function calls arrive whole; ``usageMetadata`` is cumulative.
+
+Thought signatures: Gemini requires the ``thoughtSignature`` of a part to be echoed on the
+same part next turn. A signature is reported as a ``ThinkingDelta`` with empty text just
+before the event of the part it belongs to; when building a request, a ``ThinkingPart``
+carrying a signature is attached to the part that follows it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from playground.adapters.errors import (
+    error_from_payload,
+    protocol_error,
+    stream_cut,
+    typed_error,
+)
+from playground.adapters.http_stream import base_url, request_headers, run_stream
+from playground.adapters.sse import SSEDecoder
+from playground.endpoint import AuthKind, Endpoint, Protocol
+from playground.events import (
+    Done,
+    ErrorKind,
+    StopReason,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from playground.request import (
+    ChatRequest,
+    ImagePart,
+    Message,
+    TextPart,
+    ThinkingPart,
+    ToolCallPart,
+    ToolResultPart,
+    deep_merge,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+_REFUSALS = frozenset(
+    {
+        "SAFETY",
+        "RECITATION",
+        "BLOCKLIST",
+        "PROHIBITED_CONTENT",
+        "SPII",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "LANGUAGE",
+    }
+)
+# JSON Schema keywords Gemini's OpenAPI-subset "parameters" rejects.
+_UNSUPPORTED_SCHEMA_KEYS = frozenset({"$schema", "additionalProperties", "$id", "$defs"})
+
+
+async def stream(
+    request: ChatRequest,
+    endpoint: Endpoint,
+    client: httpx.AsyncClient,
+    *,
+    timeout: httpx.Timeout | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """Stream one generateContent request as unified events (never raises for failures)."""
+    auth: dict[str, str] = {}
+    if endpoint.auth_kind is not AuthKind.NONE and endpoint.api_key:
+        if endpoint.auth_kind is AuthKind.OAUTH_TOKEN:
+            auth["authorization"] = f"Bearer {endpoint.api_key.reveal()}"
+        else:
+            auth["x-goog-api-key"] = endpoint.api_key.reveal()
+    async for event in run_stream(
+        client=client,
+        url=stream_url(endpoint),
+        headers=request_headers(endpoint, auth),
+        body=build_body(request, endpoint),
+        parser=GeminiParser(),
+        endpoint=endpoint,
+        timeout=timeout,
+    ):
+        yield event
+
+
+def stream_url(endpoint: Endpoint) -> str:
+    """``{base}/v1beta/models/{model}:streamGenerateContent?alt=sse`` (model percent-encoded)."""
+    base = base_url(endpoint)
+    if not base.endswith(("/v1beta", "/v1", "/v1alpha")):
+        base = f"{base}/v1beta"
+    return f"{base}/models/{quote(endpoint.model, safe='')}:streamGenerateContent?alt=sse"
+
+
+def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
+    """The JSON body for ``request``, with ``body_overrides`` deep-merged last."""
+    body: dict[str, Any] = {"contents": _contents(request.messages)}
+    if request.system:
+        body["systemInstruction"] = {"parts": [{"text": request.system}]}
+    if request.tools:
+        declarations = [
+            {
+                "name": t.name,
+                "description": t.description,
+                "parameters": _schema(t.parameters),
+            }
+            for t in request.tools
+        ]
+        body["tools"] = [{"functionDeclarations": declarations}]
+    config: dict[str, Any] = {}
+    if request.max_tokens is not None:
+        config["maxOutputTokens"] = request.max_tokens
+    if request.temperature is not None:
+        config["temperature"] = request.temperature
+    if config:
+        body["generationConfig"] = config
+    deep_merge(body, request.body_overrides)
+    if request.drop_temperature:
+        body.get("generationConfig", {}).pop("temperature", None)
+    return body
+
+
+def _contents(messages: list[Message]) -> list[dict[str, Any]]:
+    contents: list[dict[str, Any]] = []
+    for message in messages:
+        role = "model" if message.role == "assistant" else "user"
+        parts: list[dict[str, Any]] = []
+        signature: str | None = None
+        for part in message.parts:
+            wire: dict[str, Any] | None = None
+            if isinstance(part, ThinkingPart):
+                signature = part.signature or signature
+                continue
+            if isinstance(part, TextPart):
+                wire = {"text": part.text}
+            elif isinstance(part, ImagePart):
+                wire = {"inlineData": {"mimeType": part.media_type, "data": part.data_b64}}
+            elif isinstance(part, ToolCallPart):
+                call = {"name": part.name, "args": part.arguments, "id": part.id}
+                wire = {"functionCall": call}
+            elif isinstance(part, ToolResultPart):
+                key = "error" if part.is_error else "result"
+                response = {
+                    "id": part.tool_call_id,
+                    "name": part.name,
+                    "response": {key: part.content},
+                }
+                wire = {"functionResponse": response}
+            if wire is None:
+                continue
+            if signature:
+                wire["thoughtSignature"] = signature
+                signature = None
+            parts.append(wire)
+        if signature and parts:
+            parts[-1].setdefault("thoughtSignature", signature)
+        if not parts:
+            continue
+        if contents and contents[-1]["role"] == role:
+            contents[-1]["parts"].extend(parts)
+        else:
+            contents.append({"role": role, "parts": parts})
+    return contents
+
+
+def _schema(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: _schema(v) for k, v in schema.items() if k not in _UNSUPPORTED_SCHEMA_KEYS}
+    if isinstance(schema, list):
+        return [_schema(v) for v in schema]
+    return schema
+
+
+class GeminiParser:
+    """Turns Gemini SSE bytes into unified events."""
+
+    __slots__ = ("_finish", "_sse", "_tool_count", "_usage", "after_output", "finished")
+
+    def __init__(self) -> None:
+        self.finished = False
+        self.after_output = False
+        self._sse = SSEDecoder()
+        self._finish: str | None = None
+        self._tool_count = 0
+        self._usage: tuple[int, ...] | None = None
+
+    def feed(self, chunk: bytes) -> list[StreamEvent]:
+        """Events completed by ``chunk``."""
+        out: list[StreamEvent] = []
+        for sse in self._sse.feed(chunk):
+            self._event(sse.data, out)
+            if self.finished:
+                break
+        return out
+
+    def finish(self) -> list[StreamEvent]:
+        """End of body: Gemini's normal end, if a ``finishReason`` arrived; else a cut."""
+        out: list[StreamEvent] = []
+        for sse in self._sse.flush():
+            if self.finished:
+                break
+            self._event(sse.data, out)
+        if self.finished:
+            return out
+        self.finished = True
+        if self._finish is None:
+            out.append(stream_cut(self.after_output))
+            return out
+        if self._finish in _REFUSALS:
+            reason = StopReason.REFUSAL
+        elif self._finish == "MAX_TOKENS":
+            reason = StopReason.LENGTH
+        elif self._tool_count:
+            reason = StopReason.TOOL_USE  # Gemini says STOP after function calls
+        else:
+            reason = StopReason.STOP
+        out.append(Done(stop_reason=reason))
+        return out
+
+    def _event(self, data: str, out: list[StreamEvent]) -> None:
+        try:
+            chunk = json.loads(data)
+        except ValueError:
+            self.finished = True
+            out.append(protocol_error("invalid JSON in a stream chunk", data, self.after_output))
+            return
+        if isinstance(chunk, list) and chunk:  # tolerate a one-element array
+            chunk = chunk[0]
+        if not isinstance(chunk, dict):
+            return
+        if "error" in chunk:
+            self.finished = True
+            out.append(error_from_payload(chunk, Protocol.GEMINI, self.after_output))
+            return
+        candidates = chunk.get("candidates")
+        if candidates:
+            candidate = candidates[0]
+            content = candidate.get("content")
+            if content:
+                for part in content.get("parts") or ():
+                    self._part(part, out)
+            reason = candidate.get("finishReason")
+            if reason:
+                self._finish = reason
+        else:
+            blocked = (chunk.get("promptFeedback") or {}).get("blockReason")
+            if blocked:
+                self.finished = True
+                message = f"the prompt was blocked by Gemini ({blocked})"
+                out.append(typed_error(ErrorKind.CONTENT_FILTER, message, provider_code=blocked))
+                return
+        usage = chunk.get("usageMetadata")
+        if usage:
+            self._usage_event(usage, out)
+
+    def _part(self, part: dict[str, Any], out: list[StreamEvent]) -> None:
+        signature = part.get("thoughtSignature")
+        text = part.get("text")
+        if part.get("thought"):
+            if text or signature:
+                self.after_output = True
+                out.append(ThinkingDelta(text or "", signature=signature))
+            return
+        if signature:
+            out.append(ThinkingDelta("", signature=signature))
+        call = part.get("functionCall")
+        if call:
+            self.after_output = True
+            index = self._tool_count
+            self._tool_count += 1
+            call_id = call.get("id") or f"call_{index}"
+            name = call.get("name", "")
+            args = call.get("args") or {}
+            out.append(ToolCallStart(index, call_id, name))
+            out.append(ToolCallEnd(index, call_id, name, args, json.dumps(args)))
+        elif text:
+            self.after_output = True
+            out.append(TextDelta(text))
+
+    def _usage_event(self, usage: dict[str, Any], out: list[StreamEvent]) -> None:
+        thoughts = usage.get("thoughtsTokenCount") or 0
+        values = (
+            usage.get("promptTokenCount") or 0,
+            (usage.get("candidatesTokenCount") or 0) + thoughts,
+            thoughts,
+            usage.get("cachedContentTokenCount") or 0,
+        )
+        if values != self._usage:  # cumulative and repeated on every chunk
+            self._usage = values
+            out.append(Usage(values[0], values[1], values[2], values[3], 0))
