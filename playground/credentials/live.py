@@ -1,0 +1,327 @@
+"""Live checks: one cheap authenticated GET per provider, classified, with latency.
+
+The request is the provider's key-check endpoint (``key_check_path`` relative to the base
+URL, e.g. ``GET {base}/models``) with the protocol family's auth header. Local servers are
+probed and reported as running or not running. Nothing here raises for network failures,
+and no message ever contains the key (a provider echoing it back is masked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from playground.catalog.types import ProviderInfo
+from playground.credentials.next_steps import replace_key_hint, set_key_hint, start_local_hint
+from playground.credentials.types import LiveResult, LiveStatus, ResolvedKey
+from playground.endpoint import AuthKind, Protocol
+from playground.secret import mask
+
+if TYPE_CHECKING:
+    import httpx
+
+ANTHROPIC_VERSION = "2023-06-01"
+ANTHROPIC_OAUTH_BETA = "oauth-2025-04-20"
+_MESSAGE_LIMIT = 200
+_DEFAULT_CHECK_PATH = {
+    Protocol.OPENAI: "/models",
+    Protocol.OPENAI_RESPONSES: "/models",
+    Protocol.ANTHROPIC: "/v1/models",
+    Protocol.GEMINI: "/v1beta/models",
+    Protocol.OLLAMA: "/api/tags",
+    Protocol.AZURE_OPENAI: "/openai/models",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LiveTarget:
+    """One live check to run: the provider, its key (None for keyless), URL and extra headers."""
+
+    provider: ProviderInfo
+    key: ResolvedKey | None
+    base_url: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def auth_headers(provider: ProviderInfo, key: ResolvedKey | None) -> dict[str, str]:
+    """The headers that authenticate ``key`` for ``provider``'s protocol family."""
+    protocol = provider.protocol
+    headers: dict[str, str] = {}
+    if protocol == Protocol.ANTHROPIC:
+        headers["anthropic-version"] = ANTHROPIC_VERSION
+    if key is None or key.auth_kind == AuthKind.NONE:
+        return headers
+    secret = key.secret.reveal()
+    if protocol == Protocol.ANTHROPIC:
+        if key.auth_kind == AuthKind.OAUTH_TOKEN:
+            headers["authorization"] = f"Bearer {secret}"
+            headers["anthropic-beta"] = ANTHROPIC_OAUTH_BETA
+        else:
+            headers["x-api-key"] = secret
+    elif protocol == Protocol.GEMINI:
+        headers["x-goog-api-key"] = secret
+    elif protocol == Protocol.AZURE_OPENAI and key.auth_kind == AuthKind.API_KEY:
+        headers["api-key"] = secret
+    else:
+        headers["authorization"] = f"Bearer {secret}"
+    return headers
+
+
+def check_url(provider: ProviderInfo, base_url: str | None = None) -> str:
+    """The key-check URL: base URL + ``key_check_path`` (or the family's model list)."""
+    base = (base_url or provider.base_url).rstrip("/")
+    path = provider.key_check_path or _DEFAULT_CHECK_PATH.get(provider.protocol, "/models")
+    return base + "/" + path.lstrip("/")
+
+
+async def check_live(
+    provider: ProviderInfo,
+    key: ResolvedKey | None,
+    client: httpx.AsyncClient,
+    *,
+    base_url: str | None = None,
+    timeout: float = 8.0,
+    headers: Mapping[str, str] | None = None,
+) -> LiveResult:
+    """Make one cheap authenticated request and classify the answer; never raises.
+
+    Local providers are reported ``running`` / ``not_running``; keyed providers ``ok``,
+    ``unauthorized``, ``forbidden``, ``rate_limited``, ``not_found``, ``unreachable``,
+    ``timeout``, ``tls_error`` or ``error``, each with the provider's own message and a next
+    step.
+    """
+    import httpx
+
+    skipped = _skip_reason(provider, base_url)
+    if skipped is not None:
+        return skipped
+    url = check_url(provider, base_url)
+    keyless = provider.local or provider.simulated
+    if key is None and not keyless:
+        return LiveResult(
+            "error", None, None, "no key to check", set_key_hint(provider, _first_env(provider))
+        )
+    request_headers = {**(headers or {}), **auth_headers(provider, key)}
+    started = time.perf_counter()
+    try:
+        response = await client.get(url, headers=request_headers, timeout=timeout)
+    except httpx.TimeoutException:
+        return _failure(provider, url, "timeout", None, f"no answer within {timeout:g} s")
+    except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
+        latency = _elapsed(started)
+        if _is_tls_error(exc):
+            return _failure(provider, url, "tls_error", latency, f"TLS failed: {_reason(exc)}")
+        status: LiveStatus = "not_running" if keyless else "unreachable"
+        return _failure(provider, url, status, latency, f"cannot connect: {_reason(exc)}")
+    except httpx.HTTPError as exc:
+        return _failure(provider, url, "error", _elapsed(started), _reason(exc))
+    latency = _elapsed(started)
+    secret = key.secret.reveal() if key else None
+    return _classify(provider, key, url, response, latency, secret)
+
+
+async def check_all(
+    targets: Sequence[LiveTarget],
+    *,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = 8.0,
+) -> list[LiveResult]:
+    """Run every check concurrently, each bounded by ``timeout``; results in input order."""
+    import httpx
+
+    async def bounded(target: LiveTarget, shared: httpx.AsyncClient) -> LiveResult:
+        try:
+            return await asyncio.wait_for(
+                check_live(
+                    target.provider,
+                    target.key,
+                    shared,
+                    base_url=target.base_url,
+                    timeout=timeout,
+                    headers=target.headers,
+                ),
+                timeout + 0.5,
+            )
+        except TimeoutError:
+            url = check_url(target.provider, target.base_url)
+            message = f"no answer within {timeout:g} s"
+            return _failure(target.provider, url, "timeout", None, message)
+
+    if client is not None:
+        return list(await asyncio.gather(*(bounded(t, client) for t in targets)))
+    async with httpx.AsyncClient(follow_redirects=True) as own:
+        return list(await asyncio.gather(*(bounded(t, own) for t in targets)))
+
+
+def _classify(
+    provider: ProviderInfo,
+    key: ResolvedKey | None,
+    url: str,
+    response: httpx.Response,
+    latency: float,
+    secret: str | None,
+) -> LiveResult:
+    code = response.status_code
+    message = _scrub(_provider_message(response), secret)
+    source = key.source if key else None
+    if provider.local or provider.simulated:
+        if code in (401, 403):
+            return LiveResult(
+                "unauthorized" if code == 401 else "forbidden",
+                latency,
+                code,
+                message or f"the server is running but rejected the request ({code})",
+                f"the server requires a key: {set_key_hint(provider, _first_env(provider))}",
+            )
+        detail = _model_count(response)
+        text = f"running at {_origin(url)}" + (f" · {detail}" if detail else "")
+        return LiveResult("running", latency, code, text, None)
+    if 200 <= code < 300:
+        detail = _model_count(response)
+        text = "key accepted" + (f" · {detail}" if detail else "")
+        return LiveResult("ok", latency, code, text, None)
+    if code == 401 or (code == 400 and _is_invalid_key(response)):
+        where = f" at {provider.docs_url}" if provider.docs_url else ""
+        step = f"the key was rejected ({code}): create a new key{where} and "
+        step += replace_key_hint(provider, source)
+        return LiveResult("unauthorized", latency, code, message or "key rejected", step)
+    if code == 403:
+        step = "the key lacks access: check its project, permissions or region"
+        if provider.docs_url:
+            step += f" at {provider.docs_url}"
+        return LiveResult("forbidden", latency, code, message or "forbidden", step)
+    if code == 429:
+        retry = response.headers.get("retry-after")
+        step = "rate limited or out of quota: wait" + (f" {retry} s" if retry else "")
+        step += " and retry, or check the plan and billing"
+        return LiveResult("rate_limited", latency, code, message or "rate limited", step)
+    if code == 404:
+        step = f"{url} does not exist: check base_url for {provider.slug} in the config"
+        return LiveResult("not_found", latency, code, message or "not found", step)
+    step = f"the server answered {code}: retry later, or check base_url"
+    return LiveResult("error", latency, code, message or f"HTTP {code}", step)
+
+
+def _skip_reason(provider: ProviderInfo, base_url: str | None) -> LiveResult | None:
+    """A ``skipped`` result when no meaningful request can be made, else None."""
+    base = base_url or provider.base_url
+    if not base.startswith(("http://", "https://")):
+        if provider.simulated:
+            return LiveResult("skipped", None, None, "simulated, runs embedded on demand", None)
+        step = f"set base_url in [providers.{provider.slug}] in the config"
+        return LiveResult("skipped", None, None, "no base_url configured", step)
+    if provider.key_check_path is None and not (provider.local or provider.simulated):
+        message = f"{provider.name} has no cheap key-check endpoint; not checked"
+        return LiveResult("skipped", None, None, message, None)
+    return None
+
+
+def _failure(
+    provider: ProviderInfo, url: str, status: LiveStatus, latency: float | None, message: str
+) -> LiveResult:
+    host = urlsplit(url).netloc or url
+    if status == "not_running":
+        step = start_local_hint(provider, _origin(url))
+    elif status == "timeout":
+        step = f"{host} did not answer: check the network or proxy, or retry with --timeout 20"
+    elif status == "tls_error":
+        step = f"TLS to {host} failed: check the system clock, a proxy, or SSL_CERT_FILE"
+    elif status == "unreachable":
+        step = f"cannot reach {host}: check the network, proxy or base_url"
+    else:
+        step = f"request to {host} failed: retry, or check base_url"
+    return LiveResult(status, latency, None, message, step)
+
+
+def _provider_message(response: httpx.Response) -> str:
+    """The provider's own error message from its JSON error body (any family's shape)."""
+    if 200 <= response.status_code < 300:
+        return ""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        text = response.text.strip()
+        return _shorten(text) if text and "<html" not in text.lower()[:200] else ""
+    if isinstance(body, list) and body:
+        body = body[0]
+    if not isinstance(body, dict):
+        return ""
+    error = body.get("error", body)
+    if isinstance(error, str):
+        return _shorten(error)
+    if isinstance(error, dict):
+        for name in ("message", "detail", "error_description", "msg"):
+            value = error.get(name)
+            if isinstance(value, str) and value:
+                return _shorten(value)
+    for name in ("message", "detail"):
+        value = body.get(name)
+        if isinstance(value, str) and value:
+            return _shorten(value)
+    return ""
+
+
+def _is_invalid_key(response: httpx.Response) -> bool:
+    """Gemini answers an invalid key with 400 ``API_KEY_INVALID``."""
+    text = response.text
+    return "API_KEY_INVALID" in text or "API key not valid" in text
+
+
+def _model_count(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        return ""
+    if isinstance(body, dict):
+        for name in ("data", "models"):
+            if isinstance(body.get(name), list):
+                count = len(body[name])
+                return f"{count} model{'s' if count != 1 else ''}"
+    return ""
+
+
+def _scrub(message: str, secret: str | None) -> str:
+    if secret and len(secret) >= 4 and secret in message:
+        message = message.replace(secret, mask(secret))
+    return message
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
+def _is_tls_error(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError):
+            return True
+        current = current.__cause__ or current.__context__
+    text = str(exc)
+    return "SSL" in text or "CERTIFICATE" in text.upper()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return _shorten(text.splitlines()[0])
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _elapsed(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _first_env(provider: ProviderInfo) -> str | None:
+    return provider.env_vars[0] if provider.env_vars else None
