@@ -52,6 +52,8 @@ class ThinkingOptions:
     ``toggle`` (on/off only), ``effort`` (named efforts in ``efforts``), ``budget``
     (token budget between ``budget_min`` and ``budget_max``), ``adaptive`` (Anthropic
     adaptive thinking with effort), ``level`` (Gemini 3 ``thinkingLevel`` in ``efforts``).
+    ``can_disable`` is False when thinking cannot be turned off (OpenAI o-series, Gemini 2.5
+    Pro, Gemini 3): the level ``off`` is then clamped to the lowest setting, visibly.
     """
 
     style: str = "none"
@@ -59,6 +61,7 @@ class ThinkingOptions:
     budget_min: int | None = None
     budget_max: int | None = None
     default_on: bool = False
+    can_disable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
