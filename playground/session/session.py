@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playground.config.schema import Config
-from playground.endpoint import Candidate, Protocol
+from playground.endpoint import Endpoint, Protocol
 from playground.events import StreamEvent
 from playground.request import ChatRequest, ImagePart, Message, ThinkingLevel
 from playground.resolve import ResolvedTarget, Resolver, default_resolver
 from playground.session.pane import Pane
+from playground.session.prompted import prompted_stream
 from playground.session.store import SessionStore, latest_session_file, read_records
 from playground.session.transcript import Turn, message_from_dict
 
@@ -60,6 +61,7 @@ class Session:
         self._router = router
         self._client = client
         self._owns_client = client is None
+        self._models: dict[tuple[str, str], ModelInfo] = {}
         self.resume_notes: list[str] = []
         """Panes that could not be restored by :meth:`resume`, one line each."""
 
@@ -190,7 +192,7 @@ class Session:
         if self._router is None:
             from playground.reliability import Router
 
-            self._router = Router(self.config.reliability, self.client)
+            self._router = Router(self.config.reliability, self.client, stream_for=self._stream_for)
         return self._router
 
     @property
@@ -239,18 +241,38 @@ class Session:
         return check_capabilities(target.primary_model, request)
 
     def stream_target(self, target: ResolvedTarget, request: ChatRequest) -> AsyncIterator[Any]:
-        """Stream ``request`` through the router over the target's chain, with each candidate
-        getting its own thinking mapping and model id."""
-        models = {c.label: m for c, m in zip(target.chain, target.models, strict=True)}
+        """Stream ``request`` through the shared router over the target's chain.
 
-        def prepare(base: ChatRequest, candidate: Candidate) -> ChatRequest:
-            endpoint = candidate.endpoints[0]
-            planned, _ = self.plan_request(
-                replace(base, model=endpoint.model), models[candidate.label], endpoint.protocol
-            )
-            return planned
+        ``request`` carries the neutral thinking level; each candidate gets its own
+        thinking mapping (and prompt-guided tools when it lacks native tool calling) in
+        :meth:`_stream_for`, because the chain may mix protocol families.
+        """
+        return self.router.stream(request, list(target.chain))
 
-        return self.router.stream(request, list(target.chain), prepare=prepare)
+    def model_info(self, provider: str, model_id: str) -> ModelInfo:
+        """The catalog entry of ``provider/model_id`` (cached)."""
+        key = (provider, model_id)
+        info = self._models.get(key)
+        if info is None:
+            info = self._models[key] = self.resolver.catalog.model(provider, model_id)
+        return info
+
+    def _stream_for(self, protocol: Protocol) -> Any:
+        """The router's adapter lookup: the protocol's adapter behind per-endpoint planning."""
+        from playground.adapters import get_stream
+
+        adapter = get_stream(protocol)
+
+        def stream(
+            request: ChatRequest, endpoint: Endpoint, client: Any, *, timeout: Any = None
+        ) -> AsyncIterator[StreamEvent]:
+            model = self.model_info(endpoint.provider, endpoint.model)
+            planned, _ = self.plan_request(request, model, endpoint.protocol)
+            if planned.tools and model.tools is False:
+                return prompted_stream(adapter, planned, endpoint, client, timeout)
+            return adapter(planned, endpoint, client, timeout=timeout)
+
+        return stream
 
     # --- transcript and export ------------------------------------------------------------
 
