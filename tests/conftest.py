@@ -26,3 +26,17 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home
+
+
+@pytest.fixture(scope="session")
+def sim_url():
+    """Root URL of a simulated provider served from a thread for the whole test session.
+
+    Family base URLs: ``{sim_url}/openai/v1``, ``/anthropic``, ``/gemini``, ``/ollama``
+    (``playground.sim.embedded.SIM_FAMILY_PATHS``). Use ``tps=0&ttft_ms=0`` in model ids
+    to keep tests fast, and a unique ``&run=…`` parameter for a fresh ``fail_times`` counter.
+    """
+    from playground.sim.embedded import start_sim_thread
+
+    with start_sim_thread() as sim:
+        yield sim.url

@@ -1,0 +1,291 @@
+"""The simulator's ASGI application: every family's routes on one port, plus introspection.
+
+Routes (family base URLs follow each official SDK's convention)::
+
+    POST /openai/v1/chat/completions          GET /openai/v1/models
+    POST /anthropic/v1/messages               GET /anthropic/v1/models
+    POST /gemini/v1beta/models/{m}:streamGenerateContent?alt=sse   (and :generateContent)
+                                              GET /gemini/v1beta/models
+    POST /ollama/api/chat                     GET /ollama/api/tags
+    GET  /_sim/requests                       POST /_sim/reset
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from playground.sim.conversation import Conversation
+from playground.sim.families.base import BadRequest, ErrorReply, Exchange, Family, dumps
+from playground.sim.families.openai import OpenAIFamily
+from playground.sim.faults import FaultSchedule
+from playground.sim.params import (
+    HTTP_FAULTS,
+    MODEL_NAMES,
+    SimParamError,
+    SimParams,
+    parse_model_id,
+)
+from playground.sim.request_log import RequestLog
+from playground.sim.scripts import build_script
+from playground.sim.streaming import DelayedReply, PacedStream, StreamFault
+
+_GEMINI_METHODS = ("streamGenerateContent", "generateContent")
+
+
+def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
+    return Response(dumps(body).encode(), status, headers, media_type="application/json")
+
+
+class SimServer:
+    """The state behind one simulator app: fault counters, the request log, the families."""
+
+    def __init__(self) -> None:
+        self.faults = FaultSchedule()
+        self.log = RequestLog()
+        self.openai = OpenAIFamily()
+
+    # ---- generation ------------------------------------------------------------------------
+
+    async def _generate(
+        self,
+        request: Request,
+        family: Family,
+        model_id: str | None = None,
+        stream: bool | None = None,
+    ) -> Any:
+        raw = await request.body()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        query = dict(request.query_params)
+        credential = family.credential(headers, query)
+        try:
+            body = json.loads(raw) if raw.strip() else {}
+            parse_problem = (
+                None if isinstance(body, dict) else "the request body must be a JSON object"
+            )
+        except ValueError as exc:
+            body, parse_problem = {}, f"the request body is not valid JSON: {exc}"
+        if model_id is None:
+            model_id = str(body.get("model") or "") if isinstance(body, dict) else ""
+        exchange = Exchange(
+            model_id=model_id,
+            request_id=uuid.uuid4().hex[:24],
+            created=int(time.time()),
+            body=body if isinstance(body, dict) else {},
+            credential=credential,
+            headers=headers,
+        )
+        entry = self.log.record(
+            family=family.name,
+            method=request.method,
+            path=request.url.path,
+            model=model_id or None,
+            credential=credential,
+            body=exchange.body,
+        )
+        base_headers = family.response_headers(exchange)
+
+        def fail(reply: ErrorReply, fault: str | None = None) -> Response:
+            entry["status"], entry["fault"] = reply.status, fault
+            return _json_response(reply.status, reply.body, {**base_headers, **reply.headers})
+
+        if (auth := family.auth_error(exchange)) is not None:
+            return fail(auth)
+        if parse_problem is not None:
+            return fail(family.error("400", exchange, detail=parse_problem))
+        try:
+            params = parse_model_id(model_id)
+        except SimParamError as exc:
+            return fail(family.error("400", exchange, detail=str(exc)))
+        try:
+            conv = family.parse(exchange.body)
+        except BadRequest as exc:
+            if not params.known_model and model_id:
+                return fail(family.error("404", exchange))
+            return fail(family.error("400", exchange, detail=str(exc)))
+        if not params.known_model:
+            return fail(family.error("404", exchange))
+        fault = self.faults.fault_for(family.name, params, credential)
+        if fault in HTTP_FAULTS:
+            detail = str(conv.input_tokens) if fault == "400ctx" else ""
+            return fail(
+                family.error(fault, exchange, retry_after=params.retry_after, detail=detail), fault
+            )
+        entry["status"], entry["fault"] = 200, fault
+        wants_stream = family.wants_stream(exchange.body) if stream is None else stream
+        return self._answer(family, exchange, params, conv, fault, wants_stream, base_headers)
+
+    def _answer(
+        self,
+        family: Family,
+        exchange: Exchange,
+        params: SimParams,
+        conv: Conversation,
+        fault: str | None,
+        stream: bool,
+        headers: dict[str, str],
+    ) -> Any:
+        script = build_script(params, conv)
+        ttft_s = params.ttft_ms / 1000
+        if not stream:
+            generation_s = script.output_tokens / params.tps if params.tps > 0 else 0.0
+            if fault == "midstream_error":
+                reply = family.error("midstream", exchange)
+                body, status = dumps(reply.body).encode(), reply.status
+            else:
+                body, status = dumps(family.complete(script, exchange)).encode(), 200
+            if fault == "malformed":
+                body = body[: len(body) // 2]
+            return DelayedReply(
+                body,
+                status=status,
+                headers=headers,
+                delay_s=ttft_s + generation_s,
+                stall=fault == "stall",
+                cut=fault == "cutoff",
+            )
+        stream_fault = None
+        if fault is not None:
+            total = script.streamed_tokens
+            if fault == "stall":
+                after = params.after if params.after is not None else -1
+            else:
+                after = min(params.after if params.after is not None else max(1, total // 2), total)
+            payload = b""
+            if fault == "midstream_error":
+                payload = family.stream_error_event(exchange)
+            elif fault == "malformed":
+                payload = family.malformed_chunk(exchange)
+            stream_fault = StreamFault(fault, after, payload)
+        return PacedStream(
+            family.frames(script, exchange),
+            media_type=family.stream_media_type,
+            headers=headers,
+            tps=params.tps,
+            ttft_s=ttft_s,
+            total_tokens=script.streamed_tokens,
+            fault=stream_fault,
+        )
+
+    # ---- model lists ---------------------------------------------------------------------------
+
+    async def _models(self, request: Request, family: Family) -> Response:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        credential = family.credential(headers, dict(request.query_params))
+        exchange = Exchange("", uuid.uuid4().hex[:24], int(time.time()), {}, credential, headers)
+        entry = self.log.record(
+            family=family.name,
+            method=request.method,
+            path=request.url.path,
+            model=None,
+            credential=credential,
+            body=None,
+        )
+        base_headers = family.response_headers(exchange)
+        auth = family.auth_error(exchange)
+        if auth is not None:
+            entry["status"] = auth.status
+            return _json_response(auth.status, auth.body, {**base_headers, **auth.headers})
+        entry["status"] = 200
+        return _json_response(200, family.model_list(MODEL_NAMES), base_headers)
+
+    # ---- route handlers ------------------------------------------------------------------------
+
+    async def openai_chat(self, request: Request) -> Any:
+        return await self._generate(request, self.openai)
+
+    async def openai_models(self, request: Request) -> Response:
+        return await self._models(request, self.openai)
+
+    async def anthropic_messages(self, request: Request) -> Any:
+        return await self._generate(request, self.anthropic)
+
+    async def anthropic_models(self, request: Request) -> Response:
+        return await self._models(request, self.anthropic)
+
+    async def gemini_models(self, request: Request) -> Response:
+        return await self._models(request, self.gemini)
+
+    async def gemini_generate(self, request: Request) -> Any:
+        target = request.path_params["target"]
+        query_string = request.url.query
+        model_id, method = _split_gemini_target(target, query_string)
+        if method is None:
+            exchange = Exchange(model_id, uuid.uuid4().hex[:24], int(time.time()), {})
+            reply = self.gemini.error("404", exchange)
+            return _json_response(reply.status, reply.body, dict(reply.headers))
+        stream = method == "streamGenerateContent"
+        return await self._generate(request, self.gemini, model_id=model_id, stream=stream)
+
+    async def ollama_chat(self, request: Request) -> Any:
+        return await self._generate(request, self.ollama)
+
+    async def ollama_tags(self, request: Request) -> Response:
+        return await self._models(request, self.ollama)
+
+    async def ollama_version(self, request: Request) -> Response:
+        return _json_response(200, {"version": "0.12.0-sim"}, {})
+
+    async def sim_requests(self, request: Request) -> Response:
+        return _json_response(200, {"requests": self.log.entries()}, {})
+
+    async def sim_reset(self, request: Request) -> Response:
+        self.log.clear()
+        self.faults.reset()
+        return _json_response(200, {"reset": True}, {})
+
+    async def index(self, request: Request) -> Response:
+        root = str(request.base_url).rstrip("/")
+        return _json_response(
+            200,
+            {
+                "name": "playground simulated provider",
+                "models": list(MODEL_NAMES),
+                "base_urls": {
+                    "openai": f"{root}/openai/v1",
+                    "anthropic": f"{root}/anthropic",
+                    "gemini": f"{root}/gemini",
+                    "ollama": f"{root}/ollama",
+                },
+            },
+            {},
+        )
+
+
+def _split_gemini_target(target: str, query_string: str) -> tuple[str, str | None]:
+    """``echo?tps=0:streamGenerateContent`` → (``echo?tps=0``, ``streamGenerateContent``).
+
+    Clients percent-encode the model segment, so ``?`` arrives inside the path. A client that
+    did not encode it puts the parameters and the method into the query string instead; both
+    are understood.
+    """
+    for candidate in (target, f"{target}?{query_string}"):
+        for method in _GEMINI_METHODS:
+            marker = f":{method}"
+            index = candidate.rfind(marker)
+            if index > 0 and candidate[index + len(marker) :][:1] in ("", "?", "&"):
+                return candidate[:index], method
+    return target, None
+
+
+def create_app() -> Starlette:
+    """A fresh simulator application with its own counters and request log."""
+    server = SimServer()
+    routes = [
+        Route("/", server.index, methods=["GET"]),
+        Route("/openai/v1/chat/completions", server.openai_chat, methods=["POST"]),
+        Route("/openai/v1/models", server.openai_models, methods=["GET"]),
+        Route("/ollama/api/version", server.ollama_version, methods=["GET"]),
+        Route("/_sim/requests", server.sim_requests, methods=["GET"]),
+        Route("/_sim/reset", server.sim_reset, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.sim = server
+    return app

@@ -1,0 +1,1 @@
+"""One module per protocol family the simulator speaks."""
