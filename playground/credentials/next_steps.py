@@ -27,7 +27,7 @@ def replace_key_hint(provider: ProviderInfo, source: str | None) -> str:
         return f"run {command}"
     if source.startswith("env "):
         name = source.removeprefix("env ").split()[0]
-        return f"update {name} (or run {command}; the keyring wins over the environment)"
+        return f"update {name} or run {command}"
     if source.startswith("config"):
         return f"edit {source.split(' (')[0].removeprefix('config ')} in the config file"
     if source.startswith("credentials dir "):

@@ -100,6 +100,9 @@ def resolve_credentials(
         _from_dotenv(provider, config, cwd),
     ]
     problems = [problem for source in sources for problem in source.problems]
+    # "No keyring on this machine" is true of every provider: a note, not this one's problem.
+    notes = [p for p in problems if p == keyring_store.NO_KEYRING]
+    problems = [p for p in problems if p != keyring_store.NO_KEYRING]
     winner = next((source for source in sources if source.values), None)
     used = [] if winner is None else winner.values if winner.rotation else winner.values[:1]
     shadowed = [entry[0] for source in sources for entry in source.values if entry not in used]
@@ -134,6 +137,7 @@ def resolve_credentials(
         next_step=None,
         needs_key=needs_key,
         simulated=provider.simulated,
+        notes=notes,
     )
     return replace(status, next_step=credential_next_step(status, provider, config))
 

@@ -62,7 +62,9 @@ class CredentialStatus:
     ``keys`` are in rotation order (several only when the winning source holds several);
     ``source`` is the label of the winning source; ``shadowed`` lists the labels of every other
     source that also holds a value; ``problems`` are one-line explanations of anything odd
-    (an unset ``${VAR}``, no OS keyring, a world-readable credential file, …).
+    (an unset ``${VAR}``, a world-readable credential file, a keyring that failed, …);
+    ``notes`` hold facts about the machine rather than the provider ("no OS keyring
+    available"). ``needs_key`` is False for local, simulated and ``auth = "none"`` providers.
     """
 
     provider: str

@@ -1,0 +1,377 @@
+"""``playground doctor``: every provider's credential at a glance, optionally checked live.
+
+One row per provider: state, masked key, winning source, auth kind, format check and (with
+``--live``) the result and latency of one cheap authenticated call; failing rows get a second
+line with the next step. ``--json`` prints a list of objects with the same fields plus
+``shadowed``, ``problems`` and ``notes``. ``--from PATH`` adds the keys an agent framework's
+config would use (see :func:`framework_rows`).
+
+Exit codes: 0 fine; 1 a live check of a configured key failed, or a provider named with
+``--provider`` has no key; 2 config errors or an unknown provider.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from playground.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from playground.catalog.types import ProviderInfo
+    from playground.config.schema import Config
+    from playground.credentials.live import LiveTarget
+    from playground.credentials.types import CredentialStatus, LiveResult
+
+_LIVE_FAILURES = frozenset(
+    {"unauthorized", "forbidden", "rate_limited", "not_found", "unreachable", "timeout"}
+    | {"tls_error", "error", "not_running"}
+)
+_AUTH_LABEL = {"api_key": "key", "oauth_token": "oauth", "none": "none"}
+_STATE_LABEL = {"no key needed": "local", "suspect": "bad key", "simulated": "sim"}
+
+
+class DoctorError(Exception):
+    """A config or usage problem: one line for the user, exit code 2."""
+
+
+@dataclass(slots=True)
+class DoctorRow:
+    """One line of the report: a provider's credential status and, with --live, its check.
+
+    ``origin`` is ``playground`` for our own resolution, or the framework's name for rows
+    added by ``--from``; ``requested`` marks providers named with ``--provider``.
+    """
+
+    provider: ProviderInfo
+    status: CredentialStatus
+    origin: str = "playground"
+    live: LiveResult | None = None
+    base_url: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    requested: bool = False
+
+    @property
+    def configured(self) -> bool:
+        """Whether the user set anything up for this provider (worth a detail line)."""
+        status = self.status
+        return bool(status.keys or status.problems or status.shadowed or self.requested)
+
+    @property
+    def next_step(self) -> str | None:
+        """The live check's next step when it failed, else the credential's."""
+        if self.live is not None and self.live.next_step:
+            return self.live.next_step
+        return self.status.next_step
+
+    @property
+    def failed(self) -> bool:
+        """A configured key failed its live check, or a requested provider has no key."""
+        if self.requested and self.status.state == "missing":
+            return True
+        live_failed = self.live is not None and self.live.status in _LIVE_FAILURES
+        return live_failed and (bool(self.status.keys) or self.requested)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``playground doctor``."""
+    try:
+        rows, notes = _collect(args)
+    except DoctorError as exc:
+        print(f"playground doctor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.live:
+        asyncio.run(_check_live(rows, timeout=args.timeout))
+    if args.json:
+        print(json.dumps([row_to_dict(row) for row in rows], indent=2, ensure_ascii=False))
+    else:
+        width = shutil.get_terminal_size((80, 24)).columns
+        print(render_table(rows, notes, width=max(60, width), live=args.live))
+    return EXIT_FAILED if any(row.failed for row in rows) else EXIT_OK
+
+
+def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str]]:
+    from playground.catalog import load_catalog
+    from playground.config.loader import ConfigError, load_config
+    from playground.credentials import resolve_credentials
+
+    try:
+        config, _path = load_config(args.config)
+        catalog = load_catalog(config)
+    except ConfigError as exc:
+        raise DoctorError(str(exc)) from None
+    except Exception as exc:  # a broken catalog override is a config problem for the user
+        raise DoctorError(f"cannot load the provider catalog: {exc}") from None
+
+    requested = list(dict.fromkeys(args.provider or []))
+    if requested:
+        providers = [_lookup(catalog, name) for name in requested]
+    else:
+        providers = [p for p in catalog.providers() if _listed(p, config)]
+    rows = []
+    for provider in providers:
+        status = resolve_credentials(provider, config, catalog=catalog)
+        row = DoctorRow(provider, status, requested=bool(requested))
+        row.base_url, row.headers = _endpoint_overrides(provider, config)
+        rows.append(row)
+    if args.from_path:
+        rows += framework_rows(args.from_path, args.framework, catalog, config)
+    notes = sorted({note for row in rows for note in row.status.notes})
+    return rows, notes
+
+
+def _listed(provider: ProviderInfo, config: Config) -> bool:
+    """Template providers without a base URL (``custom``) appear only once configured."""
+    from playground.credentials.resolve import provider_config
+
+    return bool(provider.base_url) or provider_config(provider, config) is not None
+
+
+def _lookup(catalog: Any, name: str) -> ProviderInfo:
+    import difflib
+
+    provider = catalog.provider(name)
+    if provider is not None:
+        return provider
+    names = [p.slug for p in catalog.providers()] + [
+        alias for p in catalog.providers() for alias in p.aliases
+    ]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    raise DoctorError(f"unknown provider {name!r}{hint}; see `playground models` for the list")
+
+
+def _endpoint_overrides(
+    provider: ProviderInfo, config: Config
+) -> tuple[str | None, dict[str, str]]:
+    """The config's ``base_url`` and ``headers`` (``${VAR}`` interpolated) for ``provider``."""
+    from playground.config.interpolate import interpolate
+    from playground.credentials.resolve import provider_config
+
+    settings = provider_config(provider, config)
+    if settings is None:
+        return None, {}
+    headers = {name: interpolate(value)[0] for name, value in settings.headers.items()}
+    return settings.base_url, headers
+
+
+async def _check_live(rows: list[DoctorRow], *, timeout: float) -> None:
+    from playground.credentials.live import LiveTarget, check_all
+
+    checked: list[tuple[DoctorRow, LiveTarget]] = []
+    for row in rows:
+        if row.status.keys or not row.status.needs_key:
+            target = LiveTarget(row.provider, row.status.key, row.base_url, row.headers)
+            checked.append((row, target))
+    results = await check_all([target for _row, target in checked], timeout=timeout)
+    for (row, _target), result in zip(checked, results, strict=True):
+        row.live = result
+
+
+def framework_rows(
+    path: str, framework: str | None, catalog: Any, config: Config
+) -> list[DoctorRow]:
+    """Rows for the keys an agent framework's config would use (``doctor --from PATH``).
+
+    Hook for :mod:`playground.frameworks`: ``load_framework(path, framework=...)`` returns a
+    report whose ``keys`` (provider, secret, source_label, locked, unlock_hint, auth_kind)
+    become rows with ``origin`` = the framework's name. Locked keys appear without a key and
+    with the unlock hint as next step.
+    """
+    from playground.credentials.format_check import check_format
+    from playground.credentials.types import CredentialStatus, FormatCheck, ResolvedKey
+
+    try:
+        from playground.frameworks import load_framework
+    except ImportError:
+        raise DoctorError("--from is not available in this build") from None
+    try:
+        report = load_framework(path, framework=framework)
+    except (OSError, ValueError) as exc:
+        raise DoctorError(f"--from {path}: {exc}") from None
+    rows = []
+    for key in report.keys:
+        provider = catalog.provider(key.provider)
+        if provider is None:
+            continue
+        keys = []
+        fmt = FormatCheck(None, key.unlock_hint or "no key")
+        if key.secret:
+            keys = [ResolvedKey(key.secret, key.source_label, key.auth_kind)]
+            fmt = check_format(provider, key.secret.reveal(), catalog)
+        status = CredentialStatus(
+            provider=provider.slug,
+            keys=keys,
+            source=key.source_label,
+            shadowed=[],
+            problems=[f"locked: {key.unlock_hint}"] if key.locked and key.unlock_hint else [],
+            auth_kind=key.auth_kind,
+            format=fmt,
+            next_step=key.unlock_hint if key.locked else None,
+            needs_key=not provider.local,
+        )
+        row = DoctorRow(provider, status, origin=report.framework)
+        row.base_url, row.headers = _endpoint_overrides(provider, config)
+        rows.append(row)
+    return rows
+
+
+def row_to_dict(row: DoctorRow) -> dict[str, Any]:
+    """The JSON object of one row (masked keys only)."""
+    status = row.status
+    live = row.live
+    return {
+        "provider": row.provider.slug,
+        "name": row.provider.name,
+        "origin": row.origin,
+        "status": status.state,
+        "source": status.source,
+        "key": status.key.masked if status.key else None,
+        "keys": [
+            {"key": key.masked, "source": key.source, "auth_kind": str(key.auth_kind)}
+            for key in status.keys
+        ],
+        "format": {"ok": status.format.ok, "message": status.format.message},
+        "auth_kind": str(status.auth_kind),
+        "live": None
+        if live is None
+        else {
+            "status": live.status,
+            "latency_ms": live.latency_ms,
+            "http_status": live.http_status,
+            "message": live.message,
+            "next_step": live.next_step,
+        },
+        "latency_ms": live.latency_ms if live else None,
+        "next_step": row.next_step,
+        "shadowed": list(status.shadowed),
+        "problems": list(status.problems),
+        "notes": list(status.notes),
+    }
+
+
+def render_table(rows: list[DoctorRow], notes: list[str], *, width: int, live: bool) -> str:
+    """The human report: aligned columns, a detail line under rows that need attention."""
+    header = ["provider", "status", "key", "source", "auth", "fmt"] + (["live"] if live else [])
+    cells = [_cells(row, live) for row in rows]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+    source_column = 3
+    overflow = sum(widths) + 2 * (len(widths) - 1) - width
+    if overflow > 0:
+        widths[source_column] = max(12, widths[source_column] - overflow)
+    lines = [_join(header, widths).upper()]
+    for row, line in zip(rows, cells, strict=True):
+        lines.append(_join(line, widths))
+        for detail in _details(row):
+            lines += textwrap.wrap(
+                detail, width, initial_indent="    ", subsequent_indent="      "
+            ) or [""]
+    missing = [row.provider.slug for row in rows if row.status.state == "missing"]
+    if missing and not any(row.requested for row in rows):
+        lines.append("")
+        hint = (
+            f"{len(missing)} without a key: set the provider's variable (e.g. OPENAI_API_KEY)"
+            " or run `playground keys set PROVIDER`"
+        )
+        lines += textwrap.wrap(hint, width, subsequent_indent="  ")
+    for note in notes:
+        lines += textwrap.wrap(f"note: {note}" + _note_hint(note), width, subsequent_indent="  ")
+    return "\n".join(lines)
+
+
+def _note_hint(note: str) -> str:
+    from playground.credentials.keyring_store import NO_KEYRING
+
+    if note == NO_KEYRING:
+        return (
+            " (keys come from the environment, the config file, "
+            "~/.config/playground/credentials/<provider> or .env)"
+        )
+    return ""
+
+
+def _cells(row: DoctorRow, live: bool) -> list[str]:
+    status = row.status
+    name = row.provider.slug if row.origin == "playground" else f"{row.provider.slug}*"
+    fmt = {True: "✓", False: "✗", None: "-"}[status.format.ok]
+    cells = [
+        name,
+        _STATE_LABEL.get(status.state, status.state),
+        status.key.masked if status.key else "-",
+        _source_text(row),
+        _AUTH_LABEL.get(str(status.auth_kind), str(status.auth_kind)),
+        fmt,
+    ]
+    if live:
+        cells.append(_live_text(row.live))
+    return cells
+
+
+def _source_text(row: DoctorRow) -> str:
+    status = row.status
+    if status.source is None:
+        return "-"
+    text = _short_source(status.source)
+    if row.origin != "playground":
+        text = f"{row.origin}: {text}"
+    if len(status.keys) > 1:
+        text += f" +{len(status.keys) - 1}"
+    return text
+
+
+def _short_source(label: str) -> str:
+    """A compact form of a source label for the table (JSON keeps the full label)."""
+    if label.startswith("env "):
+        return "$" + label.removeprefix("env ")
+    if label.startswith("credentials dir "):
+        return "credentials dir"
+    if label.startswith("config ") and " (" in label:
+        return "config " + label.split(" (", 1)[1].rstrip(")")
+    return label
+
+
+def _live_text(result: LiveResult | None) -> str:
+    if result is None:
+        return "-"
+    text = result.status.replace("_", " ")
+    if result.http_status and result.status not in ("ok", "running"):
+        text += f" {result.http_status}"
+    if result.latency_ms is not None:
+        text += f" {_latency(result.latency_ms)}"
+    return text
+
+
+def _latency(ms: float) -> str:
+    return f"{ms:.0f}ms" if ms < 1000 else f"{ms / 1000:.1f}s"
+
+
+def _details(row: DoctorRow) -> list[str]:
+    if not row.configured:
+        return []
+    status = row.status
+    details = [f"! {problem}" for problem in status.problems]
+    if status.format.ok is False:
+        details.append(f"! format: {status.format.message}")
+    live = row.live
+    if live is not None and live.status in _LIVE_FAILURES and live.message:
+        details.append(f"! {live.message}")
+    if status.shadowed:
+        details.append("shadowed: " + ", ".join(status.shadowed))
+    if row.next_step:
+        details.append(f"→ {row.next_step}")
+    return details
+
+
+def _join(cells: list[str], widths: list[int]) -> str:
+    fitted = [_fit(cell, size) for cell, size in zip(cells, widths, strict=True)]
+    return "  ".join(cell.ljust(size) for cell, size in zip(fitted, widths, strict=True)).rstrip()
+
+
+def _fit(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
