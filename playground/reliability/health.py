@@ -7,9 +7,12 @@ Breaker: ``closed`` until ``breaker_failures`` consecutive failed attempts, then
 probe (concurrent requests keep skipping the candidate while the probe runs). A successful
 probe closes the breaker, a failed one opens it again for another ``breaker_reset_s``.
 
-Cooldown: when the router leaves a candidate after a failure, the candidate is skipped until
-the server's Retry-After ran out, or else for an escalating default: ``cooldown_s``, doubling
-on each cooldown in a row (at most :data:`MAX_COOLDOWN_DOUBLINGS` times), reset by a success.
+Cooldown: a candidate whose server sent a Retry-After is skipped until that wait ran out. A
+candidate the router falls back from (there is a next one to go to) is also skipped for an
+escalating default: ``cooldown_s``, doubling on each cooldown in a row (at most
+:data:`MAX_COOLDOWN_DOUBLINGS` times), reset by a success. A single-candidate chain gets no
+default cooldown: skipping its only model would just block the user (the breaker still
+protects the provider).
 """
 
 from __future__ import annotations
@@ -93,9 +96,12 @@ class CandidateHealth:
 
     def gate(self, now: float) -> Gate:
         """Decide whether a new request may use the candidate; claims the probe when due."""
-        if self.breaker is BreakerState.OPEN:
-            if self.breaker_until is not None and now < self.breaker_until:
+        if self.breaker is BreakerState.OPEN and self.breaker_until is not None:
+            if now < self.breaker_until:
                 return Gate.OPEN
+        if self.cooldown_until is not None and now < self.cooldown_until:
+            return Gate.COOLING  # a server's Retry-After outlasts even the breaker's delay
+        if self.breaker is BreakerState.OPEN:
             self.breaker = BreakerState.HALF_OPEN
             self.probing = True
             return Gate.PROBE
@@ -104,8 +110,6 @@ class CandidateHealth:
                 return Gate.OPEN
             self.probing = True
             return Gate.PROBE
-        if self.cooldown_until is not None and now < self.cooldown_until:
-            return Gate.COOLING
         return Gate.PASS
 
     def release_probe(self) -> None:

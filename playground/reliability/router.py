@@ -290,14 +290,15 @@ class Router:
             if error.after_output:
                 yield error
                 plan = self._plans[error.kind]
-                if (
+                moving_on = (
                     self._policy.fallback_after_output
                     and has_next
                     and plan[0] is not Action.STOP
                     and self._clock() < deadline_at
-                ):
-                    async for event in self._leave(health, error, opened):
-                        yield event
+                )
+                async for event in self._leave(health, error, opened, moving_on=moving_on):
+                    yield event
+                if moving_on:
                     outcome.result = _Result.NEXT
                     outcome.error = error
                     outcome.reason = f"failed after output: {last_reason}"
@@ -334,13 +335,15 @@ class Router:
                     reason=reason,
                 )
             elif decision.action is Action.FALLBACK:
-                async for event in self._leave(health, error, opened):
+                async for event in self._leave(health, error, opened, moving_on=has_next):
                     yield event
                 outcome.result = _Result.NEXT
                 outcome.error = error
                 outcome.reason = reason
                 return
             else:  # stop, or nothing applies
+                async for event in self._leave(health, error, opened, moving_on=False):
+                    yield event
                 outcome.result = _Result.ENDED
                 if self._clock() >= deadline_at:
                     yield self._deadline_error(attempt, last_reason)
@@ -399,10 +402,17 @@ class Router:
         return _Decision(None, note="; ".join(notes))
 
     async def _leave(
-        self, health: CandidateHealth, error: Error, breaker_opened: bool
+        self, health: CandidateHealth, error: Error, breaker_opened: bool, *, moving_on: bool
     ) -> AsyncIterator[StreamEvent]:
-        """Put a candidate the router is leaving after a failure in cooldown (and say so)."""
-        if breaker_opened or error.kind in REQUEST_FAULTS:
+        """Put a candidate the router leaves after a failure in cooldown (and say so).
+
+        A server's Retry-After is always remembered; the escalating default applies only
+        when the router moves on to a next candidate and the breaker did not just open.
+        """
+        if error.kind in REQUEST_FAULTS:
+            return
+        server_asked = error.retry_after is not None and error.retry_after > 0
+        if not server_asked and (breaker_opened or not moving_on):
             return
         wait = health.start_cooldown(self._clock(), error.retry_after)
         if wait > 0:
