@@ -96,9 +96,8 @@ class CandidateHealth:
 
     def gate(self, now: float) -> Gate:
         """Decide whether a new request may use the candidate; claims the probe when due."""
-        if self.breaker is BreakerState.OPEN and self.breaker_until is not None:
-            if now < self.breaker_until:
-                return Gate.OPEN
+        if self.breaker is BreakerState.OPEN and now < (self.breaker_until or 0.0):
+            return Gate.OPEN
         if self.cooldown_until is not None and now < self.cooldown_until:
             return Gate.COOLING  # a server's Retry-After outlasts even the breaker's delay
         if self.breaker is BreakerState.OPEN:
