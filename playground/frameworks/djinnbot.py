@@ -1,0 +1,251 @@
+"""DjinnBot: ``.env`` + ``agents/<id>/config.yml`` (+ ``pipelines/*.yml``), reference §2.
+
+Model strings follow ``parseModelString``: a bare id is an OpenRouter passthrough,
+``openrouter/<vendor>/<model>`` is OpenRouter, ``custom-<slug>/<model>`` uses
+``CUSTOM_<SLUG>_BASE_URL``/``CUSTOM_<SLUG>_API_KEY``, ``<known provider>/<model>`` needs that
+provider's env var, anything else falls through to OpenRouter. Keys come from ``.env``
+(dashboard keys live in Postgres, which we do not query). DjinnBot has no fallback chains.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playground.frameworks import providers
+from playground.frameworks.files import Fields, load_dotenv, load_yaml
+from playground.frameworks.keyrefs import plain_key
+from playground.frameworks.model import (
+    AgentInfo,
+    FrameworkKey,
+    FrameworkReport,
+    ProviderSettings,
+    thinking_level,
+)
+
+NAME = "djinnbot"
+DEFAULT_MODEL = "openrouter/minimax/minimax-m2.5"
+
+# PROVIDER_ENV_MAP (packages/core/src/constants.ts).
+PROVIDER_ENV = {
+    "anthropic": "ANTHROPIC_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "google": "GEMINI_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "xai": "XAI_API_KEY",
+    "opencode": "OPENCODE_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "cerebras": "CEREBRAS_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "zai": "ZAI_API_KEY",
+    "minimax": "MINIMAX_API_KEY",
+    "minimax-cn": "MINIMAX_CN_API_KEY",
+    "azure-openai-responses": "AZURE_OPENAI_API_KEY",
+    "vercel-ai-gateway": "AI_GATEWAY_API_KEY",
+    "huggingface": "HF_TOKEN",
+    "kimi-coding": "KIMI_API_KEY",
+}
+_ROLES = (
+    ("thinking", "thinking_model", "thinkingModel"),
+    ("planning", "planning_model", "planningModel"),
+    ("executor", "executor_model", "executorModel"),
+)
+_CUSTOM = re.compile(r"custom-([a-z0-9][a-z0-9-]{1,31})/(.+)")
+
+
+def default_root() -> Path:
+    """DjinnBot's default install folder (``~/djinnbot``)."""
+    return Path.home() / "djinnbot"
+
+
+def project_root(path: Path) -> Path | None:
+    """The install folder for ``path`` (the folder, its ``.env`` or an agent's config.yml)."""
+    candidates = [path] if path.is_dir() else [path.parent, *path.parents]
+    for candidate in candidates[:4]:
+        agents = candidate / "agents"
+        if agents.is_dir() and any(agents.glob("*/config.yml")):
+            return candidate
+    return None
+
+
+def looks_like(path: Path) -> bool:
+    """Whether ``path`` is (part of) a DjinnBot install."""
+    return project_root(path) is not None
+
+
+def read(path: Path) -> FrameworkReport:
+    """Read the install at (or containing) ``path``."""
+    root = project_root(path) or (path if path.is_dir() else path.parent)
+    report = FrameworkReport(NAME, root, version="0.x")
+    env = load_dotenv(root / ".env", report)
+    if not (root / ".env").is_file():
+        report.warn(f"{root / '.env'} not found: provider keys would come only from the dashboard")
+    compose = _compose_text(root)
+    agents_dir = root / "agents"
+    relative = env.get("AGENTS_DIR", "")
+    if relative and not relative.startswith("/"):
+        agents_dir = root / relative
+    folders = sorted(p for p in agents_dir.glob("*") if (p / "config.yml").is_file())
+    if not folders:
+        report.errors.append(f"{agents_dir}: no agents (expected agents/<id>/config.yml)")
+    for folder in folders:
+        _read_agent(folder, env, compose, report)
+    _pipeline_warnings(root, report)
+    report.warn(
+        "keys entered in the dashboard live in Postgres (model_providers.api_key, stored as "
+        "plain text although the docs say encrypted); Playground reads only .env"
+    )
+    return report
+
+
+def _compose_text(root: Path) -> str | None:
+    for name in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"):
+        try:
+            return (root / name).read_text(encoding="utf-8")
+        except OSError:
+            continue
+    return None
+
+
+def _read_agent(folder: Path, env: dict[str, str], compose: str | None, report: FrameworkReport):
+    config_file = folder / "config.yml"
+    data = load_yaml(config_file, report)
+    fields = Fields(data if data is not None else {}, config_file, "", report)
+    source = f"agents/{folder.name}/config.yml model"
+    model = fields.str("model")
+    agent = AgentInfo(name=folder.name, model_chain=[], source=source)
+    report.agents.append(agent)
+    if model is None:
+        model = DEFAULT_MODEL
+        agent.source = f"agents/{folder.name}/config.yml (no model: DjinnBot default)"
+    spec = _spec(model, env, agent, report, field=fields.field("model"))
+    if spec:
+        agent.model_chain.append(spec)
+        agent.keys[spec] = _keys(spec, model, env, compose, agent, report)
+    for role, snake, camel in _ROLES:
+        value = fields.str(snake) if fields.has(snake) else fields.str(camel)
+        if fields.has(snake) and fields.has(camel) and fields.table[snake] != fields.table[camel]:
+            report.warn(
+                f"both {snake} and {camel} are set; DjinnBot uses {snake}",
+                agent=agent.name,
+                source=fields.field(camel),
+            )
+        if value:
+            role_spec = _spec(value, env, agent, report, field=fields.field(snake))
+            if role_spec:
+                agent.models[role] = role_spec
+    level = fields.str("thinking_level") if fields.has("thinking_level") else None
+    if level is None and fields.has("thinkingLevel"):
+        level = fields.str("thinkingLevel")
+    if level is not None:
+        agent.thinking = thinking_level(level)
+        report.warn(
+            "thinking_level in config.yml is stored and shown in the dashboard but the engine "
+            "does not read it (chat uses the level picked when the chat starts)",
+            agent=agent.name,
+            source=fields.field("thinking_level"),
+        )
+
+
+def _spec(
+    model: str, env: dict[str, str], agent: AgentInfo, report: FrameworkReport, *, field: str
+) -> str | None:
+    model = model.strip()
+    if "/" not in model:
+        report.warn(
+            f"bare model id {model!r} is sent to OpenRouter", agent=agent.name, source=field
+        )
+        return f"openrouter/{model}"
+    provider, rest = model.split("/", 1)
+    if provider == "openrouter":
+        return f"openrouter/{rest}"
+    if custom := _CUSTOM.fullmatch(model):
+        slug, model_id = custom.groups()
+        var = f"CUSTOM_{slug.upper().replace('-', '_')}_BASE_URL"
+        base_url = env.get(var)
+        if not base_url:
+            report.errors.append(
+                f"{field}: {model!r} needs {var} (set in .env or the dashboard's provider "
+                "settings); DjinnBot fails with 'not configured'"
+            )
+            return None
+        spec = providers.custom_spec(base_url, model_id)
+        agent.providers[providers.spec_provider(spec)] = ProviderSettings(
+            base_url=base_url,
+            api_key_ref=f"env CUSTOM_{slug.upper().replace('-', '_')}_API_KEY",
+            protocol="openai",
+        )
+        return spec
+    if provider in PROVIDER_ENV:
+        slug = providers.provider_slug(provider) or provider
+        var = PROVIDER_ENV[provider]
+        if var not in env:
+            report.warn(
+                f"{model!r} needs {var}, which .env does not set (DjinnBot throws "
+                f"'Provider {provider} is not configured' unless the dashboard has a key)",
+                agent=agent.name,
+                source=field,
+            )
+        agent.providers.setdefault(slug, ProviderSettings(api_key_ref=f"env {var}"))
+        return f"{slug}/{rest}"
+    report.warn(
+        f"provider {provider!r} is not one DjinnBot knows: the model goes to OpenRouter as "
+        f"{model!r}",
+        agent=agent.name,
+        source=field,
+    )
+    return f"openrouter/{model}"
+
+
+def _keys(
+    spec: str,
+    model: str,
+    env: dict[str, str],
+    compose: str | None,
+    agent: AgentInfo,
+    report: FrameworkReport,
+) -> list[FrameworkKey]:
+    provider = providers.spec_provider(spec)
+    if custom := _CUSTOM.fullmatch(model):
+        var = f"CUSTOM_{custom.group(1).upper().replace('-', '_')}_API_KEY"
+    else:
+        vendor = model.split("/", 1)[0] if "/" in model else "openrouter"
+        var = PROVIDER_ENV.get(vendor, "OPENROUTER_API_KEY")
+    value = env.get(var, "").strip()
+    if not value:
+        return []
+    if compose is not None and var not in compose:
+        report.warn(
+            f"{var} is in .env but docker-compose.yml does not pass it to the engine (the stock "
+            "file passes only OPENROUTER_API_KEY): add it there or enter the key in the dashboard",
+            agent=agent.name,
+            source=f".env {var}",
+        )
+    return [report.add_key(plain_key(provider, value, f"{NAME} .env {var}"))]
+
+
+def _pipeline_warnings(root: Path, report: FrameworkReport) -> None:
+    folder = root / "pipelines"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.y*ml")):
+        data = load_yaml(path, report)
+        pipeline = Fields(data if data is not None else {}, path, "", report)
+        default = pipeline.sub("defaults").str("model")
+        steps = pipeline.table.get("steps")
+        used: dict[str, str | None] = {}
+        for step in steps if isinstance(steps, list) else []:
+            if isinstance(step, dict) and isinstance(step.get("agent"), str):
+                model = step.get("model")
+                used[step["agent"]] = model if isinstance(model, str) else used.get(step["agent"])
+        for agent in report.agents:
+            if agent.name not in used:
+                continue
+            shadow = used.get(agent.name) or default
+            if shadow:
+                report.warn(
+                    f"in pipeline {path.stem}, steps run on {shadow}, not this config.yml model "
+                    "(step/pipeline models take precedence)",
+                    agent=agent.name,
+                    source=f"pipelines/{path.name}",
+                )
