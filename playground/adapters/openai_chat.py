@@ -154,7 +154,7 @@ def _wire_messages(role: str, parts: list[Any]) -> list[dict[str, Any]]:
                     {
                         "id": c.id,
                         "type": "function",
-                        "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+                        "function": {"name": c.name, "arguments": _compact_json(c.arguments)},
                     }
                     for c in calls
                 ]
@@ -329,3 +329,8 @@ def _usage(usage: dict[str, Any]) -> Usage:
         cache_read_tokens=prompt_details.get("cached_tokens") or 0,
         cache_write_tokens=prompt_details.get("cache_write_tokens") or 0,
     )
+
+
+def _compact_json(value: Any) -> str:
+    """Arguments as the models themselves write them (no spaces after separators)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
