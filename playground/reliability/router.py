@@ -338,7 +338,11 @@ class Router:
                 async for event in self._leave(health, error, opened, moving_on=has_next):
                     yield event
                 outcome.result = _Result.NEXT
-                outcome.error = error
+                outcome.error = (
+                    dataclasses.replace(error, message=f"{error.message} ({decision.note})")
+                    if decision.note
+                    else error
+                )
                 outcome.reason = reason
                 return
             else:  # stop, or nothing applies

@@ -46,3 +46,15 @@ def make_router(
         )
 
     return build
+
+
+@pytest.fixture
+def make_real_time_router(fake: FakeProvider, client: httpx.AsyncClient) -> Callable[..., Router]:
+    """A router on the fake provider with the real clock and sleep (for deadline tests)."""
+
+    def build(**policy: object) -> Router:
+        return Router(
+            ReliabilityConfig(**policy), client, stream_for=fake.stream_for, rng=random.Random(7)
+        )
+
+    return build
