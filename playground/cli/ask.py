@@ -216,7 +216,11 @@ class JsonPrinter:
         else:
             data = event.to_dict()
             if kind == "done":
+                for name in ("ttft_ms", "tokens_per_s", "cost_usd", "answered_by"):
+                    data.setdefault(name, None)
                 data.update(self._done_extras(self._session.panes[index]))
+            elif kind == "error":
+                data.setdefault("status", None)
             fields = json.dumps(data, ensure_ascii=False)
             line = f"{prefix}{fields[1:]}\n"
         self._out.write(line)

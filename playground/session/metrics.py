@@ -172,7 +172,7 @@ class PaneMetrics:
         if self.first_token_at is None:
             return
         span = now - self.first_token_at
-        if span > 0.001:
+        if span > 0:
             self.tokens_per_s = self.output_tokens / span
 
     def _done(self, done: Done) -> None:

@@ -211,20 +211,12 @@ class Session:
         self, request: ChatRequest, model: ModelInfo, protocol: Protocol
     ) -> tuple[ChatRequest, str]:
         """Apply the model's thinking mapping; returns the request and the effective label."""
-        from playground.catalog.thinking import apply_thinking
+        import copy
 
-        plan = apply_thinking(request, model, protocol)
-        overrides = dict(request.body_overrides)
-        if plan.body_overrides:
-            from playground.request import deep_merge
+        from playground.catalog import apply_thinking
 
-            deep_merge(overrides, plan.body_overrides)
-        planned = replace(
-            request,
-            body_overrides=overrides,
-            max_tokens=plan.max_tokens if plan.max_tokens is not None else request.max_tokens,
-            drop_temperature=request.drop_temperature or plan.drop_temperature,
-        )
+        planned = replace(request, body_overrides=copy.deepcopy(request.body_overrides))
+        plan = apply_thinking(planned, model, protocol)
         return planned, plan.label
 
     def capability_problem(
