@@ -100,11 +100,16 @@ def read(path: Path) -> FrameworkReport:
     if path.is_dir() and user.is_file() and user.resolve() != file.resolve():
         layers.insert(0, user)
     merged: dict = {}
+    origins: dict[str, Path] = {}  # "llm" / "llm.<name>" → the layer that defined it last
     for layer in layers:
         data = load_toml(layer, report)
-        if data is not None:
-            _merge_layer(merged, data)
-    _read_classic(merged, file, report)
+        if data is None:
+            continue
+        _merge_layer(merged, data)
+        llm = data.get("llm")
+        for name, value in llm.items() if isinstance(llm, dict) else ():
+            origins["llm" if not isinstance(value, dict) else f"llm.{name}"] = layer
+    _read_classic(merged, file, origins, report)
     return report
 
 
@@ -123,13 +128,18 @@ def _merge_layer(base: dict, over: dict) -> None:
             base[section] = value
 
 
-def _read_classic(data: dict, file: Path, report: FrameworkReport) -> None:
+def _read_classic(
+    data: dict, file: Path, origins: dict[str, Path], report: FrameworkReport
+) -> None:
     root = Fields(data, file, "", report)
     llm = root.sub("llm")
-    profiles = {name: llm.sub(name) for name, v in llm.table.items() if isinstance(v, dict)}
-    default = Fields(
-        {k: v for k, v in llm.table.items() if not isinstance(v, dict)}, file, "llm", report
-    )
+    profiles = {
+        name: Fields(value, origins.get(f"llm.{name}", file), f"llm.{name}", report)
+        for name, value in llm.table.items()
+        if isinstance(value, dict)
+    }
+    scalars = {k: v for k, v in llm.table.items() if not isinstance(v, dict)}
+    default = Fields(scalars, origins.get("llm", file), "llm", report)
     agents = root.tables("agent")
     names = sorted(set(agents) | {"default"}, key=lambda n: (n != "default", n))
     for name in names:
@@ -164,7 +174,7 @@ def _classic_agent(
     report: FrameworkReport,
 ) -> None:
     chosen: Fields | None = None
-    source = f"{file.name} [llm]"
+    source = f"{default.path.name} [llm]"
     for holder in (name, "default"):
         agent_table = agents.get(holder)
         ref = agent_table.str("llm") if agent_table else None
@@ -177,7 +187,8 @@ def _classic_agent(
             )
             report.agents.append(AgentInfo(name=name, model_chain=[], source=source))
             return
-        chosen, source = profiles[ref], f"{file.name} [llm.{ref}] (via agent.{holder}.llm)"
+        chosen = profiles[ref]
+        source = f"{chosen.path.name} [llm.{ref}] (via agent.{holder}.llm)"
         break
     if chosen is None:
         if not default.table:
@@ -362,7 +373,7 @@ def _rewrite_model(agent: AgentInfo, profile: Fields, report: FrameworkReport) -
         )
     elif found := env_key(providers.spec_provider(spec), env_var, f"env {env_var}"):
         keys.append(found)
-    if not profile.has("api_key_env") and slug != "groq":
+    if not inline and not profile.has("api_key_env") and slug != "groq":
         report.warn(
             f"api_key_env defaults to GROQ_API_KEY even for provider {provider!r}",
             agent=agent.name,

@@ -323,13 +323,22 @@ def _agent(item: Fields, defaults: Fields, entries: list[_Entry], report: Framew
     if front:
         primary, source = front
     if primary is None:
-        primary = defaults.str("model_name") or defaults.str("model")
+        primary = defaults.str("model_name")
         source = f"{item.path.name} agents.defaults.model_name"
+        if primary is None and (primary := defaults.str("model")):
+            source = f"{item.path.name} agents.defaults.model"
     if fallbacks is None:
         fallbacks = defaults.str_list("model_fallbacks") or []
     agent = AgentInfo(name=agent_id, model_chain=[], source=source, fallbacks=list(fallbacks))
     report.agents.append(agent)
     agent.retries = defaults.int("max_llm_retries")
+    if source.endswith("agents.defaults.model"):
+        report.warn(
+            "agents.defaults.model is the deprecated spelling of model_name (PicoClaw folds it "
+            "into model_name when it migrates the file)",
+            agent=agent_id,
+            source=source,
+        )
     if not primary:
         report.errors.append(
             f"{item.path}: agents.defaults.model_name: agent {agent_id} has no model "

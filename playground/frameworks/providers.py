@@ -165,7 +165,10 @@ def is_default_base_url(slug: str, base_url: str) -> bool:
 def custom_spec(base_url: str, model: str, protocol: str = "openai") -> str:
     """``custom:URL#model`` (``anthropic-custom:`` for Anthropic-protocol servers)."""
     prefix = "anthropic-custom" if protocol == "anthropic" else "custom"
-    return f"{prefix}:{base_url.rstrip('/')}#{model}"
+    base = base_url.rstrip("/")
+    if protocol == "ollama" and not base.endswith("/v1"):
+        base += "/v1"  # Ollama's OpenAI-compatible endpoint
+    return f"{prefix}:{base}#{model}"
 
 
 def spec_provider(spec: str) -> str:
