@@ -182,7 +182,9 @@ def resolve(
 
 
 def is_chat_model(model_id: str, data: dict[str, Any]) -> bool:
-    """Text in and text out, and not an embedding model."""
+    """Text in and text out, not an embedding model, and a real context window."""
+    if data.get("limit", {}).get("context") == 0:  # image/audio endpoints listed with 0
+        return False
     modalities = data.get("modalities", {})
     if "text" not in modalities.get("input", ["text"]):
         return False
