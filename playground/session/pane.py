@@ -59,8 +59,7 @@ class Pane:
         self.session = session
         self.id = pane_id or f"p{next(_pane_ids)}"
         self.target = target
-        self.thinking: ThinkingLevel | None = None
-        """Per-pane thinking override; None follows the session's level."""
+        self._thinking: ThinkingLevel | None = None
         self.history: list[Message] = []
         self.turns: list[Turn] = []
         self.metrics = PaneMetrics(clock=session.clock)
@@ -74,6 +73,21 @@ class Pane:
     def spec(self) -> str:
         """What the user selected (``provider/model`` or a route name)."""
         return self.target.label
+
+    @property
+    def thinking(self) -> ThinkingLevel | None:
+        """Per-pane thinking override; None follows the session's level (saved on change)."""
+        return self._thinking
+
+    @thinking.setter
+    def thinking(self, level: ThinkingLevel | str | None) -> None:
+        self._thinking = ThinkingLevel(level) if level else None
+        if self in self.session.panes:
+            self.session.store.pane(self)
+
+    def restore_thinking(self, level: str | None) -> None:
+        """Set the override without saving (used when resuming a session)."""
+        self._thinking = ThinkingLevel(level) if level else None
 
     @property
     def busy(self) -> bool:

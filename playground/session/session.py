@@ -128,7 +128,7 @@ class Session:
     def add_pane(self, spec: str, *, thinking: ThinkingLevel | None = None) -> Pane:
         """Add a pane on a model or route (raises ``ResolveError`` for an unusable spec)."""
         pane = Pane(self, self.resolver.resolve(spec))
-        pane.thinking = thinking
+        pane.restore_thinking(thinking)
         self.panes.append(pane)
         self.store.pane(pane)
         return pane
@@ -329,19 +329,19 @@ def _restore(session: Session, records: list[dict[str, Any]]) -> list[str]:
                 continue
             pane = panes.get(pane_id) or Pane(session, target, pane_id=pane_id)
             pane.target = target
-            pane.thinking = ThinkingLevel(record["thinking"]) if record.get("thinking") else None
+            pane.restore_thinking(record.get("thinking"))
             if record.get("cleared"):
                 pane.history.clear()
                 pane.turns.clear()
             if pane_id not in panes:
                 panes[pane_id] = pane
                 order.append(pane_id)
+        elif kind == "order":
+            order = [p for p in record["panes"] if p in panes]
         elif pane_id not in panes:
             continue
         elif kind == "pane_removed":
             order.remove(pane_id)
-        elif kind == "order":
-            order = [p for p in record["panes"] if p in panes]
         elif kind == "message":
             panes[pane_id].history.append(message_from_dict(record["message"]))
         elif kind == "turn_start":

@@ -1,0 +1,168 @@
+"""The session model: multi-turn history, the tool loop, stop, persistence, resume, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from playground.config.loader import parse_config
+from playground.events import Done, Error, TextDelta, ToolResult
+from playground.request import ThinkingLevel, ToolCallPart, ToolResultPart
+from playground.session import PaneStatus, Session, SessionError
+from playground.session.store import read_records
+from playground.tools.demo import demo_tools
+from tests.adapters.replay import Reply
+from tests.cli.minimal_streams import OPENAI
+
+KEY = "sk-proj-" + "k" * 40 + "Wq7z"
+
+
+def local_config(base_url: str) -> object:
+    text = (
+        f'[providers.openai]\nbase_url = "{base_url}/v1"\napi_key = "{KEY}"\n'
+        "[reliability]\nretries = 0\n"
+    )
+    return parse_config(text, Path("test.toml"))
+
+
+async def collect(stream) -> list:
+    return [event async for event in stream]
+
+
+async def test_second_turn_sends_the_whole_conversation(capture, tmp_path) -> None:
+    capture.queue(Reply(OPENAI), Reply(OPENAI))
+    session = Session.open(local_config(capture.base_url), sessions_dir=tmp_path)
+    pane = session.add_pane("openai/gpt-4o-mini")
+    first = await collect(pane.send("first question"))
+    assert isinstance(first[-1], Done)
+    await collect(pane.send("second question"))
+    await session.aclose()
+    turn_two = capture.requests[1].json()["messages"]
+    assert [(m["role"], m["content"]) for m in turn_two] == [
+        ("user", "first question"),
+        ("assistant", "ok"),
+        ("user", "second question"),
+    ]
+    assert [t.text for t in pane.turns] == ["ok", "ok"]
+    assert pane.metrics.status is PaneStatus.DONE
+
+
+async def test_pane_thinking_override_and_label(capture, tmp_path) -> None:
+    session = Session.open(local_config(capture.base_url), persist=False)
+    pane = session.add_pane("openai/o4-mini")
+    session.thinking = ThinkingLevel.HIGH
+    assert pane.thinking_label() == "effort high"
+    pane.thinking = ThinkingLevel.LOW
+    assert pane.thinking_label() == "effort low"
+    capture.queue(Reply(OPENAI))
+    await collect(pane.send("hi"))
+    assert capture.requests[0].json()["reasoning_effort"] == "low"
+    await session.aclose()
+
+
+@pytest.mark.usefixtures("sim_env")
+async def test_tool_loop_runs_demo_tools_and_keeps_them_in_history(tmp_path) -> None:
+    session = Session.open(persist=False)
+    pane = session.add_pane("sim/tools?tps=0")
+    events = await collect(pane.send("what is the weather?", tools=demo_tools()))
+    await session.aclose()
+    results = [e for e in events if isinstance(e, ToolResult)]
+    assert len(results) == 1
+    assert [m.role for m in pane.history] == ["user", "assistant", "tool", "assistant"]
+    call = pane.history[1].parts[-1]
+    assert isinstance(call, ToolCallPart) and call.name == "calculator"
+    result = pane.history[2].parts[0]
+    assert isinstance(result, ToolResultPart) and result.tool_call_id == call.id
+    done = events[-1]
+    assert isinstance(done, Done) and done.stop_reason == "stop"
+    assert sum(isinstance(e, Done) for e in events) == 1
+    assert pane.metrics.steps == 1
+
+
+@pytest.mark.usefixtures("sim_env")
+async def test_stop_cancels_cleanly_and_retry_resends(tmp_path) -> None:
+    session = Session.open(persist=False)
+    pane = session.add_pane("sim/lorem?tps=200&tokens=2000")
+    seen = []
+    async for event in pane.send("go"):
+        seen.append(event)
+        if sum(isinstance(e, TextDelta) for e in seen) == 5:
+            pane.stop()
+    assert isinstance(seen[-1], Error) and seen[-1].kind == "cancelled"
+    assert pane.metrics.status is PaneStatus.CANCELLED
+    assert not pane.busy
+    pane.set_model("sim/echo?tps=0")
+    events = await collect(pane.retry())
+    assert isinstance(events[-1], Done)
+    assert pane.turns[-1].text == "go"
+    await session.aclose()
+
+
+@pytest.mark.usefixtures("sim_env")
+async def test_image_to_a_text_only_model_is_refused_without_a_request(tmp_path) -> None:
+    from playground.request import ImagePart
+
+    session = Session.open(persist=False)
+    pane = session.add_pane("sim/echo?tps=0")
+    events = await collect(
+        pane.send("look", images=[ImagePart.from_bytes(b"\x89PNG", "image/png")])
+    )
+    assert len(events) == 1 and isinstance(events[0], Error)
+    assert pane.history == []
+    assert pane.metrics.status is PaneStatus.FAILED
+    await session.aclose()
+
+
+async def test_session_file_resume_and_exports_never_hold_the_key(capture, tmp_path) -> None:
+    capture.queue(Reply(OPENAI), Reply(OPENAI))
+    config = local_config(capture.base_url)
+    session = Session.open(config, sessions_dir=tmp_path)
+    pane = session.add_pane("openai/gpt-4o-mini")
+    other = session.add_pane("openai/gpt-4o")
+    pane.thinking = ThinkingLevel.OFF
+    await collect(pane.send("remember me"))
+    await collect(other.send("and me"))
+    session.move_pane(other, 0)
+    markdown = session.export_markdown(tmp_path / "out.md").read_text()
+    exported = session.export_json(tmp_path / "out.json").read_text()
+    await session.aclose()
+    saved = session.store.path.read_text()
+    for text in (markdown, exported, saved):
+        assert KEY not in text
+        assert KEY[-8:] not in text
+    assert "remember me" in markdown and "**Assistant:**" in markdown
+    assert json.loads(exported)["panes"][1]["turns"][0]["text"] == "ok"
+
+    resumed = Session.resume(config=config, sessions_dir=tmp_path)
+    assert [p.spec for p in resumed.panes] == ["openai/gpt-4o", "openai/gpt-4o-mini"]
+    restored = resumed.panes[1]
+    assert [m.text for m in restored.history] == ["remember me", "ok"]
+    assert restored.turns[0].text == "ok" and restored.turns[0].status == "done"
+    capture.queue(Reply(OPENAI))
+    await collect(restored.send("next"))
+    assert [m["content"] for m in capture.requests[-1].json()["messages"]] == [
+        "remember me",
+        "ok",
+        "next",
+    ]
+    await resumed.aclose()
+
+
+def test_resume_without_a_saved_session_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(SessionError, match="no saved session"):
+        Session.resume(sessions_dir=tmp_path)
+
+
+@pytest.mark.usefixtures("sim_env")
+async def test_text_is_coalesced_in_the_session_file(tmp_path) -> None:
+    session = Session.open(sessions_dir=tmp_path)
+    pane = session.add_pane("sim/lorem?tps=0&tokens=300")
+    events = await collect(pane.send("long"))
+    await session.aclose()
+    deltas = sum(isinstance(e, TextDelta) for e in events)
+    records = read_records(session.store.path)
+    text_records = [r for r in records if r["t"] == "event" and r["event"]["type"] == "text"]
+    assert deltas >= 100 and len(text_records) <= 3
+    assert "".join(r["event"]["text"] for r in text_records) == pane.turns[0].text
