@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from playground.adapters.errors import error_from_payload, protocol_error, stream_cut
@@ -63,20 +64,24 @@ async def stream(
     timeout: httpx.Timeout | None = None,
 ) -> AsyncIterator[StreamEvent]:
     """Stream one Messages request as unified events (never raises for failures)."""
-    async for event in run_stream(
-        client=client,
-        url=f"{base_url(endpoint)}/v1/messages",
-        headers=request_headers(
-            endpoint,
-            auth_headers(endpoint),
-            drop=("x-api-key",) if endpoint.auth_kind is AuthKind.OAUTH_TOKEN else (),
-        ),
-        body=build_body(request, endpoint),
-        parser=MessagesParser(),
-        endpoint=endpoint,
-        timeout=timeout,
-    ):
-        yield event
+    # aclosing: if our consumer stops early, the inner generator closes the response now.
+    async with aclosing(
+        run_stream(
+            client=client,
+            url=f"{base_url(endpoint)}/v1/messages",
+            headers=request_headers(
+                endpoint,
+                auth_headers(endpoint),
+                drop=("x-api-key",) if endpoint.auth_kind is AuthKind.OAUTH_TOKEN else (),
+            ),
+            body=build_body(request, endpoint),
+            parser=MessagesParser(),
+            endpoint=endpoint,
+            timeout=timeout,
+        )
+    ) as events:
+        async for event in events:
+            yield event
 
 
 def auth_headers(endpoint: Endpoint) -> dict[str, str]:

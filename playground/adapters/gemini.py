@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -81,16 +82,20 @@ async def stream(
             auth["authorization"] = f"Bearer {endpoint.api_key.reveal()}"
         else:
             auth["x-goog-api-key"] = endpoint.api_key.reveal()
-    async for event in run_stream(
-        client=client,
-        url=stream_url(endpoint),
-        headers=request_headers(endpoint, auth),
-        body=build_body(request, endpoint),
-        parser=GeminiParser(),
-        endpoint=endpoint,
-        timeout=timeout,
-    ):
-        yield event
+    # aclosing: if our consumer stops early, the inner generator closes the response now.
+    async with aclosing(
+        run_stream(
+            client=client,
+            url=stream_url(endpoint),
+            headers=request_headers(endpoint, auth),
+            body=build_body(request, endpoint),
+            parser=GeminiParser(),
+            endpoint=endpoint,
+            timeout=timeout,
+        )
+    ) as events:
+        async for event in events:
+            yield event
 
 
 def stream_url(endpoint: Endpoint) -> str:

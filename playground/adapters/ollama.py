@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from playground.adapters.errors import error_from_payload, protocol_error, stream_cut
@@ -52,16 +53,20 @@ async def stream(
     """Stream one ``/api/chat`` request as unified events (never raises for failures)."""
     headers = request_headers(endpoint, bearer(endpoint))
     headers["accept"] = "application/x-ndjson"
-    async for event in run_stream(
-        client=client,
-        url=f"{base_url(endpoint)}/api/chat",
-        headers=headers,
-        body=build_body(request, endpoint),
-        parser=OllamaParser(),
-        endpoint=endpoint,
-        timeout=timeout,
-    ):
-        yield event
+    # aclosing: if our consumer stops early, the inner generator closes the response now.
+    async with aclosing(
+        run_stream(
+            client=client,
+            url=f"{base_url(endpoint)}/api/chat",
+            headers=headers,
+            body=build_body(request, endpoint),
+            parser=OllamaParser(),
+            endpoint=endpoint,
+            timeout=timeout,
+        )
+    ) as events:
+        async for event in events:
+            yield event
 
 
 def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:

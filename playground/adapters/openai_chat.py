@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -56,16 +57,20 @@ async def stream(
     timeout: httpx.Timeout | None = None,
 ) -> AsyncIterator[StreamEvent]:
     """Stream one Chat Completions request as unified events (never raises for failures)."""
-    async for event in run_stream(
-        client=client,
-        url=chat_url(endpoint),
-        headers=request_headers(endpoint, _auth(endpoint)),
-        body=build_body(request, endpoint),
-        parser=ChatCompletionsParser(),
-        endpoint=endpoint,
-        timeout=timeout,
-    ):
-        yield event
+    # aclosing: if our consumer stops early, the inner generator closes the response now.
+    async with aclosing(
+        run_stream(
+            client=client,
+            url=chat_url(endpoint),
+            headers=request_headers(endpoint, _auth(endpoint)),
+            body=build_body(request, endpoint),
+            parser=ChatCompletionsParser(),
+            endpoint=endpoint,
+            timeout=timeout,
+        )
+    ) as events:
+        async for event in events:
+            yield event
 
 
 def chat_url(endpoint: Endpoint) -> str:

@@ -52,6 +52,7 @@ class RecordedRequest:
     query: str
     headers: dict[str, str]
     body: bytes
+    raw_path: bytes = b""  # the path exactly as sent (percent-encoding intact)
 
     def json(self) -> Any:
         """The request body parsed as JSON."""
@@ -150,6 +151,7 @@ class ReplayServer:
                 request.url.query,
                 {k.lower(): v for k, v in request.headers.items()},
                 body,
+                request.scope.get("raw_path") or b"",
             )
         )
         if not self.replies:
