@@ -1,0 +1,727 @@
+"""The Playground app: side-by-side streaming panes, picker, credentials, thinking, fallbacks.
+
+Everything here renders what the core emits: sessions, panes and metrics come from
+:mod:`playground.session`; retries and fallbacks from the reliability router; credential
+facts from :mod:`playground.credentials`. No protocol, credential or retry logic lives here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from playground.request import ImagePart, ThinkingLevel
+from playground.session.metrics import PaneStatus
+from playground.tui.frame_clock import FrameClock
+from playground.tui.startup import AppOptions, StartupPlan, plan_startup
+from playground.tui.styles_path import stylesheet_paths
+from playground.tui.widgets.chat_pane import ChatPane
+from playground.tui.widgets.pane_grid import PaneGrid
+from playground.tui.widgets.prompt_input import PromptInput
+from playground.tui.widgets.thinking_slider import ThinkingSlider
+from playground.tui.widgets.timeline import TimelinePanel
+
+if TYPE_CHECKING:
+    from playground.config.schema import Config
+    from playground.session import Pane, Session
+    from playground.tools.demo import ToolSet
+    from playground.tui.credential_states import ProviderCredential
+
+MAX_PANES = 6
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+class TopBar(Static):
+    """Title and a one-line summary of the session."""
+
+
+class HintLine(Static):
+    """A dismissable hint (first run: how to add real keys)."""
+
+
+class ControlsBar(Horizontal):
+    """Thinking slider, tools and image state."""
+
+
+class ToolsState(Static):
+    """Which tools are offered to every pane."""
+
+
+class ImageState(Static):
+    """The image attached to the next prompt."""
+
+
+class PlaygroundApp(App[None]):
+    """The terminal model playground."""
+
+    TITLE = "Playground"
+    CSS_PATH = stylesheet_paths()  # type: ignore[assignment]
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+n", "add_pane", "add pane", id="add_pane"),
+        Binding("ctrl+w", "close_pane", "close pane", id="close_pane"),
+        Binding("ctrl+o", "change_model", "model", id="change_model"),
+        Binding("ctrl+k", "credentials", "keys", id="credentials"),
+        Binding("ctrl+t", "toggle_timeline", "timeline", id="toggle_timeline"),
+        Binding("ctrl+e", "export", "export", id="export"),
+        Binding("ctrl+g", "toggle_tools", "tools", id="toggle_tools"),
+        Binding("ctrl+b", "attach_image", "image", id="attach_image", show=False),
+        Binding("escape", "stop_all", "stop all", id="stop_all"),
+        Binding("ctrl+r", "retry_pane", "retry", id="retry_pane", show=False),
+        Binding("ctrl+y", "copy_answer", "copy", id="copy_answer", show=False),
+        Binding("ctrl+l", "clear", "clear", id="clear", show=False),
+        Binding("alt+left", "select_pane(-1)", "prev pane", id="prev_pane", show=False),
+        Binding("alt+right", "select_pane(1)", "next pane", id="next_pane", show=False),
+        Binding("alt+shift+left", "move_pane(-1)", "move left", id="move_left", show=False),
+        Binding("alt+shift+right", "move_pane(1)", "move right", id="move_right", show=False),
+        Binding("alt+up", "thinking(1)", "more thinking", id="thinking_up", show=False),
+        Binding("alt+down", "thinking(-1)", "less thinking", id="thinking_down", show=False),
+        Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False),
+    ]
+
+    def __init__(
+        self,
+        options: AppOptions | None = None,
+        *,
+        config: Config | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        session_factory: Callable[[], Session] | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options or AppOptions()
+        self.clock = clock
+        self.frame_clock = FrameClock(lambda delay, callback: self.set_timer(delay, callback))
+        self._config = config
+        self._session_factory = session_factory
+        self.session: Session | None = None
+        self.catalog: Any = None
+        self.overlay: Any = None
+        self.tools: ToolSet | None = None
+        self.tools_label = "off"
+        self.image: ImagePart | None = None
+        self.image_label = ""
+        self.active_index = 0
+        self.hint = ""
+        self._credentials: dict[str, ProviderCredential] | None = None
+        self._turn_started: dict[str, float] = {}
+
+    # --- composition ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Playground", id="top-bar")
+        yield HintLine("", id="hint")
+        with Horizontal(id="main"):
+            yield PaneGrid(id="panes")
+            yield TimelinePanel(id="timeline")
+        with ControlsBar(id="controls"):
+            yield ThinkingSlider(ThinkingLevel.OFF, id="thinking")
+            yield ToolsState("", id="tools-state")
+            yield ImageState("", id="image-state")
+        yield PromptInput(id="prompt")
+        yield Footer()
+
+    @property
+    def config(self) -> Config:
+        """The loaded configuration."""
+        if self._config is None:
+            from playground.config.loader import load_config
+
+            self._config = load_config(self.options.config_path)[0]
+        return self._config
+
+    @property
+    def grid(self) -> PaneGrid:
+        """The pane grid."""
+        return self.query_one(PaneGrid)
+
+    @property
+    def chat_panes(self) -> list[ChatPane]:
+        """Panes in display order."""
+        return list(self.grid.query_children(ChatPane))
+
+    @property
+    def active_pane(self) -> ChatPane | None:
+        """The pane per-pane actions apply to (highlighted)."""
+        panes = self.chat_panes
+        if not panes:
+            return None
+        self.active_index = max(0, min(self.active_index, len(panes) - 1))
+        return panes[self.active_index]
+
+    async def on_mount(self) -> None:
+        self.query_one("#timeline").display = False
+        self.theme = (
+            self.config.ui.theme
+            if self.config.ui.theme in self.available_themes
+            else ("textual-dark")
+        )
+        if self.config.ui.bindings:
+            self.set_keymap(self.config.ui.bindings)
+        self.query_one(PromptInput).focus()
+        try:
+            await self._open_session()
+        except Exception as exc:  # one clear line, never a traceback
+            self.notify(str(exc), title="could not open the session", severity="error", timeout=15)
+        self._refresh_summary()
+
+    async def _open_session(self) -> None:
+        from playground.session import Session
+
+        if self._session_factory is not None:
+            self.session = self._session_factory()
+            plan = StartupPlan([p.spec for p in self.session.panes] or [])
+        else:
+            self.overlay = self._framework_overlay()
+            if self.options.resume:
+                self.session = Session.resume(
+                    config=self.config,
+                    overlay=self.overlay,
+                    sessions_dir=self.options.sessions_dir,
+                    clock=self.clock,
+                )
+                plan = StartupPlan([])
+                for note in self.session.resume_notes:
+                    self.notify(note, severity="warning")
+            else:
+                self.session = Session.open(
+                    self.config,
+                    overlay=self.overlay,
+                    persist=self.options.persist,
+                    sessions_dir=self.options.sessions_dir,
+                    clock=self.clock,
+                )
+                plan = self._startup_plan()
+        self.catalog = self.session.resolver.catalog
+        if self.options.thinking is not None:
+            self.session.thinking = ThinkingLevel(self.options.thinking)
+        self.query_one(ThinkingSlider).level = self.session.thinking
+        self.hint = plan.hint
+        hint = self.query_one(HintLine)
+        hint.update(plan.hint)
+        hint.display = bool(plan.hint)
+        for spec in plan.panes:
+            self._add_session_pane(spec, notify=True)
+        for pane in list(self.session.panes):
+            await self._mount_pane(pane)
+        self._highlight_active()
+
+    def _startup_plan(self) -> StartupPlan:
+        if self.overlay is not None and not self.options.models:
+            routes = list(getattr(self.overlay, "routes", {}) or {})
+            if routes:
+                return StartupPlan(routes[:MAX_PANES])
+        return plan_startup(
+            self.config,
+            self.session.resolver.catalog,  # type: ignore[union-attr]
+            models=self.options.models,
+            resume=False,
+            sessions_dir=self.options.sessions_dir,
+        )
+
+    def _framework_overlay(self) -> Any:
+        if not self.options.from_path:
+            return None
+        from playground.frameworks import framework_overlay, load_framework
+
+        report = load_framework(self.options.from_path, self.options.framework)
+        return framework_overlay(report)
+
+    def _add_session_pane(self, spec: str, *, notify: bool = False) -> Pane | None:
+        from playground.resolve import ResolveError
+
+        assert self.session is not None
+        try:
+            return self.session.add_pane(spec)
+        except ResolveError as exc:
+            if notify:
+                self.notify(str(exc), title=f"cannot open {spec}", severity="error", timeout=10)
+            return None
+
+    async def _mount_pane(self, pane: Pane) -> ChatPane:
+        view = ChatPane(pane, clock=self.clock)
+        await self.grid.mount(view)
+        self.grid.relayout()
+        if pane.turns:
+            await view.show_turns(pane.turns)
+        self._refresh_summary()
+        return view
+
+    # --- summary line --------------------------------------------------------------------
+
+    def _refresh_summary(self) -> None:
+        session = self.session
+        text = Text("Playground", style="bold")
+        if session is not None:
+            count = len(session.panes)
+            text.append(f"   {count} pane{'s' if count != 1 else ''}")
+            text.append(f" · thinking {session.thinking}")
+            busy = sum(1 for p in session.panes if p.busy)
+            if busy:
+                text.append(f" · {busy} streaming", style="bold")
+        text.append("   ^p commands", style="dim")
+        self.query_one(TopBar).update(text)
+        tools = self.query_one(ToolsState)
+        tools.update(Text.assemble(("Tools ", "bold"), self.tools_label))
+        image = self.query_one(ImageState)
+        image.update(Text.assemble(("Image ", "bold"), self.image_label or "none"))
+
+    def _highlight_active(self) -> None:
+        active = self.active_pane
+        for pane in self.chat_panes:
+            pane.set_class(pane is active, "-active")
+
+    # --- sending -------------------------------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    def _send_prompt(self, message: PromptInput.Submitted) -> None:
+        if self.session is None or not self.chat_panes:
+            self.notify("no panes: press ctrl+n to add one", severity="warning")
+            return
+        busy = [p.pane.spec for p in self.chat_panes if p.busy]
+        if busy:
+            self.notify(
+                f"still streaming: {', '.join(busy)} — press escape to stop", severity="warning"
+            )
+            return
+        message.prompt.clear()
+        images = [self.image] if self.image else []
+        labels = [self.image_label] if self.image else []
+        for view in self.chat_panes:
+            stream = view.pane.send(message.text, images=images, tools=self.tools)
+            self._turn_started[view.pane.id] = self.clock()
+            view.start(stream, message.text, labels)
+        self.image = None
+        self.image_label = ""
+        self._refresh_summary()
+
+    @on(ChatPane.StreamFinished)
+    def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
+        pane = message.pane.pane
+        error = pane.turns[-1].error if pane.turns else None
+        if message.status is PaneStatus.FAILED and error:
+            self.notify(str(error.get("message", "failed")), title=pane.spec, severity="error")
+        self._refresh_summary()
+        self._refresh_breakers()
+
+    @on(ChatPane.RouterEvent)
+    def _router_event(self, message: ChatPane.RouterEvent) -> None:
+        started = self._turn_started.get(message.pane.pane.id, message.at)
+        index = self.chat_panes.index(message.pane) + 1 if message.pane in self.chat_panes else 0
+        label = f"[{index}] {message.pane.pane.spec}"
+        self.query_one(TimelinePanel).add(label, message.event, message.at - started)
+        self._refresh_breakers()
+
+    def _refresh_breakers(self) -> None:
+        if self.session is None or self.session._router is None:
+            return
+        states: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for pane in self.session.panes:
+            for candidate in pane.target.chain:
+                if candidate.label in seen:
+                    continue
+                seen.add(candidate.label)
+                try:
+                    state = self.session.router.state(candidate.label)
+                except Exception:  # health is informative only
+                    continue
+                parts = []
+                if state.breaker.value != "closed":
+                    parts.append(f"breaker {state.breaker.value} ({state.breaker_in_s:.0f} s)")
+                if state.cooldown_in_s > 0:
+                    parts.append(f"cooling {state.cooldown_in_s:.0f} s")
+                if state.consecutive_failures:
+                    parts.append(f"{state.consecutive_failures} failures")
+                if parts:
+                    states.append((candidate.label, " · ".join(parts)))
+        self.query_one(TimelinePanel).show_states(states)
+
+    # --- global actions ------------------------------------------------------------------
+
+    def action_stop_all(self) -> None:
+        """Stop every streaming pane."""
+        for view in self.chat_panes:
+            view.stop()
+
+    async def action_clear(self) -> None:
+        """Clear every pane's conversation (models stay)."""
+        for view in self.chat_panes:
+            await view.clear()
+        self.query_one(TimelinePanel).clear()
+
+    async def action_new_session(self) -> None:
+        """Start a new session with the same panes (the old one stays saved)."""
+        from playground.session import Session
+
+        if self.session is None:
+            return
+        specs = [p.spec for p in self.session.panes]
+        thinking = self.session.thinking
+        self.action_stop_all()
+        await self.session.aclose()
+        self.session = Session.open(
+            self.config,
+            overlay=self.overlay,
+            persist=self.options.persist,
+            sessions_dir=self.options.sessions_dir,
+            clock=self.clock,
+        )
+        self.session.thinking = thinking
+        await self.grid.remove_children()
+        self.query_one(TimelinePanel).clear()
+        for spec in specs:
+            pane = self._add_session_pane(spec, notify=True)
+            if pane is not None:
+                await self._mount_pane(pane)
+        self._highlight_active()
+        self.notify("new session started")
+
+    def action_toggle_timeline(self) -> None:
+        """Show or hide the fallback timeline."""
+        panel = self.query_one(TimelinePanel)
+        panel.display = not panel.display
+        self._refresh_breakers()
+
+    def action_toggle_dark(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_thinking(self, delta: int) -> None:
+        """Move the global thinking level."""
+        self.query_one(ThinkingSlider).action_step(delta)
+
+    @on(ThinkingSlider.Changed, "#thinking")
+    def _thinking_changed(self, message: ThinkingSlider.Changed) -> None:
+        if self.session is None:
+            return
+        self.session.thinking = message.level
+        for view in self.chat_panes:
+            view.refresh_header()
+        self._refresh_summary()
+
+    def action_toggle_tools(self) -> None:
+        """Offer the demo tools to every pane, or stop offering tools."""
+        from playground.session import MAX_TOOL_STEPS
+        from playground.tools.demo import demo_tools
+
+        if self.tools is None:
+            self.tools = demo_tools()
+            names = ", ".join(spec.name for spec in self.tools.specs)
+            self.tools_label = f"demo ({names}) · step limit {MAX_TOOL_STEPS}"
+        else:
+            self.tools = None
+            self.tools_label = "off"
+        self._refresh_summary()
+
+    def load_tools_file(self, path: str) -> None:
+        """Offer the tools of a JSON-Schema file (same format as ``ask --tools``)."""
+        from playground.tools.demo import ToolsFileError, load_tools_file
+
+        try:
+            self.tools = load_tools_file(path)
+        except (ToolsFileError, OSError) as exc:
+            self.notify(str(exc), title="tools file", severity="error")
+            return
+        self.tools_label = f"{Path(path).name} ({len(self.tools.specs)} tools)"
+        self._refresh_summary()
+
+    # --- per-pane actions ----------------------------------------------------------------
+
+    def action_select_pane(self, delta: int) -> None:
+        """Make the previous / next pane the active one."""
+        panes = self.chat_panes
+        if panes:
+            self.active_index = (self.active_index + delta) % len(panes)
+            self._highlight_active()
+
+    def action_move_pane(self, delta: int) -> None:
+        """Move the active pane left or right."""
+        view = self.active_pane
+        if view is None or self.session is None:
+            return
+        panes = self.chat_panes
+        index = panes.index(view)
+        target = max(0, min(len(panes) - 1, index + delta))
+        if target == index:
+            return
+        self.session.move_pane(view.pane, target)
+        other = panes[target]
+        if delta < 0:
+            self.grid.move_child(view, before=other)
+        else:
+            self.grid.move_child(view, after=other)
+        self.active_index = target
+        self._highlight_active()
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget = event.widget if hasattr(event, "widget") else None
+        for node in widget.ancestors_with_self if widget is not None else ():
+            if isinstance(node, ChatPane):
+                self.active_index = self.chat_panes.index(node)
+                self._highlight_active()
+                break
+
+    def action_stop_pane(self) -> None:
+        """Stop the active pane."""
+        if self.active_pane is not None:
+            self.active_pane.stop()
+
+    def action_retry_pane(self) -> None:
+        """Send the active pane's last prompt again."""
+        view = self.active_pane
+        if view is None:
+            return
+        if view.busy:
+            self.notify("this pane is still streaming", severity="warning")
+            return
+        try:
+            stream = view.pane.retry()
+        except RuntimeError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        prompt, images = view.pane._last_send[0], []  # type: ignore[index]
+        self._turn_started[view.pane.id] = self.clock()
+        view.start(stream, prompt, images)
+
+    def action_copy_answer(self) -> None:
+        """Copy the active pane's last answer to the clipboard."""
+        view = self.active_pane
+        if view is None or not view.last_answer:
+            self.notify("nothing to copy yet", severity="warning")
+            return
+        self.copy_to_clipboard(view.last_answer)
+        self.notify(f"copied {len(view.last_answer):,} characters from {view.pane.spec}")
+
+    async def action_close_pane(self) -> None:
+        """Close the active pane."""
+        view = self.active_pane
+        if view is None or self.session is None:
+            return
+        self.session.remove_pane(view.pane)
+        await view.remove()
+        self.grid.relayout()
+        self._highlight_active()
+        self._refresh_summary()
+
+    def action_add_pane(self) -> None:
+        """Pick a model for a new pane."""
+        if len(self.chat_panes) >= MAX_PANES:
+            self.notify(f"at most {MAX_PANES} panes", severity="warning")
+            return
+        self._open_picker(self._add_picked)
+
+    async def _add_picked(self, spec: str | None) -> None:
+        if not spec or self.session is None:
+            return
+        pane = self._add_session_pane(spec, notify=True)
+        if pane is not None:
+            await self._mount_pane(pane)
+            self.active_index = len(self.chat_panes) - 1
+            self._highlight_active()
+            self._remember(spec)
+
+    def action_change_model(self) -> None:
+        """Pick another model for the active pane (its conversation is kept)."""
+        if self.active_pane is None:
+            self.action_add_pane()
+            return
+        self._open_picker(self._change_picked)
+
+    async def _change_picked(self, spec: str | None) -> None:
+        from playground.resolve import ResolveError
+
+        view = self.active_pane
+        if not spec or view is None:
+            return
+        if view.busy:
+            self.notify("stop the pane before changing its model", severity="warning")
+            return
+        try:
+            view.pane.set_model(spec)
+        except ResolveError as exc:
+            self.notify(str(exc), title=f"cannot use {spec}", severity="error")
+            return
+        view.refresh_header()
+        self._remember(spec)
+
+    def _open_picker(self, callback: Callable[[str | None], Any]) -> None:
+        from playground.tui.screens.model_picker import ModelPicker
+
+        self.push_screen(ModelPicker(self), callback)
+
+    def _remember(self, spec: str) -> None:
+        from playground.tui.preferences import Preferences
+
+        Preferences.load().add_recent(spec)
+
+    def action_credentials(self) -> None:
+        """Open the credential panel."""
+        from playground.tui.screens.credentials import CredentialPanel
+
+        self.push_screen(CredentialPanel(self))
+
+    def credentials_changed(self, provider: str) -> None:
+        """A key was stored or deleted: idle panes using ``provider`` re-resolve now."""
+        from playground.resolve import ResolveError
+
+        if self.session is None:
+            return
+        resolver = self.session.resolver
+        getattr(resolver, "_cache", {}).clear()
+        for view in self.chat_panes:
+            uses = any(c.provider == provider for c in view.pane.target.chain)
+            if not uses or view.busy:
+                continue
+            try:
+                view.pane.set_model(view.pane.spec)
+            except ResolveError as exc:
+                self.notify(str(exc), title=view.pane.spec, severity="warning")
+            view.refresh_header()
+
+    def credential_states(self) -> dict[str, ProviderCredential]:
+        """Every provider's credential state (resolved offline once, then kept up to date)."""
+        if self._credentials is None:
+            from playground.tui.credential_states import collect_credentials
+
+            self._credentials = collect_credentials(self.config, self.catalog)
+        return self._credentials
+
+    def providers_in_use(self) -> set[str]:
+        """Providers of every candidate of every pane."""
+        if self.session is None:
+            return set()
+        return {c.provider for p in self.session.panes for c in p.target.chain}
+
+    def provider_base_url(self, slug: str) -> str | None:
+        """The URL a live check should use (config override, or the embedded simulator)."""
+        override = self.config.providers.get(slug)
+        if override is not None and override.base_url:
+            return override.base_url
+        provider = self.catalog.provider(slug) if self.catalog is not None else None
+        if provider is not None and provider.simulated and "://" not in provider.base_url:
+            from playground.sim.embedded import sim_root_url
+
+            return sim_root_url().rstrip("/") + "/" + provider.base_url.lstrip("/")
+        return None
+
+    def refresh_credentials(self, slug: str) -> None:
+        """Re-resolve one provider's credential and let idle panes pick up the change."""
+        from playground.credentials import resolve_credentials
+        from playground.tui.credential_states import ProviderCredential
+
+        states = self.credential_states()
+        provider = self.catalog.provider(slug)
+        try:
+            status = resolve_credentials(provider, self.config, catalog=self.catalog)
+            states[slug] = ProviderCredential(provider, status)
+        except Exception as exc:  # keep the panel usable whatever a source does
+            states[slug] = ProviderCredential(provider, None, error=str(exc))
+        self.credentials_changed(slug)
+
+    def action_export(self) -> None:
+        """Export the session to Markdown or JSON."""
+        from playground.tui.screens.export import ExportDialog
+
+        if self.session is not None:
+            self.push_screen(ExportDialog(self.session))
+
+    def action_attach_image(self) -> None:
+        """Attach an image file to the next prompt."""
+        from playground.tui.screens.path_prompt import PathPrompt
+
+        self.push_screen(
+            PathPrompt("Attach an image", "path to a PNG, JPEG, GIF or WebP file"),
+            self._attach_picked,
+        )
+
+    def action_tools_file(self) -> None:
+        """Offer tools from a JSON-Schema file."""
+        from playground.tui.screens.path_prompt import PathPrompt
+
+        def picked(path: str | None) -> None:
+            if path:
+                self.load_tools_file(path)
+
+        self.push_screen(PathPrompt("Tools file", "path to a JSON file of tools"), picked)
+
+    def _attach_picked(self, path: str | None) -> None:
+        if not path:
+            return
+        file = Path(path).expanduser()
+        media_type = IMAGE_TYPES.get(file.suffix.lower())
+        if media_type is None:
+            self.notify(
+                f"{file.name}: not an image type I know (png, jpg, gif, webp)", severity="error"
+            )
+            return
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            self.notify(f"cannot read {file}: {exc.strerror}", severity="error")
+            return
+        self.image = ImagePart.from_bytes(data, media_type)
+        self.image_label = f"{file.name} ({len(data):,} bytes)"
+        blind = [v.pane.spec for v in self.chat_panes if not v.pane.target.primary_model.vision]
+        if blind:
+            self.notify(
+                f"{', '.join(blind)}: no vision support — the image will be refused there",
+                title="image attached",
+                severity="warning",
+            )
+        self._refresh_summary()
+
+    # --- command palette -----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = [
+            ("Add pane", "Pick a model for a new pane", self.action_add_pane),
+            ("Close pane", "Close the active pane", self.action_close_pane),
+            ("Change model", "Pick another model for the active pane", self.action_change_model),
+            ("Credentials", "Check, set and delete API keys", self.action_credentials),
+            (
+                "Fallback timeline",
+                "Show or hide retries and fallbacks",
+                self.action_toggle_timeline,
+            ),
+            ("Export session", "Save the session as Markdown or JSON", self.action_export),
+            ("Toggle demo tools", "Offer calculator, clock and weather", self.action_toggle_tools),
+            ("Load tools file", "Offer tools from a JSON-Schema file", self.action_tools_file),
+            ("Attach image", "Attach an image to the next prompt", self.action_attach_image),
+            ("Stop all", "Stop every streaming pane", self.action_stop_all),
+            ("Stop pane", "Stop the active pane", self.action_stop_pane),
+            ("Retry pane", "Send the active pane's last prompt again", self.action_retry_pane),
+            ("Copy answer", "Copy the active pane's last answer", self.action_copy_answer),
+            ("Clear", "Clear every pane's conversation", self.action_clear),
+            ("New session", "Start a new session with the same panes", self.action_new_session),
+            ("Move pane left", "Move the active pane left", lambda: self.action_move_pane(-1)),
+            ("Move pane right", "Move the active pane right", lambda: self.action_move_pane(1)),
+            ("More thinking", "Raise the global thinking level", lambda: self.action_thinking(1)),
+            ("Less thinking", "Lower the global thinking level", lambda: self.action_thinking(-1)),
+            ("Light / dark", "Switch between light and dark theme", self.action_toggle_dark),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+
+    async def action_quit(self) -> None:
+        """Stop streams, flush the autosave and quit."""
+        if self.session is not None:
+            await self.session.aclose()
+        self.exit()

@@ -1,0 +1,137 @@
+"""Pure text formatting for pane headers, footers and timeline rows (no widgets here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+
+from playground.catalog.types import ModelInfo
+from playground.events import (
+    Attempt,
+    CircuitHalfOpen,
+    CircuitOpen,
+    Cooldown,
+    Error,
+    Fallback,
+    KeyRotated,
+    Retry,
+)
+from playground.session.metrics import PaneMetrics, PaneStatus
+
+STATUS_LOOK: dict[PaneStatus, tuple[str, str]] = {
+    PaneStatus.IDLE: ("·", "idle"),
+    PaneStatus.WAITING: ("…", "waiting"),
+    PaneStatus.THINKING: ("◐", "thinking"),
+    PaneStatus.STREAMING: ("●", "streaming"),
+    PaneStatus.TOOL: ("⚒", "running tool"),
+    PaneStatus.RETRYING: ("⟳", "retrying"),
+    PaneStatus.FELL_BACK: ("↪", "fell back"),
+    PaneStatus.DONE: ("✓", "done"),
+    PaneStatus.FAILED: ("✗", "failed"),
+    PaneStatus.CANCELLED: ("■", "cancelled"),
+}
+STATUS_CLASS: dict[PaneStatus, str] = {
+    PaneStatus.DONE: "ok",
+    PaneStatus.FAILED: "error",
+    PaneStatus.CANCELLED: "warning",
+    PaneStatus.RETRYING: "warning",
+    PaneStatus.FELL_BACK: "warning",
+}
+
+
+def capability_badges(model: ModelInfo) -> str:
+    """Compact capability badges: ⚒ tools, 👁 vision, 🧠 thinking (unknown shows nothing)."""
+    badges = []
+    if model.tools:
+        badges.append("⚒")
+    if model.vision:
+        badges.append("◉")
+    if model.thinking:
+        badges.append("✦")
+    return " ".join(badges)
+
+
+def format_tokens(count: int) -> str:
+    """``12,345`` style, or ``12.3k`` above 100k."""
+    return f"{count / 1000:.1f}k" if count >= 100_000 else f"{count:,}"
+
+
+def format_duration_ms(ms: float | None) -> str:
+    """``41 ms`` below a second, ``1.2 s`` above; ``–`` when unknown."""
+    if ms is None:
+        return "–"
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def format_cost(cost: float | None) -> str:
+    """Dollars with enough precision for tiny requests; ``$ –`` when prices are unknown."""
+    if cost is None:
+        return "$ –"
+    return f"${cost:.4f}" if cost < 1 else f"${cost:.2f}"
+
+
+def status_line(metrics: PaneMetrics, clock: Callable[[], float], *, steps_limit: int = 0) -> Text:
+    """First footer line: status (with retry countdown / hop), TTFT and tokens per second."""
+    icon, word = STATUS_LOOK[metrics.status]
+    if metrics.status is PaneStatus.RETRYING and metrics.retry_until is not None:
+        remaining = max(0.0, metrics.retry_until - clock())
+        word = f"retrying in {remaining:.0f} s" if remaining >= 1 else "retrying now"
+    if metrics.status is PaneStatus.DONE and metrics.hop > 1:
+        word = f"done via hop {metrics.hop}"
+    line = Text(f"{icon} {word}", style=_status_style(metrics.status))
+    if metrics.steps and steps_limit:
+        line.append(f"  step {metrics.steps}/{steps_limit}", style="dim")
+    line.append("  TTFT ", style="dim")
+    line.append(format_duration_ms(metrics.ttft_ms))
+    line.append("  ", style="dim")
+    rate = metrics.tokens_per_s
+    line.append(f"{rate:,.0f} tok/s" if rate is not None else "– tok/s")
+    return line
+
+
+def usage_line(metrics: PaneMetrics) -> Text:
+    """Second footer line: input/output tokens, cost and the candidate that answered."""
+    line = Text()
+    line.append(f"{format_tokens(metrics.input_tokens)} in · ")
+    line.append(f"{format_tokens(metrics.output_tokens)} out")
+    if metrics.reasoning_tokens:
+        line.append(f" ({format_tokens(metrics.reasoning_tokens)} thinking)", style="dim")
+    line.append(" · " + format_cost(metrics.cost_usd))
+    who = metrics.answered_by or metrics.candidate
+    if who:
+        line.append("  by ", style="dim")
+        line.append(who, style="italic")
+    return line
+
+
+def _status_style(status: PaneStatus) -> str:
+    return {
+        "ok": "bold green",
+        "error": "bold red",
+        "warning": "bold yellow",
+    }.get(STATUS_CLASS.get(status, ""), "bold")
+
+
+def timeline_row(event: object) -> tuple[str, str] | None:
+    """A timeline row (icon, text) for a router event; None for events not shown there."""
+    if isinstance(event, Attempt):
+        key = f" · key {event.key}" if event.key else ""
+        return "→", f"attempt {event.attempt} · {event.candidate}{key}"
+    if isinstance(event, Retry):
+        why = "Retry-After" if event.source == "retry_after" else "backoff"
+        return "⟳", f"{event.reason} · retry in {event.delay_s:.1f} s ({why})"
+    if isinstance(event, Fallback):
+        return "↪", f"fallback {event.from_} → {event.to} · {event.reason}"
+    if isinstance(event, KeyRotated):
+        return "⚿", f"key rotated · {event.provider} → {event.key} · {event.reason}"
+    if isinstance(event, Cooldown):
+        return "❄", f"cooldown {event.candidate} · {event.delay_s:.0f} s · {event.reason}"
+    if isinstance(event, CircuitOpen):
+        return "⊘", f"breaker open {event.candidate} after {event.failures} failures"
+    if isinstance(event, CircuitHalfOpen):
+        return "◑", f"breaker half-open {event.candidate} · probing"
+    if isinstance(event, Error):
+        status = f"{event.status} " if event.status else ""
+        return "✗", f"{status}{event.kind} · {event.message}"
+    return None

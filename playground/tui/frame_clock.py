@@ -1,0 +1,87 @@
+"""An adaptive frame clock: streamed text is drawn once per frame, not once per delta.
+
+Panes mark themselves dirty on every delta (cheap); the clock calls each dirty pane's
+``flush`` once per frame. The frame interval adapts to load: when drawing a frame costs a
+noticeable share of the interval, frames are spaced out so the event loop keeps time for
+keystrokes and network reads; when load drops, the rate climbs back to the target.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Flushable(Protocol):
+    """Something that draws its pending deltas when a frame comes."""
+
+    def flush(self) -> None:
+        """Draw what arrived since the last frame."""
+
+
+def next_interval(current: float, frame_cost: float, *, fastest: float, slowest: float) -> float:
+    """The next frame interval given how long the last frame took to draw.
+
+    Keeps drawing under about a quarter of the time; eases back toward ``fastest`` when cheap.
+    """
+    wanted = frame_cost * 4.0
+    if wanted > current:
+        return min(slowest, wanted)
+    return max(fastest, current * 0.8 if wanted < current * 0.5 else current)
+
+
+class FrameClock:
+    """Coalesces redraws of many panes into adaptive frames.
+
+    ``schedule(delay, callback)`` is the host's one-shot timer (``App.set_timer`` style); it is
+    injected so the clock can be driven without an app in tests.
+    """
+
+    def __init__(
+        self,
+        schedule: Callable[[float, Callable[[], None]], object],
+        *,
+        fps: float = 30.0,
+        min_fps: float = 6.0,
+        timer: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._schedule = schedule
+        self._timer = timer
+        self.fastest = 1.0 / fps
+        self.slowest = 1.0 / min_fps
+        self.interval = self.fastest
+        self._dirty: dict[int, Flushable] = {}
+        self._pending = False
+        self._due = 0.0
+        self.frames = 0
+        self.last_frame_cost = 0.0
+
+    def mark_dirty(self, target: Flushable) -> None:
+        """Ask for ``target`` to be flushed on the next frame (idempotent, cheap)."""
+        self._dirty[id(target)] = target
+        if not self._pending:
+            self._pending = True
+            self._due = self._timer() + self.interval
+            self._schedule(self.interval, self._frame)
+
+    def flush_now(self, target: Flushable) -> None:
+        """Flush ``target`` immediately (end of a stream, a structural event)."""
+        self._dirty.pop(id(target), None)
+        target.flush()
+
+    def _frame(self) -> None:
+        self._pending = False
+        targets = list(self._dirty.values())
+        self._dirty.clear()
+        started = self._timer()
+        # A late frame means the loop is busy (rendering happens after flush, in the
+        # compositor), so lateness counts as cost too.
+        lateness = max(0.0, started - self._due)
+        for target in targets:
+            target.flush()
+        self.last_frame_cost = self._timer() - started + lateness
+        self.frames += 1
+        self.interval = next_interval(
+            self.interval, self.last_frame_cost, fastest=self.fastest, slowest=self.slowest
+        )

@@ -1,0 +1,292 @@
+"""The credential panel: the ``doctor`` table in the app, with live checks and key editing."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Static
+
+from playground.tui.credential_states import DOTS, ProviderCredential
+
+if TYPE_CHECKING:
+    from playground.tui.app import PlaygroundApp
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+COLUMNS = ("", "provider", "state", "source", "key", "format", "live", "latency", "next step")
+
+
+class KeyInput(ModalScreen[str | None]):
+    """A masked input for a key; the value goes straight to the keyring."""
+
+    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, provider: str) -> None:
+        super().__init__()
+        self.provider = provider
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -small"):
+            yield Static(f"Set the key for {self.provider}", classes="dialog-title")
+            yield Input(password=True, placeholder="paste the key (hidden)", id="key-value")
+            yield Static(
+                "Stored in the OS keyring; shown only masked. enter to save · escape to cancel",
+                classes="dialog-help",
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        """Close without a key."""
+        self.dismiss(None)
+
+
+class CredentialPanel(ModalScreen[None]):
+    """Every provider's credential: status, source, masked key, format, live result."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "close", "close"),
+        Binding("c,enter", "check_one", "check", id="cred_check"),
+        Binding("a", "check_all", "check all", id="cred_check_all"),
+        Binding("s", "set_key", "set key", id="cred_set"),
+        Binding("d", "delete_key", "delete key", id="cred_delete"),
+        Binding("f", "toggle_all", "configured / all", id="cred_filter"),
+    ]
+
+    def __init__(self, app: PlaygroundApp, *, show_all: bool = False) -> None:
+        super().__init__()
+        self.playground = app
+        self.show_all = show_all
+        self.checking: set[str] = set()
+        self._spin = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="credentials"):
+            yield Static("Credentials", classes="dialog-title")
+            yield DataTable(id="credential-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="credential-detail")
+            yield Static(
+                "c check · a check all · s set key · d delete · f configured/all · escape close",
+                classes="dialog-help",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column or "dot")
+        self._fill()
+        table.focus()
+        self.set_interval(0.1, self._tick)
+
+    @property
+    def states(self) -> dict[str, ProviderCredential]:
+        """The app's per-provider credential states."""
+        return self.playground.credential_states()
+
+    def _visible(self) -> list[ProviderCredential]:
+        rows = list(self.states.values())
+        if self.show_all:
+            return rows
+        in_use = self.playground.providers_in_use()
+        return [
+            row
+            for row in rows
+            if row.provider.slug in in_use
+            or row.live is not None
+            or (row.status is not None and (row.status.keys or row.status.problems))
+        ]
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in self._visible():
+            table.add_row(*self._cells(row), key=row.provider.slug)
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        self._show_detail()
+
+    def _cells(self, row: ProviderCredential) -> list[Text | str]:
+        slug = row.provider.slug
+        dot, colour = DOTS[row.dot]
+        status = row.status
+        state = status.state if status is not None else "error"
+        source = (status.source or "–") if status is not None else "–"
+        key = status.key.masked if status is not None and status.key is not None else "–"
+        if status is not None and len(status.keys) > 1:
+            key += f" (+{len(status.keys) - 1})"
+        fmt = Text("–", style="dim")
+        if status is not None and status.format.ok is not None:
+            fmt = Text(
+                "ok" if status.format.ok else "suspect",
+                style="green" if status.format.ok else "yellow",
+            )
+        if slug in self.checking:
+            live: Text | str = Text(f"{SPINNER[self._spin % len(SPINNER)]} checking", style="bold")
+            latency = ""
+        elif row.live is not None:
+            live = Text(row.live.status, style="green" if row.live.ok else "red")
+            latency = f"{row.live.latency_ms:.0f} ms" if row.live.latency_ms is not None else ""
+        else:
+            live, latency = Text("unchecked", style="dim"), ""
+        step = ""
+        if row.live is not None and not row.live.ok and row.live.next_step:
+            step = row.live.next_step
+        elif status is not None and status.next_step and row.dot != "ok":
+            step = status.next_step
+        elif row.error:
+            step = row.error
+        return [
+            Text(dot, style=colour),
+            Text(slug, style="bold"),
+            state,
+            source,
+            key,
+            fmt,
+            live,
+            latency,
+            Text(step, style="italic"),
+        ]
+
+    def _tick(self) -> None:
+        if not self.checking:
+            return
+        self._spin += 1
+        table = self.query_one(DataTable)
+        for slug in list(self.checking):
+            if slug in self.states:
+                try:
+                    table.update_cell(slug, "live", self._cells(self.states[slug])[6])
+                except Exception:  # the row may be filtered out
+                    continue
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        slug = self._selected()
+        detail = Text()
+        row = self.states.get(slug) if slug else None
+        if row is not None and row.status is not None:
+            status = row.status
+            detail.append(f"{row.provider.name}: ", style="bold")
+            detail.append(status.format.message or "")
+            if status.shadowed:
+                detail.append(f"\nalso set in (ignored): {', '.join(status.shadowed)}", style="dim")
+            for problem in status.problems:
+                detail.append(f"\n⚠ {problem}", style="yellow")
+            if row.live is not None and row.live.message:
+                detail.append(f"\nlive: {row.live.message}")
+        self.query_one("#credential-detail", Static).update(detail)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        """Close the panel."""
+        self.dismiss(None)
+
+    def action_toggle_all(self) -> None:
+        """Show every provider, or only configured / in-use ones."""
+        self.show_all = not self.show_all
+        self._fill()
+
+    def action_check_one(self) -> None:
+        """Check the selected provider live."""
+        slug = self._selected()
+        if slug:
+            self._check([slug])
+
+    def action_check_all(self) -> None:
+        """Check every visible provider live, concurrently."""
+        self._check([row.provider.slug for row in self._visible()])
+
+    @work(group="credential-check")
+    async def _check(self, slugs: list[str]) -> None:
+        from playground.credentials import LiveTarget, check_all
+
+        slugs = [s for s in slugs if s not in self.checking]
+        if not slugs:
+            return
+        self.checking.update(slugs)
+        self._fill()
+        targets = []
+        for slug in slugs:
+            row = self.states[slug]
+            key = row.status.key if row.status is not None else None
+            targets.append(LiveTarget(row.provider, key, self.playground.provider_base_url(slug)))
+        try:
+            results = await check_all(targets, timeout=8.0)
+        except Exception as exc:  # never a traceback: report and stop spinning
+            self.app.notify(f"live check failed: {exc}", severity="error")
+            results = []
+        for slug, result in zip(slugs, results, strict=False):
+            self.states[slug].live = result
+        self.checking.difference_update(slugs)
+        await asyncio.sleep(0)
+        self._fill()
+        failed = [
+            s
+            for s in slugs
+            if self.states[s].live is not None
+            and not self.states[s].live.ok
+            and self.states[s].live.status != "skipped"
+        ]
+        if failed:
+            self.app.notify(
+                f"{len(failed)} check(s) failed: {', '.join(failed)}", severity="warning"
+            )
+
+    def action_set_key(self) -> None:
+        """Store a key for the selected provider in the OS keyring."""
+        slug = self._selected()
+        if not slug:
+            return
+
+        def stored(value: str | None) -> None:
+            if not value:
+                return
+            from playground.credentials.keyring_store import KeyringUnavailable, store_key
+
+            try:
+                store_key(slug, value)
+            except KeyringUnavailable as exc:
+                self.app.notify(str(exc), title="keyring", severity="error", timeout=10)
+                return
+            self._after_change(slug, "stored")
+
+        self.app.push_screen(KeyInput(slug), stored)
+
+    def action_delete_key(self) -> None:
+        """Delete the selected provider's key from the OS keyring."""
+        from playground.credentials.keyring_store import KeyringUnavailable, delete_keys
+
+        slug = self._selected()
+        if not slug:
+            return
+        try:
+            removed = delete_keys(slug)
+        except KeyringUnavailable as exc:
+            self.app.notify(str(exc), title="keyring", severity="error", timeout=10)
+            return
+        if not removed:
+            self.app.notify(f"no keyring entry for {slug}", severity="warning")
+            return
+        self._after_change(slug, "deleted")
+
+    def _after_change(self, slug: str, verb: str) -> None:
+        self.playground.refresh_credentials(slug)
+        self._fill()
+        self.app.notify(f"key for {slug} {verb}; panes using it updated")

@@ -1,0 +1,335 @@
+"""A pane: one model or route streaming side by side with the others.
+
+Each pane consumes its session pane's event stream in its own exclusive worker, so a slow
+or stalled pane never blocks another. Deltas only touch buffers; drawing happens once per
+frame through the app's :class:`~playground.tui.frame_clock.FrameClock`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from playground.events import (
+    Attempt,
+    CircuitHalfOpen,
+    CircuitOpen,
+    Cooldown,
+    Done,
+    Error,
+    ErrorKind,
+    Fallback,
+    KeyRotated,
+    Retry,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    ToolResult,
+)
+from playground.session.metrics import PaneStatus
+from playground.tui.formatting import capability_badges, status_line, usage_line
+from playground.tui.widgets.turn_view import TurnView
+
+if TYPE_CHECKING:
+    from playground.session import Pane
+    from playground.session.transcript import Turn
+
+ROUTER_EVENTS = (Attempt, Retry, Fallback, KeyRotated, Cooldown, CircuitOpen, CircuitHalfOpen)
+YIELD_EVERY_S = 0.004
+"""A worker that finds events already queued gives the loop a turn at least this often."""
+
+
+class PaneHeader(Static):
+    """Model label, capability badges and the effective thinking setting."""
+
+
+class PaneFooter(Static):
+    """Live metrics: status, TTFT, tokens/s, tokens, cost, who answered."""
+
+
+class Transcript(VerticalScroll):
+    """The scrolling conversation of a pane."""
+
+
+class ChatPane(Vertical):
+    """One session pane rendered: header, transcript, live footer."""
+
+    can_focus = True
+
+    class StreamFinished(Message):
+        """A turn of this pane ended (done, failed or cancelled)."""
+
+        def __init__(self, pane: ChatPane, status: PaneStatus) -> None:
+            super().__init__()
+            self.pane = pane
+            self.status = status
+
+    class RouterEvent(Message):
+        """A router event (attempt, retry, fallback…) for the timeline."""
+
+        def __init__(self, pane: ChatPane, event: StreamEvent, at: float) -> None:
+            super().__init__()
+            self.pane = pane
+            self.event = event
+            self.at = at
+
+    def __init__(self, pane: Pane, *, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(id=f"pane-{pane.id}")
+        self.pane = pane
+        self.clock = clock
+        self.turn_views: list[TurnView] = []
+        self._current: TurnView | None = None
+        self._follow = True
+
+    def compose(self) -> ComposeResult:
+        yield PaneHeader(self._header_text())
+        yield Transcript()
+        yield PaneFooter(self._footer_text())
+
+    @property
+    def transcript(self) -> Transcript:
+        """The scrolling conversation."""
+        return self.query_one(Transcript)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a turn is streaming in this pane."""
+        return self.pane.busy
+
+    @property
+    def last_answer(self) -> str:
+        """The answer of the most recent turn."""
+        return self.turn_views[-1].answer_text if self.turn_views else ""
+
+    # --- header / footer -------------------------------------------------------------------
+
+    def _header_text(self) -> Text:
+        target = self.pane.target
+        model = target.primary_model
+        text = Text(target.label, style="bold")
+        if target.is_route:
+            text.append(" → " + " → ".join(c.label for c in target.chain), style="dim")
+        badges = capability_badges(model)
+        if badges:
+            text.append("  " + badges, style="bold")
+        label = self._thinking_label()
+        if label:
+            text.append(f"  ✦ {label}", style="italic")
+        answered = self.pane.metrics.answered_by
+        if answered and answered != target.label and target.is_route:
+            text.append(f"  answered by {answered}", style="bold")
+        return text
+
+    def _thinking_label(self) -> str:
+        try:
+            return self.pane.thinking_label()
+        except Exception as exc:  # a mapping problem must never break drawing
+            return f"thinking: {exc}"
+
+    def _footer_text(self) -> Text:
+        metrics = self.pane.metrics
+        from playground.session import MAX_TOOL_STEPS
+
+        line = status_line(metrics, self.clock, steps_limit=MAX_TOOL_STEPS)
+        line.append("\n")
+        line.append_text(usage_line(metrics))
+        return line
+
+    def refresh_header(self) -> None:
+        """Redraw the header (model, thinking level or credentials changed)."""
+        self.query_one(PaneHeader).update(self._header_text())
+
+    def refresh_footer(self) -> None:
+        """Redraw the metrics footer."""
+        footer = self.query_one(PaneFooter)
+        footer.update(self._footer_text())
+        status = self.pane.metrics.status
+        for name in ("done", "failed", "cancelled", "retrying"):
+            footer.set_class(status.value.startswith(name[:5]), f"-{name}")
+
+    # --- frames ----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Draw everything that arrived since the last frame (called by the frame clock)."""
+        if self._current is not None:
+            for view in self._current.live_views:
+                view.flush()
+            if self._current.thinking is not None and not self._current.thinking.body.finished:
+                self._current.thinking.refresh_title(streaming=True)
+        self.refresh_footer()
+        self._keep_following()
+
+    def _keep_following(self) -> None:
+        transcript = self.transcript
+        if self._follow:
+            transcript.scroll_end(animate=False, immediate=False, x_axis=False)
+
+    def on_mount(self) -> None:
+        self.set_interval(0.5, self._tick_countdown)
+
+    def _tick_countdown(self) -> None:
+        if self.pane.metrics.status is PaneStatus.RETRYING:
+            self.refresh_footer()
+
+    def _mark_dirty(self) -> None:
+        self.app.frame_clock.mark_dirty(self)  # type: ignore[attr-defined]
+
+    # --- scrolling: follow while at the bottom ----------------------------------------------
+
+    def on_mouse_scroll_up(self) -> None:
+        self._follow = False
+
+    def on_mouse_scroll_down(self) -> None:
+        self.call_after_refresh(self._update_follow)
+
+    def _update_follow(self) -> None:
+        transcript = self.transcript
+        self._follow = transcript.scroll_y >= transcript.max_scroll_y - 1
+
+    def follow(self, enabled: bool = True) -> None:
+        """Turn auto-follow on (jump to the end) or off."""
+        self._follow = enabled
+        if enabled:
+            self.transcript.scroll_end(animate=False)
+
+    # --- turns -----------------------------------------------------------------------------
+
+    async def show_turns(self, turns: list[Turn]) -> None:
+        """Render saved turns (after ``--resume``)."""
+        for turn in turns:
+            view = TurnView(turn.prompt, turn.images)
+            self.turn_views.append(view)
+            await self.transcript.mount(view)
+            if turn.thinking_text:
+                section = await view.ensure_thinking()
+                section.body.append(turn.thinking_text)
+            if turn.text:
+                answer = await view.ensure_answer()
+                answer.append(turn.text)
+            view.end_step()
+            if turn.error:
+                await view.error(str(turn.error.get("message", "failed")))
+            elif turn.status == "interrupted":
+                await view.notice("■", "interrupted (restored from the autosave)", "warning")
+        self.refresh_footer()
+        self.follow()
+
+    def start(self, stream: AsyncIterator[StreamEvent], prompt: str, images: list[str]) -> None:
+        """Show ``prompt`` as a new turn and consume ``stream`` in this pane's worker."""
+        view = TurnView(prompt, images)
+        self.turn_views.append(view)
+        self._current = view
+        self.transcript.mount(view)
+        self._follow = True
+        self.refresh_header()
+        self.refresh_footer()
+        self._consume(stream, view)
+
+    def stop(self) -> None:
+        """Cancel the running turn (the stream ends with a cancelled error)."""
+        self.pane.stop()
+
+    async def clear(self) -> None:
+        """Forget the conversation and remove its widgets."""
+        self.pane.stop()
+        self.pane.clear()
+        self.turn_views.clear()
+        self._current = None
+        await self.transcript.remove_children()
+        self.refresh_footer()
+
+    @work(exclusive=True, group="stream", exit_on_error=False)
+    async def _consume(self, stream: AsyncIterator[StreamEvent], view: TurnView) -> None:
+        loop_time = time.perf_counter
+        last_yield = loop_time()
+        status = PaneStatus.FAILED
+        try:
+            async for event in stream:
+                kind = type(event)
+                if kind is TextDelta:
+                    answer = view.answer or await view.ensure_answer()
+                    answer.append(event.text)  # type: ignore[union-attr]
+                    self._mark_dirty()
+                elif kind is ThinkingDelta:
+                    section = view.thinking
+                    if section is None or section.body.finished:
+                        section = await view.ensure_thinking()
+                    section.body.append(event.text)  # type: ignore[union-attr]
+                    self._mark_dirty()
+                else:
+                    await self._structural(event, view)
+                now = loop_time()
+                if now - last_yield > YIELD_EVERY_S:
+                    await asyncio.sleep(0)
+                    last_yield = loop_time()
+            status = self.pane.metrics.status
+        except Exception as exc:  # never a traceback on screen: show it as the turn's error
+            await view.error(f"internal error: {type(exc).__name__}: {exc}")
+        finally:
+            view.end_step()
+            self.app.frame_clock.flush_now(self)  # type: ignore[attr-defined]
+            self.refresh_header()
+            self.post_message(self.StreamFinished(self, status))
+
+    async def _structural(self, event: StreamEvent, view: TurnView) -> None:
+        """Handle a non-delta event: flush first so the order on screen matches the stream."""
+        self.app.frame_clock.flush_now(self)  # type: ignore[attr-defined]
+        if isinstance(event, ToolCallStart):
+            await view.tool_card(event.name, event.id)
+        elif isinstance(event, ToolCallDelta):
+            card = view.tool_cards.get(event.id)
+            if card is not None:
+                card.set_arguments(card.arguments + event.arguments_fragment)
+        elif isinstance(event, ToolCallEnd):
+            card = await view.tool_card(event.name, event.id)
+            card.set_arguments(
+                event.arguments if event.parse_error is None else event.raw_arguments
+            )
+        elif isinstance(event, ToolResult):
+            card = await view.tool_card(event.name, event.id)
+            card.set_result(event.content, event.is_error)
+        elif isinstance(event, ROUTER_EVENTS):
+            self.post_message(self.RouterEvent(self, event, self.clock()))
+            await self._router_notice(event, view)
+        elif isinstance(event, Error):
+            self.post_message(self.RouterEvent(self, event, self.clock()))
+            await view.error(self._error_text(event))
+        elif isinstance(event, Done):
+            view.end_step()
+        self.refresh_footer()
+
+    async def _router_notice(self, event: StreamEvent, view: TurnView) -> None:
+        if isinstance(event, Retry):
+            why = "Retry-After" if event.source == "retry_after" else "backoff"
+            await view.notice(
+                "⟳", f"{event.reason} · retry in {event.delay_s:.1f} s ({why})", "warning"
+            )
+        elif isinstance(event, Fallback):
+            await view.discard_partial()
+            await view.notice("↪", f"{event.reason} · fallback → {event.to}", "warning")
+        elif isinstance(event, KeyRotated):
+            await view.notice("⚿", f"key rotated → {event.key}", "warning")
+        elif isinstance(event, CircuitOpen):
+            await view.notice("⊘", f"breaker open: {event.candidate}", "warning")
+
+    def _error_text(self, event: Error) -> str:
+        if event.kind is ErrorKind.CANCELLED:
+            return "stopped"
+        status = f"{event.status} " if event.status else ""
+        text = f"{status}{event.kind.value.replace('_', ' ')} · {event.message}"
+        if event.after_output:
+            kept = self.pane.metrics.output_tokens
+            text = f"stream cut — kept {kept:,} tokens · {text}"
+        return text

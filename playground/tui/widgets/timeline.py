@@ -1,0 +1,59 @@
+"""The fallback timeline: every pane's attempts, retries, rotations, fallbacks and breakers."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import RichLog, Static
+
+from playground.tui.formatting import timeline_row
+
+ROW_STYLE = {"⟳": "yellow", "↪": "bold magenta", "✗": "red", "⊘": "red", "❄": "cyan", "⚿": "cyan"}
+
+
+class BreakerStates(Static):
+    """One line per candidate with a non-default health (cooldown or breaker not closed)."""
+
+
+class TimelinePanel(Vertical):
+    """A toggleable side panel; rows are appended live as router events arrive."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Fallback timeline", classes="panel-title")
+        yield RichLog(wrap=True, markup=False, auto_scroll=True, id="timeline-log")
+        yield BreakerStates("", id="breaker-states")
+
+    @property
+    def log_widget(self) -> RichLog:
+        """The log of rows."""
+        return self.query_one(RichLog)
+
+    def add(self, pane_label: str, event: object, seconds: float) -> bool:
+        """Append a row for ``event``; returns False for events the timeline ignores."""
+        row = timeline_row(event)
+        if row is None:
+            return False
+        icon, body = row
+        line = Text(f"{seconds:6.1f}s ", style="dim")
+        line.append(f"{pane_label} ", style="bold")
+        line.append(f"{icon} ", style=ROW_STYLE.get(icon, "bold"))
+        line.append(body)
+        self.log_widget.write(line)
+        return True
+
+    def show_states(self, states: list[tuple[str, str]]) -> None:
+        """Show candidate health lines (label, description)."""
+        text = Text()
+        for label, description in states:
+            if text:
+                text.append("\n")
+            text.append(f"{label} ", style="bold")
+            text.append(description)
+        widget = self.query_one(BreakerStates)
+        widget.update(text)
+        widget.display = bool(states)
+
+    def clear(self) -> None:
+        """Remove every row."""
+        self.log_widget.clear()
