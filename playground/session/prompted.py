@@ -11,29 +11,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from playground.endpoint import Endpoint
-from playground.events import Done, StopReason, StreamEvent, TextDelta, ToolCallEnd
+from playground.events import StreamEvent
 from playground.request import ChatRequest
 
 
-async def prompted_stream(
+def prompted_stream(
     adapter: Any, request: ChatRequest, endpoint: Endpoint, client: Any, timeout: Any
 ) -> AsyncIterator[StreamEvent]:
     """Run ``adapter`` with prompt-guided tools and translate its text back into tool calls."""
     from playground.tools.prompted import PromptedToolParser, prompted_request
 
-    parser = PromptedToolParser()
-    called = False
-    async for event in adapter(prompted_request(request), endpoint, client, timeout=timeout):
-        kind = type(event)
-        if kind is TextDelta:
-            for parsed in parser.feed(event.text):  # type: ignore[union-attr]
-                called = called or type(parsed) is ToolCallEnd
-                yield parsed
-            continue
-        if kind is Done:
-            for parsed in parser.finish():
-                called = called or type(parsed) is ToolCallEnd
-                yield parsed
-            if called:
-                event = Done(stop_reason=StopReason.TOOL_USE)
-        yield event
+    stream = adapter(prompted_request(request), endpoint, client, timeout=timeout)
+    return PromptedToolParser().wrap(stream)

@@ -252,6 +252,7 @@ class Session:
     def _stream_for(self, protocol: Protocol) -> Any:
         """The router's adapter lookup: the protocol's adapter behind per-endpoint planning."""
         from playground.adapters import get_stream
+        from playground.catalog import needs_prompted_tools
 
         adapter = get_stream(protocol)
 
@@ -260,7 +261,7 @@ class Session:
         ) -> AsyncIterator[StreamEvent]:
             model = self.model_info(endpoint.provider, endpoint.model)
             planned, _ = self.plan_request(request, model, endpoint.protocol)
-            if planned.tools and model.tools is False:
+            if needs_prompted_tools(model, planned):
                 return prompted_stream(adapter, planned, endpoint, client, timeout)
             return adapter(planned, endpoint, client, timeout=timeout)
 
