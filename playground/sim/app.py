@@ -23,7 +23,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from playground.sim.conversation import Conversation
+from playground.sim.families.anthropic import AnthropicFamily
 from playground.sim.families.base import BadRequest, ErrorReply, Exchange, Family, dumps
+from playground.sim.families.gemini import GeminiFamily
+from playground.sim.families.ollama import OllamaFamily
 from playground.sim.families.openai import OpenAIFamily
 from playground.sim.faults import FaultSchedule
 from playground.sim.params import (
@@ -51,6 +54,9 @@ class SimServer:
         self.faults = FaultSchedule()
         self.log = RequestLog()
         self.openai = OpenAIFamily()
+        self.anthropic = AnthropicFamily()
+        self.gemini = GeminiFamily()
+        self.ollama = OllamaFamily()
 
     # ---- generation ------------------------------------------------------------------------
 
@@ -60,6 +66,7 @@ class SimServer:
         family: Family,
         model_id: str | None = None,
         stream: bool | None = None,
+        options: dict[str, Any] | None = None,
     ) -> Any:
         raw = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -81,6 +88,7 @@ class SimServer:
             body=body if isinstance(body, dict) else {},
             credential=credential,
             headers=headers,
+            options=options or {},
         )
         entry = self.log.record(
             family=family.name,
@@ -166,7 +174,7 @@ class SimServer:
             stream_fault = StreamFault(fault, after, payload)
         return PacedStream(
             family.frames(script, exchange),
-            media_type=family.stream_media_type,
+            media_type=family.stream_content_type(exchange),
             headers=headers,
             tps=params.tps,
             ttft_s=ttft_s,
@@ -222,7 +230,10 @@ class SimServer:
             reply = self.gemini.error("404", exchange)
             return _json_response(reply.status, reply.body, dict(reply.headers))
         stream = method == "streamGenerateContent"
-        return await self._generate(request, self.gemini, model_id=model_id, stream=stream)
+        options = {"sse": "alt=sse" in query_string}
+        return await self._generate(
+            request, self.gemini, model_id=model_id, stream=stream, options=options
+        )
 
     async def ollama_chat(self, request: Request) -> Any:
         return await self._generate(request, self.ollama)
@@ -282,6 +293,12 @@ def create_app() -> Starlette:
         Route("/", server.index, methods=["GET"]),
         Route("/openai/v1/chat/completions", server.openai_chat, methods=["POST"]),
         Route("/openai/v1/models", server.openai_models, methods=["GET"]),
+        Route("/anthropic/v1/messages", server.anthropic_messages, methods=["POST"]),
+        Route("/anthropic/v1/models", server.anthropic_models, methods=["GET"]),
+        Route("/gemini/v1beta/models", server.gemini_models, methods=["GET"]),
+        Route("/gemini/v1beta/models/{target:path}", server.gemini_generate, methods=["POST"]),
+        Route("/ollama/api/chat", server.ollama_chat, methods=["POST"]),
+        Route("/ollama/api/tags", server.ollama_tags, methods=["GET"]),
         Route("/ollama/api/version", server.ollama_version, methods=["GET"]),
         Route("/_sim/requests", server.sim_requests, methods=["GET"]),
         Route("/_sim/reset", server.sim_reset, methods=["POST"]),

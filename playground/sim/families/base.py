@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class Exchange:
     body: JsonObject
     credential: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,25 @@ def decoded_size(data_b64: str) -> int | None:
         return len(base64.b64decode(data_b64, validate=False))
     except (binascii.Error, ValueError):
         return None
+
+
+def sniff_image_type(data_b64: str) -> str:
+    """The media type of base64 image data, from its magic bytes (Ollama sends no type)."""
+    try:
+        head = base64.b64decode(data_b64[:24] + "=" * (-len(data_b64[:24]) % 4))
+    except (binascii.Error, ValueError):
+        return "application/octet-stream"
+    for magic, media_type in (
+        (b"\x89PNG", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF8", "image/gif"),
+        (b"BM", "image/bmp"),
+    ):
+        if head.startswith(magic):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return "application/octet-stream"
 
 
 def data_url_parts(url: str) -> tuple[str, int | None] | None:
@@ -130,6 +152,10 @@ class Family(ABC):
     @abstractmethod
     def model_list(self, names: tuple[str, ...]) -> JsonObject:
         """The body of the family's model-list (key check) endpoint."""
+
+    def stream_content_type(self, exchange: Exchange) -> str:
+        """The content type of a streamed answer."""
+        return self.stream_media_type
 
     def response_headers(self, exchange: Exchange) -> dict[str, str]:
         """Headers the real API sends on every response."""
