@@ -97,17 +97,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str]]:
-    from playground.catalog import load_catalog
+    from playground.catalog import CatalogError, load_catalog
     from playground.config.loader import ConfigError, load_config
     from playground.credentials import resolve_credentials
 
     try:
         config, _path = load_config(args.config)
         catalog = load_catalog(config)
-    except ConfigError as exc:
+    except (ConfigError, CatalogError) as exc:
         raise DoctorError(str(exc)) from None
-    except Exception as exc:  # a broken catalog override is a config problem for the user
-        raise DoctorError(f"cannot load the provider catalog: {exc}") from None
 
     requested = list(dict.fromkeys(args.provider or []))
     if requested:

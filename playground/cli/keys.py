@@ -41,13 +41,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> tuple[Config, Any, Any]:
-    from playground.catalog import load_catalog
+    from playground.catalog import CatalogError, load_catalog
     from playground.config.loader import ConfigError, load_config
 
     try:
         config, path = load_config(args.config)
         return config, path, load_catalog(config)
-    except ConfigError as exc:
+    except (ConfigError, CatalogError) as exc:
         raise KeysError(str(exc)) from None
 
 

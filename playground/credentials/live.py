@@ -216,7 +216,10 @@ def _skip_reason(provider: ProviderInfo, base_url: str | None) -> LiveResult | N
             return LiveResult("skipped", None, None, "simulated, runs embedded on demand", None)
         step = f"set base_url in [providers.{provider.slug}] in the config"
         return LiveResult("skipped", None, None, "no base_url configured", step)
-    if provider.key_check_path is None and not (provider.local or provider.simulated):
+    # OpenAI-compatible providers without a models list (Perplexity, MiniMax) would need a
+    # billed chat call; other families fall back to their standard model list.
+    no_endpoint = provider.key_check_path is None and provider.protocol == Protocol.OPENAI
+    if no_endpoint and not (provider.local or provider.simulated):
         message = f"{provider.name} has no cheap key-check endpoint; not checked"
         return LiveResult("skipped", None, None, message, None)
     return None
