@@ -164,7 +164,10 @@ class Resolver:
         provider: ProviderInfo = ref.provider
         model_id: str = ref.model_id
         model: ModelInfo = self.catalog.model(provider.slug, model_id)
-        override = self._provider_config(provider.slug)
+        custom = ref.base_url is not None
+        # Framework overlays key custom providers by the spec's provider part (custom:URL).
+        provider_part = spec.split("#", 1)[0] if custom else provider.slug
+        override = self._provider_config(provider_part) or self._provider_config(provider.slug)
         protocol = (override.protocol if override and override.protocol else None) or (
             provider.protocol
         )
@@ -177,7 +180,7 @@ class Resolver:
             base_url = sim_root_url().rstrip("/") + "/" + base_url.lstrip("/")
         headers = dict(override.headers) if override else {}
         options = {"api_version": override.api_version} if override and override.api_version else {}
-        label = f"{provider.slug}/{model_id}"
+        label = spec if custom else f"{provider.slug}/{model_id}"
         endpoints = tuple(
             Endpoint(
                 provider=provider.slug,
@@ -190,20 +193,21 @@ class Resolver:
                 key_source=source,
                 options=options,
             )
-            for secret, source, auth_kind in self._keys(provider, override)
+            for secret, source, auth_kind in self._keys(provider, provider_part, override)
         )
         fallbacks = tuple(model.fallbacks) + (tuple(override.fallbacks) if override else ())
         candidate = Candidate(label=label, endpoints=endpoints, fallbacks=fallbacks)
         return _Hop(candidate, model, fallbacks)
 
     def _keys(
-        self, provider: ProviderInfo, override: ProviderConfig | None
+        self, provider: ProviderInfo, provider_part: str, override: ProviderConfig | None
     ) -> list[tuple[Secret | None, str | None, AuthKind]]:
+        """One entry per usable key (rotation order); one keyless entry when none is needed."""
         configured_none = override is not None and override.auth == AuthKind.NONE
-        keyless = configured_none or provider.simulated or provider.auth_kinds == (AuthKind.NONE,)
         if configured_none or provider.simulated:
             return [(None, None, AuthKind.NONE)]
-        keys = self._overlay_keys(provider.slug)
+        keyless = AuthKind.NONE in provider.auth_kinds
+        keys = self._overlay_keys(provider_part) or self._overlay_keys(provider.slug)
         if not keys:
             from playground.credentials import resolve_credentials
 
@@ -247,9 +251,9 @@ def _target(label: str, hops: list[_Hop], *, is_route: bool, notes: list[str]) -
 
 def _missing_key_message(provider: ProviderInfo, status: Any) -> str:
     env = " or ".join(provider.env_vars[:2]) if provider.env_vars else None
-    hint = f"set {env} or run `playground keys set {provider.slug}`"
-    if not env:
-        hint = f"run `playground keys set {provider.slug}`"
+    hint = f"run `playground keys set {provider.slug}`"
+    if env:
+        hint = f"set {env} or {hint}"
     problems = [str(p) for p in (getattr(status, "problems", None) or [])]
     detail = f" ({problems[0]})" if problems else ""
     return f"no key for {provider.slug}{detail}: {hint}"

@@ -149,3 +149,29 @@ def test_ask_json_on_a_replayed_recorded_openai_stream(
     assert request.path == "/v1/chat/completions"
     assert request.headers["authorization"] == f"Bearer {FAKE_KEYS['openai'][1]}"
     assert FAKE_KEYS["openai"][1] not in result.out
+
+
+def test_second_key_reaches_the_server_after_the_first_gets_429(ask, capture, write_config) -> None:
+    from tests.adapters.replay import Reply
+
+    first, second = "sk-proj-" + "1" * 40 + "K1K1", "sk-proj-" + "2" * 40 + "K2K2"
+    rate_limited = Reply(
+        b'{"error": {"message": "Rate limit reached", "type": "requests"}}',
+        status=429,
+        content_type="application/json",
+    )
+    capture.queue(rate_limited, REPLIES["openai"])
+    config = write_config(
+        f'[providers.openai]\nbase_url = "{capture.base_url}/v1"\n'
+        f'api_keys = ["{first}", "{second}"]\n[reliability]\nretries = 0\n'
+    )
+    result = ask("--config", config, "-m", "openai/gpt-4o-mini", "--json", "hi")
+    assert result.code == 0, result.err
+    assert [r.headers["authorization"] for r in capture.requests] == [
+        f"Bearer {first}",
+        f"Bearer {second}",
+    ]
+    (rotated,) = result.of_type("key_rotated")
+    assert rotated["provider"] == "openai" and rotated["key"].endswith("K2K2")
+    assert first not in result.out and second not in result.out
+    assert result.text() == "ok"
