@@ -31,7 +31,9 @@ def write(path: Path, text: str) -> Path:
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
     """mtime_ns and bytes of every file under ``root`` (to prove nothing was written)."""
     return {
-        str(p): (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(root.rglob("*")) if p.is_file()
+        str(p): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -180,7 +182,7 @@ def arawn_rewrite(data_dir: Path) -> Path:
     return write(
         data_dir / "arawn.toml",
         '[llm.default]\nprovider = "groq"\nmodel = "openai/gpt-oss-20b"\napi_key_env = "GROQ_API_KEY"\n'
-        "context_window = 128000\n\n[llm.small]\nprovider = \"openai\"\nmodel = \"gpt-4o-mini\"\n"
+        'context_window = 128000\n\n[llm.small]\nprovider = "openai"\nmodel = "gpt-4o-mini"\n'
         f'api_key = "{OPENAI_KEY}"\n\n[engine]\nllm = "default"\n\n[compactor]\nllm = "small"\n',
     )
 
@@ -188,7 +190,9 @@ def arawn_rewrite(data_dir: Path) -> Path:
 # ------------------------------------------------------------------ PicoClaw
 
 
-SSH_KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nFAKEKEYMATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"
+SSH_KEY = (
+    b"-----BEGIN OPENSSH PRIVATE KEY-----\nFAKEKEYMATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"
+)
 PASSPHRASE = "correct horse battery staple"
 
 

@@ -102,7 +102,9 @@ def test_pi_auth_command_is_reported_and_never_run(tmp_path: Path, home: Path):
 
 def test_pi_auth_env_var_name_is_read_from_the_environment(tmp_path, home, monkeypatch):
     project = s.actionllama_era_a(tmp_path / "old")
-    s.write(home / ".pi/agent/auth.json", json.dumps({"groq": {"type": "api_key", "key": "MY_GROQ"}}))
+    s.write(
+        home / ".pi/agent/auth.json", json.dumps({"groq": {"type": "api_key", "key": "MY_GROQ"}})
+    )
     monkeypatch.setenv("MY_GROQ", s.GROQ_KEY)
 
     key = load_framework(project).agent("ops").keys["groq/llama-3.3-70b-versatile"][0]

@@ -1,0 +1,92 @@
+"""Arawn classic (layered config, profile resolution, key chain) and the rewrite format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from playground.frameworks import load_framework
+from tests.frameworks import samples as s
+
+
+def test_classic_profiles_resolve_per_agent_with_layering(tmp_path: Path, home: Path):
+    project = s.arawn_classic(tmp_path / "proj", home)
+
+    report = load_framework(project)
+
+    assert report.framework == "arawn"
+    assert report.version == "classic"
+    assert report.errors == []
+    assert report.agent("default").model_chain == ["anthropic/claude-sonnet-4-20250514"]
+    assert report.agent("default").retries == 3
+    summarizer = report.agent("summarizer")
+    assert summarizer.model_chain == ["groq/llama-3.3-70b-versatile"]
+    assert summarizer.retries == 5
+    assert summarizer.fallbacks == []
+    key = summarizer.keys["groq/llama-3.3-70b-versatile"][0]
+    assert key.source_label == "arawn config.toml llm.fast.api_key"
+    assert any("plain text" in w for w in summarizer.warnings)
+    assert report.agent("coder").model_chain == ["custom:http://127.0.0.1:8080/v1#qwen3"]
+
+
+def test_age_store_is_reported_locked_and_env_key_follows(tmp_path, home, monkeypatch):
+    project = s.arawn_classic(tmp_path / "proj", home)
+    s.write(home / ".config/arawn/secrets.age", "age-encryption.org/v1\n-> X25519 FAKE\n")
+    s.write(home / ".config/arawn/identity.age", "AGE-SECRET-KEY-1FAKE\n")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", s.ANTHROPIC_KEY)
+
+    keys = load_framework(project).agent("default").keys["anthropic/claude-sonnet-4-20250514"]
+
+    assert [k.source_label for k in keys] == [
+        "arawn secrets.age (anthropic_api_key)",
+        "env ANTHROPIC_API_KEY",
+    ]
+    assert keys[0].locked and keys[0].secret is None
+    assert "age -d -i" in keys[0].unlock_hint
+    assert keys[1].secret.reveal() == s.ANTHROPIC_KEY
+
+
+def test_ignored_docs_sections_are_warned(tmp_path: Path, home: Path):
+    report = load_framework(s.arawn_classic(tmp_path / "proj", home))
+
+    assert any("[backends.*]" in w.message for w in report.warnings)
+
+
+def test_missing_profile_is_an_error_like_llm_not_found(tmp_path: Path, home: Path):
+    project = tmp_path / "p"
+    s.write(project / "arawn.toml", '[agent.default]\nllm = "claude"\n')
+
+    report = load_framework(project)
+
+    assert any(
+        "agent.default.llm" in e and "'claude'" in e and "LlmNotFound" in e for e in report.errors
+    )
+
+
+def test_unknown_backend_names_file_and_field(tmp_path: Path):
+    path = s.write(tmp_path / "arawn.toml", '[llm]\nbackend = "gemini"\nmodel = "x"\n')
+
+    report = load_framework(path)
+
+    assert any(
+        str(path) in e and "llm.backend: unknown backend 'gemini'" in e for e in report.errors
+    )
+
+
+@pytest.mark.parametrize("forced", [None, "arawn"])
+def test_rewrite_format_reads_engine_and_profiles(tmp_path: Path, monkeypatch, forced):
+    path = s.arawn_rewrite(tmp_path / "data")
+    monkeypatch.setenv("GROQ_API_KEY", s.GROQ_KEY)
+
+    report = load_framework(path, framework=forced)
+
+    assert report.version == "rewrite (colliery-io)"
+    engine = report.agent("engine")
+    assert engine.model_chain == ["groq/openai/gpt-oss-20b"]
+    assert engine.keys["groq/openai/gpt-oss-20b"][0].source_label == "env GROQ_API_KEY"
+    compactor = report.agent("compactor")
+    assert compactor.model_chain == ["openai/gpt-4o-mini"]
+    assert (
+        compactor.keys["openai/gpt-4o-mini"][0].source_label == "arawn arawn.toml llm.small.api_key"
+    )

@@ -1,0 +1,83 @@
+"""DjinnBot: .env keys, model-string parsing, side-role models, docs-vs-code warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playground.frameworks import load_framework
+from playground.request import ThinkingLevel
+from tests.frameworks import samples as s
+
+
+def test_agents_model_key_source_and_no_fallbacks(tmp_path: Path):
+    report = load_framework(s.djinnbot_install(tmp_path / "djinnbot"))
+
+    assert report.framework == "djinnbot"
+    assert report.errors == []
+    finn = report.agent("finn")
+    assert finn.model_chain == ["openrouter/x-ai/grok-4.1-fast"]
+    assert finn.fallbacks == []
+    key = finn.keys["openrouter/x-ai/grok-4.1-fast"][0]
+    assert key.secret.reveal() == s.OPENROUTER_KEY
+    assert key.source_label == "djinnbot .env OPENROUTER_API_KEY"
+    assert finn.models == {
+        "thinking": "openrouter/x-ai/grok-4.1-fast",
+        "planning": "openrouter/anthropic/claude-sonnet-4.6",
+        "executor": "openrouter/anthropic/claude-opus-4.6",
+    }
+
+
+def test_known_provider_prefix_maps_to_our_slug(tmp_path: Path):
+    eric = load_framework(s.djinnbot_install(tmp_path / "d")).agent("eric")
+
+    assert eric.model_chain == ["anthropic/claude-sonnet-4"]
+    assert (
+        eric.keys["anthropic/claude-sonnet-4"][0].source_label == "djinnbot .env ANTHROPIC_API_KEY"
+    )
+    assert eric.thinking is ThinkingLevel.MEDIUM
+
+
+def test_custom_slug_uses_its_base_url_from_env(tmp_path: Path):
+    yuki = load_framework(s.djinnbot_install(tmp_path / "d")).agent("yuki")
+
+    assert yuki.model_chain == ["custom:http://127.0.0.1:8080/v1#qwen3-coder"]
+
+
+def test_unknown_vendor_prefix_falls_through_to_openrouter(tmp_path: Path):
+    root = s.djinnbot_install(tmp_path / "d")
+    s.write(root / "agents/zed/config.yml", "model: z-ai/glm-5\n")
+
+    zed = load_framework(root).agent("zed")
+
+    assert zed.model_chain == ["openrouter/z-ai/glm-5"]
+    assert any("OpenRouter" in w for w in zed.warnings)
+
+
+def test_docs_vs_code_differences_are_warned_on_the_agent(tmp_path: Path):
+    report = load_framework(s.djinnbot_install(tmp_path / "d"))
+    eric = report.agent("eric")
+
+    assert any("docker-compose.yml does not pass it" in w for w in eric.warnings)
+    assert any("thinking_level" in w and "does not read it" in w for w in eric.warnings)
+    assert any("pipeline engineering" in w and "claude-opus-4" in w for w in eric.warnings)
+    assert any("plain text" in w.message for w in report.warnings if w.agent is None)
+
+
+def test_missing_custom_base_url_is_an_error_naming_the_variable(tmp_path: Path):
+    root = s.djinnbot_install(tmp_path / "d")
+    s.write(root / "agents/yuki/config.yml", "model: custom-gpu-box/llama\n")
+
+    report = load_framework(root)
+
+    assert any("CUSTOM_GPU_BOX_BASE_URL" in e and "config.yml model" in e for e in report.errors)
+    assert report.agent("yuki").model_chain == []
+
+
+def test_agent_without_model_gets_the_djinnbot_default(tmp_path: Path):
+    root = s.djinnbot_install(tmp_path / "d")
+    s.write(root / "agents/quiet/config.yml", "thread_mode: passive\n")
+
+    quiet = load_framework(root).agent("quiet")
+
+    assert quiet.model_chain == ["openrouter/minimax/minimax-m2.5"]
+    assert "DjinnBot default" in quiet.source

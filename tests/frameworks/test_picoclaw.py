@@ -1,0 +1,185 @@
+"""PicoClaw: schema versions 0/1/3, .security.yml, file:// and enc:// keys, unlock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from playground.frameworks import UnlockError, load_framework, unlock_key
+from playground.request import ThinkingLevel
+from tests.frameworks import samples as s
+
+CLAUDE = "anthropic/claude-sonnet-4.6"
+
+
+def test_v3_agents_chains_keys_and_fallbacks(tmp_path: Path, home: Path):
+    report = load_framework(s.picoclaw_v3(tmp_path / "pc", home))
+
+    assert report.framework == "picoclaw"
+    assert report.version == "v3"
+    assert report.errors == []
+    main = report.agent("main")
+    assert main.model_chain == ["openai/gpt-5.4", CLAUDE]
+    assert main.fallbacks == ["claude-sonnet-4.6"]
+    assert main.retries == 2
+    sales = report.agent("sales")
+    assert sales.model_chain == [CLAUDE, "openai/gpt-5.4"]
+    assert sales.thinking is ThinkingLevel.HIGH
+    support = report.agent("support")
+    assert support.model_chain == ["zhipu/glm-4.7", CLAUDE]
+
+
+def test_security_yml_replaces_config_json_keys(tmp_path: Path, home: Path):
+    support = load_framework(s.picoclaw_v3(tmp_path / "pc", home)).agent("support")
+
+    (key,) = support.keys["zhipu/glm-4.7"]
+    assert key.secret.reveal() == s.ZHIPU_KEY
+    assert key.source_label == "picoclaw .security.yml model_list.glm-4.7.api_keys[0]"
+
+
+def test_plain_and_file_reference_keys_in_order(tmp_path: Path, home: Path):
+    main = load_framework(s.picoclaw_v3(tmp_path / "pc", home)).agent("main")
+
+    first, second = main.keys["openai/gpt-5.4"]
+    assert first.secret.reveal() == s.OPENAI_KEY
+    assert first.source_label == "picoclaw config.json model_list[gpt-5.4].api_keys[0]"
+    assert second.secret.reveal() == s.OPENAI_KEY_2
+    assert second.source_label.endswith("api_keys[1] (file://openai.key)")
+
+
+def test_multi_key_rotation_that_never_takes_effect_is_warned(tmp_path: Path, home: Path):
+    main = load_framework(s.picoclaw_v3(tmp_path / "pc", home)).agent("main")
+
+    assert any("__key_1" in w and "never tried" in w for w in main.warnings)
+
+
+def test_enc_key_is_locked_until_unlocked_with_the_passphrase(tmp_path: Path, home: Path):
+    sales = load_framework(s.picoclaw_v3(tmp_path / "pc", home)).agent("sales")
+    (locked,) = sales.keys[CLAUDE]
+    assert locked.locked and locked.secret is None
+    assert "PICOCLAW_KEY_PASSPHRASE" in locked.unlock_hint
+    assert "picoclaw_ed25519.key" in locked.unlock_hint
+
+    opened = unlock_key(locked, s.PASSPHRASE)
+
+    assert opened.secret.reveal() == s.ANTHROPIC_KEY
+    assert not opened.locked
+    assert opened.source_label.endswith("(enc://) (decrypted)")
+
+
+def test_wrong_passphrase_gives_a_clear_error_without_key_material(tmp_path: Path, home: Path):
+    sales = load_framework(s.picoclaw_v3(tmp_path / "pc", home)).agent("sales")
+
+    with pytest.raises(UnlockError, match="wrong passphrase") as caught:
+        unlock_key(sales.keys[CLAUDE][0], "not it")
+    assert "enc://" not in str(caught.value).replace("enc:// value", "")
+
+
+def test_passphrase_in_env_does_not_unlock_without_an_explicit_request(tmp_path, home, monkeypatch):
+    monkeypatch.setenv("PICOCLAW_KEY_PASSPHRASE", s.PASSPHRASE)
+
+    sales = load_framework(s.picoclaw_v3(tmp_path / "pc", home)).agent("sales")
+
+    assert sales.keys[CLAUDE][0].locked
+
+
+def test_file_reference_outside_the_config_dir_is_refused(tmp_path: Path, home: Path):
+    s.write(tmp_path / "secret.txt", s.OPENAI_KEY)
+    config = s.write(
+        tmp_path / "pc" / "config.json",
+        json.dumps(
+            {
+                "version": 3,
+                "agents": {"defaults": {"model_name": "g"}},
+                "model_list": [
+                    {
+                        "model_name": "g",
+                        "model": "openai/gpt-4o",
+                        "api_keys": ["file://../secret.txt"],
+                    }
+                ],
+            }
+        ),
+    )
+
+    report = load_framework(config)
+
+    assert report.agent("main").keys["openai/gpt-4o"][0].secret is None
+    assert any("points outside" in e for e in report.errors)
+
+
+def test_legacy_v0_providers_block(tmp_path: Path):
+    report = load_framework(s.picoclaw_v0(tmp_path / "old"))
+
+    assert report.version == "v0"
+    main = report.agent("main")
+    assert main.model_chain == ["zhipu/glm-4.7"]
+    assert (
+        main.keys["zhipu/glm-4.7"][0].source_label == "picoclaw config.json providers.zhipu.api_key"
+    )
+    assert any("rewrites config.json" in w.message for w in report.warnings)
+
+
+def test_v1_single_api_key_and_deprecated_model_field(tmp_path: Path):
+    report = load_framework(s.picoclaw_v1(tmp_path / "v1"))
+
+    main = report.agent("main")
+    assert main.model_chain == ["openai/gpt-4o"]
+    assert (
+        main.keys["openai/gpt-4o"][0].source_label
+        == "picoclaw config.json model_list[gpt4].api_key"
+    )
+    assert any("deprecated spelling" in w for w in main.warnings)
+
+
+def test_custom_api_base_becomes_a_custom_spec(tmp_path: Path):
+    config = s.write(
+        tmp_path / "config.json",
+        json.dumps(
+            {
+                "version": 3,
+                "agents": {"defaults": {"model_name": "lb"}},
+                "model_list": [
+                    {
+                        "model_name": "lb",
+                        "model": "openai/gpt-5.4",
+                        "api_keys": ["sk-key1-FAKE-0000000000"],
+                        "api_base": "https://api1.example.com/v1",
+                    },
+                    {
+                        "model_name": "lb",
+                        "model": "openai/gpt-5.4",
+                        "api_keys": ["sk-key2-FAKE-0000000000"],
+                        "api_base": "https://api2.example.com/v1",
+                    },
+                ],
+            }
+        ),
+    )
+
+    main = load_framework(config).agent("main")
+
+    assert main.model_chain == ["custom:https://api1.example.com/v1#gpt-5.4"]
+    assert any("round-robins" in w for w in main.warnings)
+
+
+def test_unknown_fields_and_providers_are_errors_naming_the_field(tmp_path: Path):
+    config = s.write(
+        tmp_path / "config.json",
+        json.dumps(
+            {
+                "version": 3,
+                "agents": {"defaults": {"model_name": "x"}},
+                "model_list": [{"model_name": "x", "model": "nosuchvendor/m", "apikey": "oops"}],
+            }
+        ),
+    )
+
+    report = load_framework(config)
+
+    assert any("model_list[0].apikey: unknown field" in e for e in report.errors)
+    assert any(
+        "model_list[0].provider: unknown provider 'nosuchvendor'" in e for e in report.errors
+    )
