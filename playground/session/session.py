@@ -55,7 +55,7 @@ class Session:
         self.clock = clock
         self.id = session_id or uuid.uuid4().hex[:12]
         self.panes: list[Pane] = []
-        self.thinking: ThinkingLevel = config.defaults.thinking
+        self._thinking: ThinkingLevel = config.defaults.thinking
         self.system: str | None = config.defaults.system
         self.max_tokens: int | None = config.defaults.max_tokens
         self._router = router
@@ -122,6 +122,21 @@ class Session:
         )
         session.resume_notes = _restore(session, records)
         return session
+
+    @property
+    def thinking(self) -> ThinkingLevel:
+        """The session-wide thinking level (panes may override it); saved on change."""
+        return self._thinking
+
+    @thinking.setter
+    def thinking(self, level: ThinkingLevel | str) -> None:
+        self._thinking = ThinkingLevel(level)
+        self.store.settings(thinking=str(self._thinking))
+
+    @property
+    def started_router(self) -> Any:
+        """The router if any pane has sent a request yet, else None (no side effects)."""
+        return self._router
 
     # --- panes ----------------------------------------------------------------------------
 
@@ -337,6 +352,8 @@ def _restore(session: Session, records: list[dict[str, Any]]) -> list[str]:
             if pane_id not in panes:
                 panes[pane_id] = pane
                 order.append(pane_id)
+        elif kind == "settings" and record.get("thinking"):
+            session._thinking = ThinkingLevel(record["thinking"])
         elif kind == "order":
             order = [p for p in record["panes"] if p in panes]
         elif pane_id not in panes:

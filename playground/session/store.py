@@ -5,9 +5,10 @@ Text and thinking deltas are coalesced per pane and written at most every
 while the hot path never writes per token. Records never hold secrets: router events carry
 masked keys only.
 
-Record types (one JSON object per line, field ``t``): ``session`` (header), ``pane`` (added,
-model changed or cleared), ``pane_removed``, ``order``, ``message`` (a conversation message),
-``event`` (a stream event, deltas coalesced), ``turn_start`` and ``turn_end``.
+Record types (one JSON object per line, field ``t``): ``session`` (header), ``settings``,
+``pane`` (added, model changed or cleared), ``pane_removed``, ``order``, ``message`` (a
+conversation message), ``event`` (a stream event, deltas coalesced), ``turn_start`` and
+``turn_end``.
 """
 
 from __future__ import annotations
@@ -90,6 +91,10 @@ class SessionStore:
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
             }
         )
+
+    def settings(self, **values: str | None) -> None:
+        """Session-wide settings changed (``thinking``)."""
+        self._write({"t": "settings", **values})
 
     def pane(self, pane: Pane, *, cleared: bool = False) -> None:
         """A pane was added, changed model or was cleared."""

@@ -122,6 +122,7 @@ async def test_session_file_resume_and_exports_never_hold_the_key(capture, tmp_p
     pane = session.add_pane("openai/gpt-4o-mini")
     other = session.add_pane("openai/gpt-4o")
     pane.thinking = ThinkingLevel.OFF
+    session.thinking = ThinkingLevel.LOW
     await collect(pane.send("remember me"))
     await collect(other.send("and me"))
     session.move_pane(other, 0)
@@ -137,7 +138,9 @@ async def test_session_file_resume_and_exports_never_hold_the_key(capture, tmp_p
 
     resumed = Session.resume(config=config, sessions_dir=tmp_path)
     assert [p.spec for p in resumed.panes] == ["openai/gpt-4o", "openai/gpt-4o-mini"]
+    assert resumed.thinking is ThinkingLevel.LOW
     restored = resumed.panes[1]
+    assert restored.thinking is ThinkingLevel.OFF
     assert [m.text for m in restored.history] == ["remember me", "ok"]
     assert restored.turns[0].text == "ok" and restored.turns[0].status == "done"
     capture.queue(Reply(OPENAI))
