@@ -283,10 +283,8 @@ class AnthropicFamily(Family):
                 yield b'event: ping\ndata: {"type": "ping"}\n\n', 0
                 continue
             pad = pads[number % len(pads)]
-            yield (
-                b"event: " + event.encode() + b"\ndata: " + data.encode() + b"}" + pad + b"\n\n",
-                (tokens),
-            )
+            frame = b"event: " + event.encode() + b"\ndata: " + data.encode() + pad + b"}\n\n"
+            yield frame, tokens
 
     def _usage(self, script: Script, *, final: bool = False) -> JsonObject:
         usage: JsonObject = {
