@@ -137,6 +137,12 @@ WIRE: dict[tuple[str, Protocol, str], dict[str, Any]] = {
         }
         for slug in ("vllm", "llamacpp", "lmstudio", "nvidia")
     },
+    # OpenAI Responses
+    ("*", Protocol.OPENAI_RESPONSES, "effort"): {
+        "on": {"reasoning": {"effort": "$effort", "summary": "auto"}},
+        "off": {"reasoning": {"effort": "none"}},
+        "drop_temperature": True,
+    },
     # Anthropic Messages
     ("*", Protocol.ANTHROPIC, "budget"): {
         "on": {"thinking": {"type": "enabled", "budget_tokens": "$budget"}},
@@ -179,6 +185,9 @@ WIRE: dict[tuple[str, Protocol, str], dict[str, Any]] = {
     ("*", Protocol.OLLAMA, "toggle"): {"on": {"think": True}, "off": {"think": False}},
     ("*", Protocol.OLLAMA, "effort"): {"on": {"think": "$effort"}, "off": {"think": False}},
 }
+
+PROTOCOL_FALLBACK: dict[Protocol, Protocol] = {Protocol.AZURE_OPENAI: Protocol.OPENAI}
+"""Protocols that share another protocol's thinking fields (Azure speaks Chat Completions)."""
 
 _FALLBACK_STYLE = {"budget": "toggle", "effort": "toggle", "level": "effort", "adaptive": "budget"}
 """When a protocol has no template for a style, degrade to this one (e.g. budget → on/off)."""
@@ -265,12 +274,14 @@ def apply_thinking(request: ChatRequest, model: ModelInfo, protocol: Protocol) -
 
 
 def _wire_entry(provider: str, protocol: Protocol, style: str) -> tuple[str, dict[str, Any] | None]:
+    protocols = (protocol, PROTOCOL_FALLBACK.get(protocol, protocol))
     seen: set[str] = set()
     while style not in seen:
         seen.add(style)
-        entry = WIRE.get((provider, protocol, style)) or WIRE.get(("*", protocol, style))
-        if entry is not None:
-            return style, entry
+        for proto in protocols:
+            entry = WIRE.get((provider, proto, style)) or WIRE.get(("*", proto, style))
+            if entry is not None:
+                return style, entry
         style = _FALLBACK_STYLE.get(style, style)
     return style, None
 
