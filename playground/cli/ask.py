@@ -109,10 +109,9 @@ def _framework_overlay(args: argparse.Namespace) -> Any:
         return None
     from playground.frameworks import framework_overlay, load_framework
 
-    try:
-        report = load_framework(Path(args.from_path), getattr(args, "framework", None))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--from {args.from_path}: {exc}") from None
+    report = load_framework(Path(args.from_path), getattr(args, "framework", None))
+    if report.errors and not report.agents and not report.keys:
+        raise UsageError(f"--from {args.from_path}: {report.errors[0]}")
     return framework_overlay(report)
 
 
