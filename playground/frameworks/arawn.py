@@ -104,7 +104,7 @@ def read(path: Path) -> FrameworkReport:
     for layer in layers:
         data = load_toml(layer, report)
         if data is None:
-            continue
+            return report  # the parse error says it all; resolving half a config misleads
         _merge_layer(merged, data)
         llm = data.get("llm")
         for name, value in llm.items() if isinstance(llm, dict) else ():

@@ -131,7 +131,8 @@ def djinnbot_install(root: Path) -> Path:
     )
     write(
         root / "docker-compose.yml",
-        "services:\n  engine:\n    environment:\n      - OPENROUTER_API_KEY=${OPENROUTER_API_KEY}\n",
+        "services:\n  engine:\n    environment:\n"
+        "      - OPENROUTER_API_KEY=${OPENROUTER_API_KEY}\n",
     )
     write(
         root / "agents" / "finn" / "config.yml",
@@ -172,7 +173,8 @@ def arawn_classic(project: Path, home: Path) -> Path:
         project / "arawn.toml",
         '[llm.local]\nbackend = "custom"\nmodel = "qwen3"\nbase_url = "http://127.0.0.1:8080/v1"\n\n'
         '[agent.default]\nmax_tokens = 65536\n\n[agent.summarizer]\nllm = "fast"\n\n'
-        '[agent.coder]\nllm = "local"\n\n[backends.anthropic]\napi_key = "$env:ANTHROPIC_API_KEY"\n',
+        '[agent.coder]\nllm = "local"\n\n'
+        '[backends.anthropic]\napi_key = "$env:ANTHROPIC_API_KEY"\n',
     )
     return project
 
@@ -181,7 +183,8 @@ def arawn_rewrite(data_dir: Path) -> Path:
     """colliery-io rewrite: <data_dir>/arawn.toml with [llm.<name>] provider and [engine]."""
     return write(
         data_dir / "arawn.toml",
-        '[llm.default]\nprovider = "groq"\nmodel = "openai/gpt-oss-20b"\napi_key_env = "GROQ_API_KEY"\n'
+        '[llm.default]\nprovider = "groq"\nmodel = "openai/gpt-oss-20b"\n'
+        'api_key_env = "GROQ_API_KEY"\n'
         'context_window = 128000\n\n[llm.small]\nprovider = "openai"\nmodel = "gpt-4o-mini"\n'
         f'api_key = "{OPENAI_KEY}"\n\n[engine]\nllm = "default"\n\n[compactor]\nllm = "small"\n',
     )
