@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from playground.endpoint import AuthKind, Protocol
+from playground.events import ErrorKind
 from playground.request import ThinkingLevel
 
 
@@ -96,6 +97,17 @@ class ReliabilityConfig(_Strict):
     breaker_reset_s: float = Field(30.0, gt=0)
     fallback_after_output: bool = True
     actions: dict[str, ErrorAction] = Field(default_factory=dict)
+
+    @field_validator("actions")
+    @classmethod
+    def _known_error_kinds(cls, actions: dict[str, ErrorAction]) -> dict[str, ErrorAction]:
+        known = {kind.value for kind in ErrorKind}
+        unknown = sorted(set(actions) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown error kind {unknown[0]!r}; known: {', '.join(sorted(known))}"
+            )
+        return actions
 
 
 class DefaultsConfig(_Strict):
