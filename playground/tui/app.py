@@ -93,6 +93,7 @@ class PlaygroundApp(App[None]):
         Binding("alt+shift+right", "move_pane(1)", "move right", id="move_right", show=False),
         Binding("alt+up", "thinking(1)", "more thinking", id="thinking_up", show=False),
         Binding("alt+down", "thinking(-1)", "less thinking", id="thinking_down", show=False),
+        Binding("f4", "pane_thinking", "pane thinking", id="pane_thinking", show=False),
         Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False),
     ]
 
@@ -165,8 +166,12 @@ class PlaygroundApp(App[None]):
         self.active_index = max(0, min(self.active_index, len(panes) - 1))
         return panes[self.active_index]
 
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.height < 32, "-short")
+
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
+        self.screen.set_class(self.size.height < 32, "-short")
         self.theme = (
             self.config.ui.theme
             if self.config.ui.theme in self.available_themes
@@ -301,6 +306,7 @@ class PlaygroundApp(App[None]):
             )
             return
         message.prompt.clear()
+        self.query_one(HintLine).display = False
         images = [self.image] if self.image else []
         labels = [self.image_label] if self.image else []
         for view in self.chat_panes:
@@ -415,6 +421,22 @@ class PlaygroundApp(App[None]):
         for view in self.chat_panes:
             view.refresh_header()
         self._refresh_summary()
+
+    def action_pane_thinking(self) -> None:
+        """Set the active pane's own thinking level (or follow the global one again)."""
+        from playground.tui.screens.pane_thinking import FOLLOW_GLOBAL, PaneThinking
+
+        view = self.active_pane
+        if view is None:
+            return
+
+        def chosen(level: ThinkingLevel | str | None) -> None:
+            if level is None:
+                return
+            view.pane.thinking = None if level == FOLLOW_GLOBAL else ThinkingLevel(level)
+            view.refresh_header()
+
+        self.push_screen(PaneThinking(view.pane.spec, view.pane.effective_thinking()), chosen)
 
     def action_toggle_tools(self) -> None:
         """Offer the demo tools to every pane, or stop offering tools."""
@@ -714,6 +736,11 @@ class PlaygroundApp(App[None]):
             ("Move pane left", "Move the active pane left", lambda: self.action_move_pane(-1)),
             ("Move pane right", "Move the active pane right", lambda: self.action_move_pane(1)),
             ("More thinking", "Raise the global thinking level", lambda: self.action_thinking(1)),
+            (
+                "Pane thinking",
+                "Set the active pane's own thinking level",
+                self.action_pane_thinking,
+            ),
             ("Less thinking", "Lower the global thinking level", lambda: self.action_thinking(-1)),
             ("Light / dark", "Switch between light and dark theme", self.action_toggle_dark),
         ]

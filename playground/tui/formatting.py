@@ -41,7 +41,7 @@ STATUS_CLASS: dict[PaneStatus, str] = {
 
 
 def capability_badges(model: ModelInfo) -> str:
-    """Compact capability badges: ⚒ tools, 👁 vision, 🧠 thinking (unknown shows nothing)."""
+    """Compact capability badges: ⚒ tools, ◉ vision, ✦ thinking (unknown shows nothing)."""
     badges = []
     if model.tools:
         badges.append("⚒")
@@ -50,6 +50,14 @@ def capability_badges(model: ModelInfo) -> str:
     if model.thinking:
         badges.append("✦")
     return " ".join(badges)
+
+
+def short_reason(reason: str, limit: int = 48) -> str:
+    """The head of a router reason (``rate_limited (429): long provider text``)."""
+    head, _, rest = reason.partition(": ")
+    if rest and len(head) <= limit:
+        return head
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
 
 
 def format_tokens(count: int) -> str:
@@ -71,7 +79,13 @@ def format_cost(cost: float | None) -> str:
     return f"${cost:.4f}" if cost < 1 else f"${cost:.2f}"
 
 
-def status_line(metrics: PaneMetrics, clock: Callable[[], float], *, steps_limit: int = 0) -> Text:
+def status_line(
+    metrics: PaneMetrics,
+    clock: Callable[[], float],
+    *,
+    steps_limit: int = 0,
+    compact: bool = False,
+) -> Text:
     """First footer line: status (with retry countdown / hop), TTFT and tokens per second."""
     icon, word = STATUS_LOOK[metrics.status]
     if metrics.status is PaneStatus.RETRYING and metrics.retry_until is not None:
@@ -82,11 +96,14 @@ def status_line(metrics: PaneMetrics, clock: Callable[[], float], *, steps_limit
     line = Text(f"{icon} {word}", style=_status_style(metrics.status))
     if metrics.steps and steps_limit:
         line.append(f"  step {metrics.steps}/{steps_limit}", style="dim")
-    line.append("  TTFT ", style="dim")
+    line.append(" " if compact else "  TTFT ", style="dim")
     line.append(format_duration_ms(metrics.ttft_ms))
-    line.append("  ", style="dim")
+    line.append(" " if compact else "  ", style="dim")
     rate = metrics.tokens_per_s
-    line.append(f"{rate:,.0f} tok/s" if rate is not None else "– tok/s")
+    unit = "t/s" if compact else "tok/s"
+    line.append(f"{rate:,.0f} {unit}" if rate is not None else f"– {unit}")
+    line.no_wrap = True
+    line.overflow = "ellipsis"
     return line
 
 
@@ -102,6 +119,8 @@ def usage_line(metrics: PaneMetrics) -> Text:
     if who:
         line.append("  by ", style="dim")
         line.append(who, style="italic")
+    line.no_wrap = True
+    line.overflow = "ellipsis"
     return line
 
 
@@ -120,18 +139,23 @@ def timeline_row(event: object) -> tuple[str, str] | None:
         return "→", f"attempt {event.attempt} · {event.candidate}{key}"
     if isinstance(event, Retry):
         why = "Retry-After" if event.source == "retry_after" else "backoff"
-        return "⟳", f"{event.reason} · retry in {event.delay_s:.1f} s ({why})"
+        return "⟳", (
+            f"retry {event.candidate} in {event.delay_s:.1f} s ({why}) · "
+            f"{short_reason(event.reason)}"
+        )
     if isinstance(event, Fallback):
-        return "↪", f"fallback {event.from_} → {event.to} · {event.reason}"
+        return "↪", f"fallback {event.from_} → {event.to} · {short_reason(event.reason)}"
     if isinstance(event, KeyRotated):
-        return "⚿", f"key rotated · {event.provider} → {event.key} · {event.reason}"
+        return "⚿", f"key rotated · {event.provider} → {event.key} · {short_reason(event.reason)}"
     if isinstance(event, Cooldown):
-        return "❄", f"cooldown {event.candidate} · {event.delay_s:.0f} s · {event.reason}"
+        return "❄", (
+            f"cooldown {event.candidate} · {event.delay_s:.0f} s · {short_reason(event.reason)}"
+        )
     if isinstance(event, CircuitOpen):
         return "⊘", f"breaker open {event.candidate} after {event.failures} failures"
     if isinstance(event, CircuitHalfOpen):
         return "◑", f"breaker half-open {event.candidate} · probing"
     if isinstance(event, Error):
         status = f"{event.status} " if event.status else ""
-        return "✗", f"{status}{event.kind} · {event.message}"
+        return "✗", f"{status}{event.kind} · {short_reason(event.message, 80)}"
     return None

@@ -13,9 +13,8 @@ FIRST_RUN_PANES = ("sim/echo", "sim-anthropic/thinker", "demo-fallback")
 """What a new user without keys sees: an echo, a thinking model and the fallback demo."""
 
 FIRST_RUN_HINT = (
-    "No API keys found: these panes use the built-in simulated provider. "
-    "Add a real key with `playground keys set openai` (or set OPENAI_API_KEY), "
-    "then press ctrl+k to check it."
+    "No API keys found: these panes use the simulated provider. "
+    "Add one with `playground keys set openai` or OPENAI_API_KEY · ctrl+k credentials"
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -39,7 +39,7 @@ from playground.events import (
     ToolResult,
 )
 from playground.session.metrics import PaneStatus
-from playground.tui.formatting import capability_badges, status_line, usage_line
+from playground.tui.formatting import capability_badges, short_reason, status_line, usage_line
 from playground.tui.widgets.turn_view import TurnView
 
 if TYPE_CHECKING:
@@ -120,29 +120,45 @@ class ChatPane(Vertical):
         model = target.primary_model
         text = Text(target.label, style="bold")
         if target.is_route:
-            text.append(" → " + " → ".join(c.label for c in target.chain), style="dim")
+            text.append(f" · {len(target.chain)} hops", style="dim")
         badges = capability_badges(model)
         if badges:
-            text.append("  " + badges, style="bold")
-        label = self._thinking_label()
-        if label:
-            text.append(f"  ✦ {label}", style="italic")
+            text.append("  " + badges)
+        plan = self._thinking_plan()
+        if plan is not None and (model.thinking or plan.clamped):
+            text.append(f"  {plan.label}", style="italic")
+            if self.pane.thinking is not None:
+                text.append(" (pane)", style="dim")
         answered = self.pane.metrics.answered_by
-        if answered and answered != target.label and target.is_route:
-            text.append(f"  answered by {answered}", style="bold")
+        if answered and target.is_route:
+            text.append(f"  ⇒ {answered}", style="bold")
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        if plan is not None and plan.clamped and plan.reason:
+            reason = Text(f"\n⚠ {plan.reason}", style="dim", no_wrap=True, overflow="ellipsis")
+            text.append_text(reason)
         return text
 
-    def _thinking_label(self) -> str:
+    def _thinking_plan(self) -> Any:
+        from playground.catalog.thinking import map_thinking
+
+        target = self.pane.target
         try:
-            return self.pane.thinking_label()
-        except Exception as exc:  # a mapping problem must never break drawing
-            return f"thinking: {exc}"
+            return map_thinking(
+                target.primary_model,
+                target.protocols[0],
+                self.pane.effective_thinking(),
+                self.pane.session.max_tokens,
+            )
+        except Exception:  # a mapping problem must never break drawing
+            return None
 
     def _footer_text(self) -> Text:
         metrics = self.pane.metrics
         from playground.session import MAX_TOOL_STEPS
 
-        line = status_line(metrics, self.clock, steps_limit=MAX_TOOL_STEPS)
+        compact = 0 < self.size.width < 36
+        line = status_line(metrics, self.clock, steps_limit=MAX_TOOL_STEPS, compact=compact)
         line.append("\n")
         line.append_text(usage_line(metrics))
         return line
@@ -314,11 +330,15 @@ class ChatPane(Vertical):
         if isinstance(event, Retry):
             why = "Retry-After" if event.source == "retry_after" else "backoff"
             await view.notice(
-                "⟳", f"{event.reason} · retry in {event.delay_s:.1f} s ({why})", "warning"
+                "⟳",
+                f"{short_reason(event.reason)} · retry in {event.delay_s:.1f} s ({why})",
+                "warning",
             )
         elif isinstance(event, Fallback):
             await view.discard_partial()
-            await view.notice("↪", f"{event.reason} · fallback → {event.to}", "warning")
+            await view.notice(
+                "↪", f"{short_reason(event.reason)} · fallback → {event.to}", "warning"
+            )
         elif isinstance(event, KeyRotated):
             await view.notice("⚿", f"key rotated → {event.key}", "warning")
         elif isinstance(event, CircuitOpen):
