@@ -54,3 +54,14 @@ def test_an_override_names_the_rung_where_the_ladder_starts() -> None:
 def test_bad_overrides_are_named(overrides: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         build_plans(overrides)
+
+
+def test_config_file_names_an_unknown_error_kind() -> None:
+    from pathlib import Path
+
+    from playground.config.loader import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match="unknown error kind 'ratelimited'"):
+        parse_config('[reliability.actions]\nratelimited = "retry"\n', Path("config.toml"))
+    config = parse_config('[reliability.actions]\nrate_limited = "fallback"\n', Path("c.toml"))
+    assert build_plans(config.reliability.actions)[ErrorKind.RATE_LIMITED] == (F,)
