@@ -79,9 +79,10 @@ async def stream(
             endpoint=endpoint,
             timeout=timeout,
         )
-    ) as events:
-        async for event in events:
-            yield event
+    ) as batches:
+        async for batch in batches:
+            for event in batch:
+                yield event
 
 
 def auth_headers(endpoint: Endpoint) -> dict[str, str]:
@@ -187,8 +188,8 @@ class MessagesParser:
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """Events completed by ``chunk``."""
         out: list[StreamEvent] = []
-        for sse in self._sse.feed(chunk):
-            self._event(sse.data, out)
+        for _name, data in self._sse.feed_pairs(chunk):
+            self._event(data, out)
             if self.finished:
                 break
         return out
@@ -196,10 +197,10 @@ class MessagesParser:
     def finish(self) -> list[StreamEvent]:
         """End of body: without ``message_stop`` the stream was cut."""
         out: list[StreamEvent] = []
-        for sse in self._sse.flush():
+        for _name, data in self._sse.flush_pairs():
             if self.finished:
                 break
-            self._event(sse.data, out)
+            self._event(data, out)
         if not self.finished:
             self.finished = True
             out.extend(self._close_tools())

@@ -93,9 +93,10 @@ async def stream(
             endpoint=endpoint,
             timeout=timeout,
         )
-    ) as events:
-        async for event in events:
-            yield event
+    ) as batches:
+        async for batch in batches:
+            for event in batch:
+                yield event
 
 
 def stream_url(endpoint: Endpoint) -> str:
@@ -196,13 +197,13 @@ class GeminiParser:
         self._sse = SSEDecoder()
         self._finish: str | None = None
         self._tool_count = 0
-        self._usage: tuple[int, ...] | None = None
+        self._usage: dict[str, Any] | None = None
 
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """Events completed by ``chunk``."""
         out: list[StreamEvent] = []
-        for sse in self._sse.feed(chunk):
-            self._event(sse.data, out)
+        for _name, data in self._sse.feed_pairs(chunk):
+            self._event(data, out)
             if self.finished:
                 break
         return out
@@ -210,13 +211,14 @@ class GeminiParser:
     def finish(self) -> list[StreamEvent]:
         """End of body: Gemini's normal end, if a ``finishReason`` arrived; else a cut."""
         out: list[StreamEvent] = []
-        for sse in self._sse.flush():
+        for _name, data in self._sse.flush_pairs():
             if self.finished:
                 break
-            self._event(sse.data, out)
+            self._event(data, out)
         if self.finished:
             return out
         self.finished = True
+        out.extend(self._final_usage())
         if self._finish is None:
             out.append(stream_cut(self.after_output))
             return out
@@ -244,6 +246,7 @@ class GeminiParser:
             return
         if "error" in chunk:
             self.finished = True
+            out.extend(self._final_usage())
             out.append(error_from_payload(chunk, Protocol.GEMINI, self.after_output))
             return
         candidates = chunk.get("candidates")
@@ -265,7 +268,7 @@ class GeminiParser:
                 return
         usage = chunk.get("usageMetadata")
         if usage:
-            self._usage_event(usage, out)
+            self._usage = usage  # cumulative: only the last one matters
 
     def _part(self, part: dict[str, Any], out: list[StreamEvent]) -> None:
         signature = part.get("thoughtSignature")
@@ -291,14 +294,17 @@ class GeminiParser:
             self.after_output = True
             out.append(TextDelta(text))
 
-    def _usage_event(self, usage: dict[str, Any], out: list[StreamEvent]) -> None:
+    def _final_usage(self) -> list[StreamEvent]:
+        """One ``Usage`` from the last (cumulative) ``usageMetadata``, before the terminal."""
+        usage = self._usage
+        if not usage:
+            return []
         thoughts = usage.get("thoughtsTokenCount") or 0
-        values = (
-            usage.get("promptTokenCount") or 0,
-            (usage.get("candidatesTokenCount") or 0) + thoughts,
-            thoughts,
-            usage.get("cachedContentTokenCount") or 0,
-        )
-        if values != self._usage:  # cumulative and repeated on every chunk
-            self._usage = values
-            out.append(Usage(values[0], values[1], values[2], values[3], 0))
+        return [
+            Usage(
+                input_tokens=usage.get("promptTokenCount") or 0,
+                output_tokens=(usage.get("candidatesTokenCount") or 0) + thoughts,
+                reasoning_tokens=thoughts,
+                cache_read_tokens=usage.get("cachedContentTokenCount") or 0,
+            )
+        ]

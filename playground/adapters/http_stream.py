@@ -83,8 +83,12 @@ async def run_stream(
     parser: StreamParser,
     endpoint: Endpoint,
     timeout: httpx.Timeout | None,
-) -> AsyncIterator[StreamEvent]:
-    """POST ``body`` to ``url`` and yield the unified events of the streamed response."""
+) -> AsyncIterator[list[StreamEvent]]:
+    """POST ``body`` to ``url`` and yield the unified events of the response, in batches.
+
+    One batch per network read keeps the per-event cost to a single generator hop (the
+    adapter's own ``stream`` flattens the batches).
+    """
     import httpx
 
     protocol = endpoint.protocol
@@ -100,32 +104,31 @@ async def run_stream(
         )
         response = await client.send(request, stream=True)
     except Exception as exc:
-        yield error_from_exception(exc, after_output=False)
+        yield [error_from_exception(exc, after_output=False)]
         return
     try:
         if not 200 <= response.status_code < 300:
             body_bytes = await _read_body(response)
-            yield error_from_http(response.status_code, response.headers, body_bytes, protocol)
+            yield [error_from_http(response.status_code, response.headers, body_bytes, protocol)]
             return
         content_type = response.headers.get("content-type", "").lower()
         if _is_plain_json(content_type, protocol):
-            yield await _non_stream_body(response, protocol)
+            yield [await _non_stream_body(response, protocol)]
             return
         if "text/html" in content_type:
-            yield error_from_http(response.status_code, response.headers, b"<html>", protocol)
+            yield [error_from_http(response.status_code, response.headers, b"<html>", protocol)]
             return
-        yield Start(model=endpoint.model)
+        yield [Start(model=endpoint.model)]
+        feed = parser.feed
         async for chunk in response.aiter_bytes():
-            events = parser.feed(chunk)
+            events = feed(chunk)
             if events:
-                for event in events:
-                    yield event
+                yield events
                 if parser.finished:
                     return
-        for event in parser.finish():
-            yield event
+        yield parser.finish()
     except Exception as exc:
-        yield error_from_exception(exc, after_output=parser.after_output)
+        yield [error_from_exception(exc, after_output=parser.after_output)]
     finally:
         await response.aclose()
 

@@ -64,9 +64,10 @@ async def stream(
             endpoint=endpoint,
             timeout=timeout,
         )
-    ) as events:
-        async for event in events:
-            yield event
+    ) as batches:
+        async for batch in batches:
+            for event in batch:
+                yield event
 
 
 def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:

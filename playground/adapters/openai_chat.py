@@ -68,9 +68,10 @@ async def stream(
             endpoint=endpoint,
             timeout=timeout,
         )
-    ) as events:
-        async for event in events:
-            yield event
+    ) as batches:
+        async for batch in batches:
+            for event in batch:
+                yield event
 
 
 def chat_url(endpoint: Endpoint) -> str:
@@ -209,8 +210,8 @@ class ChatCompletionsParser:
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """Events completed by ``chunk``."""
         out: list[StreamEvent] = []
-        for sse in self._sse.feed(chunk):
-            self._event(sse.data, sse.event, out)
+        for event_name, data in self._sse.feed_pairs(chunk):
+            self._event(data, event_name, out)
             if self.finished:
                 break
         return out
@@ -218,10 +219,10 @@ class ChatCompletionsParser:
     def finish(self) -> list[StreamEvent]:
         """End of body: a missing ``[DONE]`` is tolerated after a finish reason."""
         out: list[StreamEvent] = []
-        for sse in self._sse.flush():
+        for event_name, data in self._sse.flush_pairs():
             if self.finished:
                 break
-            self._event(sse.data, sse.event, out)
+            self._event(data, event_name, out)
         if not self.finished:
             if self._finish_reason is None:
                 self.finished = True

@@ -30,6 +30,7 @@ class SSEDecoder:
     """Turn arbitrary byte chunks into :class:`SSEEvent` objects.
 
     Call :meth:`feed` with each chunk as it arrives and :meth:`flush` once at end of stream.
+    :meth:`feed_pairs` is the allocation-light variant the adapters use on their hot path.
     """
 
     __slots__ = ("_data", "_event", "_id", "_pending", "_retry", "_skip_lf")
@@ -44,62 +45,67 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         """Decode ``chunk`` and return the events it completed (possibly none)."""
-        if not chunk:
-            return []
+        return [self._full(name, data) for name, data in self.feed_pairs(chunk)]
+
+    def flush(self) -> list[SSEEvent]:
+        """End of stream: deliver a final event that lacked its trailing blank line."""
+        return [self._full(name, data) for name, data in self.flush_pairs()]
+
+    def feed_pairs(self, chunk: bytes) -> list[tuple[str, str]]:
+        """Like :meth:`feed`, but each event is an ``(event name, data)`` tuple."""
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
-                if not chunk:
-                    return []
-        events: list[SSEEvent] = []
-        if self._pending:
-            # Complete the partial line with the head of this chunk (only its own bytes are
-            # scanned, so byte-by-byte feeding stays linear).
-            cut = _first_break(chunk)
-            if cut < 0:
-                self._pending += chunk
-                return events
-            self._pending += chunk[:cut]
-            line = bytes(self._pending)
-            self._pending.clear()
-            chunk, ended_in_cr = _after_break(chunk, cut)
-            self._line(line, events)
-            if ended_in_cr:
-                self._skip_lf = True
-                return events
-        self._lines(chunk, events)
+        if not chunk:
+            return []
+        if b"\r" in chunk:
+            # CR and CRLF become LF. A CR ending this chunk is a line break whose LF may
+            # start the next chunk, so remember to drop that LF.
+            self._skip_lf = chunk[-1] == 13
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = chunk.split(b"\n")
+        pending = self._pending
+        if len(lines) == 1:
+            pending += chunk  # no line break yet: only this chunk's bytes are touched
+            return []
+        if pending:
+            pending += lines[0]
+            lines[0] = bytes(pending)
+            pending.clear()
+        pending += lines.pop()
+        events: list[tuple[str, str]] = []
+        data = self._data
+        for line in lines:
+            if not line:
+                if data:
+                    events.append((self._event, data[0] if len(data) == 1 else "\n".join(data)))
+                    data = self._data = []
+                    self._event = ""
+                elif self._event:
+                    events.append((self._event, ""))
+                    self._event = ""
+            elif line[:6] == b"data: ":
+                data.append(line[6:].decode("utf-8", "replace"))
+            else:
+                self._field(line)
         return events
 
-    def _lines(self, chunk: bytes, events: list[SSEEvent]) -> None:
-        if b"\r" not in chunk:
-            # Fast path: LF-only framing (OpenAI, Anthropic, most servers).
-            parts = chunk.split(b"\n")
-            self._pending += parts.pop()
-            for line in parts:
-                self._line(line, events)
-            return
-        start = 0
-        n = len(chunk)
-        while start < n:
-            cut = _first_break(chunk, start)
-            if cut < 0:
-                self._pending += chunk[start:]
-                return
-            self._line(chunk[start:cut], events)
-            if chunk[cut] == 13:  # CR
-                if cut + 1 == n:
-                    self._skip_lf = True
-                    return
-                start = cut + 2 if chunk[cut + 1] == 10 else cut + 1
-            else:
-                start = cut + 1
+    def flush_pairs(self) -> list[tuple[str, str]]:
+        """Like :meth:`flush`, with ``(event name, data)`` tuples."""
+        if self._pending:
+            line = bytes(self._pending)
+            self._pending.clear()
+            if line:
+                self._field(line)
+        if self._data or self._event:
+            pair = (self._event, "\n".join(self._data))
+            self._data = []
+            self._event = ""
+            return [pair]
+        return []
 
-    def _line(self, line: bytes, events: list[SSEEvent]) -> None:
-        if not line:
-            if self._data or self._event:
-                events.append(self._dispatch())
-            return
+    def _field(self, line: bytes) -> None:
         if line[0] == 58:  # ':' comment
             return
         colon = line.find(b":")
@@ -126,40 +132,8 @@ class SSEDecoder:
             self._event = "error"
             self._data.append(value.decode("utf-8", "replace"))
 
-    def _dispatch(self) -> SSEEvent:
-        data = self._data[0] if len(self._data) == 1 else "\n".join(self._data)
-        event = SSEEvent(data, self._event, self._id, self._retry)
-        self._data = []
-        self._event = ""
-        return event
-
-    def flush(self) -> list[SSEEvent]:
-        """End of stream: deliver a final event that lacked its trailing blank line."""
-        events: list[SSEEvent] = []
-        if self._pending:
-            line = bytes(self._pending)
-            self._pending.clear()
-            self._line(line, events)
-        if self._data or self._event:
-            events.append(self._dispatch())
-        return events
-
-
-def _first_break(chunk: bytes, start: int = 0) -> int:
-    """Index of the first CR or LF at or after ``start``, or -1."""
-    lf = chunk.find(b"\n", start)
-    cr = chunk.find(b"\r", start, lf if lf >= 0 else len(chunk))
-    return cr if cr >= 0 else lf
-
-
-def _after_break(chunk: bytes, cut: int) -> tuple[bytes, bool]:
-    """The rest of ``chunk`` after the line break at ``cut``; True if it ended on a bare CR."""
-    if chunk[cut] == 13:
-        if cut + 1 == len(chunk):
-            return b"", True
-        if chunk[cut + 1] == 10:
-            return chunk[cut + 2 :], False
-    return chunk[cut + 1 :], False
+    def _full(self, name: str, data: str) -> SSEEvent:
+        return SSEEvent(data, name, self._id, self._retry)
 
 
 async def aiter_sse(chunks: AsyncIterable[bytes]) -> AsyncIterator[SSEEvent]:

@@ -1,0 +1,324 @@
+"""Adapter throughput: µs per streamed chunk, per family, against baselines on the same stream.
+
+A loopback HTTP server (a separate process, so it does not share our GIL) serves one
+synthetic stream per family with N chunks in each provider's real framing. For each family
+we time, over the very same bytes:
+
+* our adapter (``playground.adapters.get_stream``), consuming every event;
+* raw httpx line iteration + ``json.loads`` (the floor any adapter builds on);
+* the official SDK where one exists (``openai`` on the OpenAI stream, ``anthropic`` on the
+  Anthropic stream), consuming every chunk.
+
+Targets: adapter ≤ 2× raw httpx, and ≥ 5× faster than the official SDK.
+
+Run: ``python benchmarks/adapter_bench.py [--chunks N] [--repeat R]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+
+FAMILIES = ("openai", "anthropic", "gemini", "ollama")
+
+
+# --- the streams ---------------------------------------------------------------------------
+
+
+def openai_body(n: int) -> bytes:
+    """Modern gpt-5 shape: ``usage:null`` and ``obfuscation`` on every chunk."""
+    head = (
+        '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1773338938,'
+        '"model":"gpt-5-2025-08-07","service_tier":"default","system_fingerprint":null,'
+    )
+    parts = []
+    for i in range(n):
+        parts.append(
+            f'data: {head}"choices":[{{"index":0,"delta":{{"content":" tok{i}"}},'
+            f'"finish_reason":null}}],"usage":null,"obfuscation":"Br0zG82D"}}\n\n'
+        )
+    parts.append(
+        f'data: {head}"choices":[{{"index":0,"delta":{{}},"finish_reason":"stop"}}],'
+        '"usage":null}\n\n'
+    )
+    parts.append(
+        f'data: {head}"choices":[],"usage":{{"prompt_tokens":10,"completion_tokens":{n},'
+        '"total_tokens":0}}\n\ndata: [DONE]\n\n'
+    )
+    return "".join(parts).encode()
+
+
+def anthropic_body(n: int) -> bytes:
+    """Messages stream with ``event:`` lines and Anthropic's whitespace padding."""
+    parts = [
+        "event: message_start\n"
+        'data: {"type":"message_start","message":{"id":"msg_bench","type":"message",'
+        '"role":"assistant","content":[],"model":"claude-sonnet-4-20250514","stop_reason":null,'
+        '"stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":1}}}\n\n',
+        "event: content_block_start\n"
+        'data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'
+        "\n\n",
+    ]
+    for i in range(n):
+        parts.append(
+            "event: content_block_delta\n"
+            'data: {"type":"content_block_delta","index":0,'
+            f'"delta":{{"type":"text_delta","text":" tok{i}"}}}}      \n\n'
+        )
+    parts.append('event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n')
+    parts.append(
+        'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn",'
+        f'"stop_sequence":null}},"usage":{{"output_tokens":{n}}}}}\n\n'
+    )
+    parts.append('event: message_stop\ndata: {"type":"message_stop"}\n\n')
+    return "".join(parts).encode()
+
+
+def gemini_body(n: int) -> bytes:
+    """``\\r\\n\\r\\n`` framing, cumulative usage on every chunk, no terminator."""
+    parts = []
+    for i in range(n):
+        finish = ',"finishReason": "STOP"' if i == n - 1 else ""
+        parts.append(
+            'data: {"candidates": [{"content": {"parts": [{"text": " tok%d"}],"role": "model"}'
+            '%s,"index": 0}],"usageMetadata": {"promptTokenCount": 10,"candidatesTokenCount": %d,'
+            '"totalTokenCount": %d},"modelVersion": "gemini-2.5-flash","responseId": "bench"}'
+            "\r\n\r\n" % (i, finish, i + 1, i + 11)
+        )
+    return "".join(parts).encode()
+
+
+def ollama_body(n: int) -> bytes:
+    """NDJSON lines, final ``done`` line with metrics."""
+    parts = [
+        '{"model":"qwen3","created_at":"2025-10-26T17:15:24.097767Z",'
+        f'"message":{{"role":"assistant","content":" tok{i}"}},"done":false}}\n'
+        for i in range(n)
+    ]
+    parts.append(
+        '{"model":"qwen3","created_at":"2025-10-26T17:15:24.143931Z","message":{"role":'
+        '"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":10,'
+        f'"eval_count":{n}}}\n'
+    )
+    return "".join(parts).encode()
+
+
+BODIES = {
+    "openai": (openai_body, "text/event-stream; charset=utf-8"),
+    "anthropic": (anthropic_body, "text/event-stream; charset=utf-8"),
+    "gemini": (gemini_body, "text/event-stream"),
+    "ollama": (ollama_body, "application/x-ndjson"),
+}
+
+
+# --- the loopback server (child process) ---------------------------------------------------
+
+
+def serve(port: int, chunks: int) -> None:
+    """Serve each family's body at any path containing its name (POST)."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    bodies = {name: (make(chunks), ctype) for name, (make, ctype) in BODIES.items()}
+
+    async def handle(request: Request) -> Response:
+        await request.body()
+        path = request.url.path
+        name = next((f for f in FAMILIES if f in path), None)
+        if name is None:  # OpenAI SDK posts to /openai/chat/completions via base_url
+            name = "openai"
+        if "generateContent" in path:
+            name = "gemini"
+        body, ctype = bodies[name]
+        return Response(body, media_type=ctype)
+
+    app = Starlette(routes=[Route("/{path:path}", handle, methods=["POST"])])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+def start_server(chunks: int) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), "--chunks", str(chunks)],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit("benchmark server did not start")
+
+
+# --- the contenders ------------------------------------------------------------------------
+
+
+def endpoints(base: str) -> dict:
+    from playground.endpoint import Endpoint, Protocol
+    from playground.secret import Secret
+
+    key = Secret("bench-key-0000000000")
+    return {
+        "openai": Endpoint("bench", Protocol.OPENAI, f"{base}/openai", "gpt-5", key),
+        "anthropic": Endpoint("bench", Protocol.ANTHROPIC, f"{base}/anthropic", "claude", key),
+        "gemini": Endpoint("bench", Protocol.GEMINI, base, "gemini-2.5-flash", key),
+        "ollama": Endpoint("bench", Protocol.OLLAMA, f"{base}/ollama", "qwen3", key),
+    }
+
+
+async def run_adapter(client, family: str, base: str) -> int:
+    from playground.adapters import get_stream
+    from playground.events import Done
+    from playground.request import ChatRequest, Message
+
+    endpoint = endpoints(base)[family]
+    request = ChatRequest(endpoint.model, [Message.user("bench")])
+    count = 0
+    last = None
+    async for event in get_stream(endpoint.protocol)(request, endpoint, client):
+        count += 1
+        last = event
+    assert isinstance(last, Done), last
+    return count
+
+
+async def run_raw_httpx(client, family: str, base: str) -> int:
+    url = {
+        "openai": f"{base}/openai/chat/completions",
+        "anthropic": f"{base}/anthropic/v1/messages",
+        "gemini": f"{base}/v1beta/models/g:streamGenerateContent?alt=sse",
+        "ollama": f"{base}/ollama/api/chat",
+    }[family]
+    loads = json.loads
+    count = 0
+    async with client.stream("POST", url, json={"model": "m"}) as response:
+        if family == "ollama":
+            async for line in response.aiter_lines():
+                if line:
+                    loads(line)
+                    count += 1
+        else:
+            async for line in response.aiter_lines():
+                if line.startswith("data: "):
+                    data = line[6:]
+                    if data != "[DONE]":
+                        loads(data)
+                        count += 1
+    return count
+
+
+async def run_openai_sdk(sdk_client, family: str, base: str) -> int:
+    stream = await sdk_client.chat.completions.create(
+        model="gpt-5",
+        messages=[{"role": "user", "content": "bench"}],
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    count = 0
+    async for _chunk in stream:
+        count += 1
+    return count
+
+
+async def run_anthropic_sdk(sdk_client, family: str, base: str) -> int:
+    stream = await sdk_client.messages.create(
+        model="claude",
+        max_tokens=1024,
+        messages=[{"role": "user", "content": "bench"}],
+        stream=True,
+    )
+    count = 0
+    async for _event in stream:
+        count += 1
+    return count
+
+
+async def best_time(
+    fn: Callable[..., Awaitable[int]], arg, family: str, base: str, repeat: int
+) -> float:
+    await fn(arg, family, base)  # warm-up (connection, imports, caches)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await fn(arg, family, base)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+async def main(chunks: int, repeat: int) -> int:
+    import httpx
+
+    process, base = start_server(chunks)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        async with httpx.AsyncClient(timeout=60) as client:
+            for family in FAMILIES:
+                results[family] = {
+                    "adapter": await best_time(run_adapter, client, family, base, repeat),
+                    "raw httpx": await best_time(run_raw_httpx, client, family, base, repeat),
+                }
+            from anthropic import AsyncAnthropic
+            from openai import AsyncOpenAI
+
+            async with AsyncOpenAI(base_url=f"{base}/openai", api_key="x", max_retries=0) as oa:
+                results["openai"]["official SDK"] = await best_time(
+                    run_openai_sdk, oa, "openai", base, repeat
+                )
+            async with AsyncAnthropic(
+                base_url=f"{base}/anthropic", api_key="x", max_retries=0
+            ) as an:
+                results["anthropic"]["official SDK"] = await best_time(
+                    run_anthropic_sdk, an, "anthropic", base, repeat
+                )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    print(f"{chunks} chunks per stream, best of {repeat} runs, µs per chunk (lower is better)\n")
+    header = (
+        f"{'family':<10} {'adapter':>9} {'raw httpx':>10} {'official SDK':>13}"
+        f"   {'adapter/raw':>11} {'SDK/adapter':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    ok = True
+    for family, times in results.items():
+        per = {name: seconds / chunks * 1e6 for name, seconds in times.items()}
+        ratio_raw = per["adapter"] / per["raw httpx"]
+        sdk = per.get("official SDK")
+        sdk_text = f"{sdk:>13.2f}" if sdk else f"{'—':>13}"
+        speedup = f"{sdk / per['adapter']:>10.1f}×" if sdk else f"{'—':>11}"
+        print(
+            f"{family:<10} {per['adapter']:>9.2f} {per['raw httpx']:>10.2f} {sdk_text}"
+            f"   {ratio_raw:>10.2f}× {speedup}"
+        )
+        ok &= ratio_raw <= 2.0 and (sdk is None or sdk / per["adapter"] >= 5.0)
+    print("\ntargets: adapter/raw ≤ 2.0×, SDK/adapter ≥ 5×:", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunks", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.chunks)
+    else:
+        raise SystemExit(asyncio.run(main(args.chunks, args.repeat)))
