@@ -108,6 +108,8 @@ def streamed_text(family: str, raw: str) -> str:
     """The answer text a client would show (thinking excluded)."""
     out = []
     for item in stream_json(family, raw):
+        if "error" in item:
+            continue
         if family == "openai":
             for choice in item.get("choices", []):
                 out.append(choice["delta"].get("content") or "")
