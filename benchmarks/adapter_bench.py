@@ -85,13 +85,21 @@ def gemini_body(n: int) -> bytes:
     """``\\r\\n\\r\\n`` framing, cumulative usage on every chunk, no terminator."""
     parts = []
     for i in range(n):
-        finish = ',"finishReason": "STOP"' if i == n - 1 else ""
-        parts.append(
-            'data: {"candidates": [{"content": {"parts": [{"text": " tok%d"}],"role": "model"}'
-            '%s,"index": 0}],"usageMetadata": {"promptTokenCount": 10,"candidatesTokenCount": %d,'
-            '"totalTokenCount": %d},"modelVersion": "gemini-2.5-flash","responseId": "bench"}'
-            "\r\n\r\n" % (i, finish, i + 1, i + 11)
-        )
+        chunk = {
+            "candidates": [
+                {"content": {"parts": [{"text": f" tok{i}"}], "role": "model"}, "index": 0}
+            ],
+            "usageMetadata": {
+                "promptTokenCount": 10,
+                "candidatesTokenCount": i + 1,
+                "totalTokenCount": i + 11,
+            },
+            "modelVersion": "gemini-2.5-flash",
+            "responseId": "bench",
+        }
+        if i == n - 1:
+            chunk["candidates"][0]["finishReason"] = "STOP"
+        parts.append(f"data: {json.dumps(chunk)}\r\n\r\n")
     return "".join(parts).encode()
 
 

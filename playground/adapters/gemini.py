@@ -2,7 +2,8 @@
 
 Gemini frames events with ``\\r\\n\\r\\n`` and sends no terminator: the connection closes
 after the chunk carrying ``finishReason``. Thought summaries are text parts with
-``thought: true``; function calls arrive whole; ``usageMetadata`` is cumulative.
+``thought: true``; function calls arrive whole; ``usageMetadata`` is cumulative, so one
+``Usage`` is reported from the last of them, just before the terminal event.
 
 Thought signatures: Gemini requires the ``thoughtSignature`` of a part to be echoed on the
 same part next turn. A signature is reported as a ``ThinkingDelta`` with empty text just
