@@ -522,6 +522,71 @@ def _read_v3(root: Fields, keys: _Keys, report: FrameworkReport) -> None:
         report.errors.append(f"{root.path}: agents: no [agents.<name>] table (V3 needs one)")
     for name, table in agents.items():
         _v3_agent(name, table, aliases, root, keys, report)
+    _v3_routes(root, aliases, keys, report)
+
+
+def _v3_target(
+    alias: str, entry: Fields, root: Fields, report: FrameworkReport
+) -> tuple[str | None, str | None, str] | None:
+    """(our slug or None for custom, base URL, protocol) of a ``<type>.<alias>`` entry."""
+    type_ = alias.partition(".")[0]
+    uri = entry.str("uri")
+    if type_ == "custom":
+        if not uri:
+            report.errors.append(f"{root.path}: providers.models.{alias}.uri: required for custom")
+            return None
+        return None, uri, "openai"
+    slug = providers.provider_slug(type_)
+    if slug is None:
+        report.errors.append(
+            f"{root.path}: providers.models.{alias}: unknown provider type {type_!r}"
+        )
+        return None
+    return slug, uri, providers.protocol_for(slug)
+
+
+def _v3_routes(
+    root: Fields, aliases: dict[str, Fields], keys: _Keys, report: FrameworkReport
+) -> None:
+    """``[[model_routes]]`` (hint, model_provider, model, api_key) as ``hint:<name>`` agents."""
+    routes = root.table.get("model_routes")
+    if routes is None:
+        return
+    if not isinstance(routes, list):
+        report.errors.append(
+            f"{root.path}: model_routes: expected an array of tables, got {type_name(routes)}"
+        )
+        return
+    for index, item in enumerate(routes):
+        route = Fields(item, root.path, f"model_routes[{index}]", report)
+        hint, ref = route.str("hint"), route.str("model_provider")
+        if not hint or not ref:
+            report.errors.append(f"{root.path}: {route.where}: needs hint and model_provider")
+            continue
+        entry = aliases.get(ref)
+        if entry is None:
+            report.errors.append(
+                f"{root.path}: {route.where}.model_provider: {ref!r} is not a defined alias"
+            )
+            continue
+        target = _v3_target(ref, entry, root, report)
+        model = route.str("model") or entry.str("model")
+        if target is None or not model:
+            continue
+        slug, uri, protocol = target
+        spec = _spec(slug, uri, protocol, model)
+        provider = providers.spec_provider(spec)
+        agent = AgentInfo(
+            name=f"hint:{hint}", model_chain=[spec], source=f"{root.path.name} {route.where}"
+        )
+        own = route.str("api_key")
+        label = f"{NAME} {root.path.name} {route.where}.api_key"
+        agent.keys[spec] = (
+            [report.add_key(keys.value(provider, own, label))]
+            if own
+            else _v3_keys(ref, entry, provider, keys, report)
+        )
+        report.agents.append(agent)
 
 
 def _v3_agent(
@@ -554,17 +619,10 @@ def _v3_agent(
     order = _v3_walk(ref, aliases, report)
     for position, alias in enumerate(order):
         entry = aliases[alias]
-        type_, _, _alias = alias.partition(".")
-        slug = providers.provider_slug(type_) if type_ != "custom" else None
-        uri = entry.str("uri")
-        if type_ != "custom" and slug is None:
-            report.errors.append(
-                f"{root.path}: providers.models.{alias}: unknown provider type {type_!r}"
-            )
+        target = _v3_target(alias, entry, root, report)
+        if target is None:
             continue
-        if type_ == "custom" and not uri:
-            report.errors.append(f"{root.path}: providers.models.{alias}.uri: required for custom")
-            continue
+        slug, uri, protocol = target
         model = entry.str("model")
         if not model:
             report.warn(
@@ -573,7 +631,6 @@ def _v3_agent(
                 source=f"providers.models.{alias}",
             )
             continue
-        protocol = providers.protocol_for(slug) if slug else "openai"
         provider = providers.spec_provider(_spec(slug, uri, protocol, model))
         alias_keys = _v3_keys(alias, entry, provider, keys, report)
         for model_id in [model, *(entry.str_list("fallback_models") or [])]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.frameworks.sealing import picoclaw_enc, zeroclaw_enc2
 
-ANTHROPIC_KEY = "sk-ant-api03-FAKE" + "a" * 80 + "AA"
+ANTHROPIC_KEY = "sk-ant-api03-FAKE" + "a" * 89 + "AA"
 ANTHROPIC_OAUTH = "sk-ant-oat01-FAKE" + "o" * 90
 OPENAI_KEY = "sk-proj-FAKE" + "b" * 40 + "T3BlbkFJ" + "c" * 20
 OPENAI_KEY_2 = "sk-proj-FAKE" + "d" * 40 + "T3BlbkFJ" + "e" * 20
@@ -394,6 +394,11 @@ runtime_profile = "deep"
 [agents.local]
 model_provider = "ollama.default"
 risk_profile = "default"
+
+[[model_routes]]
+hint = "cheap"
+model_provider = "anthropic.home"
+model = "claude-haiku-4-5"
 
 [risk_profiles.default]
 

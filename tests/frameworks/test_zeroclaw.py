@@ -145,6 +145,14 @@ def test_v3_alias_chain_thinking_and_locked_1password_key(tmp_path: Path):
     assert local.thinking is ThinkingLevel.MEDIUM
 
 
+def test_v3_model_route_uses_its_alias_key(tmp_path: Path):
+    route = load_framework(s.zeroclaw_v3(tmp_path / "zc")).agent("hint:cheap")
+
+    assert route.model_chain == ["anthropic/claude-haiku-4-5"]
+    key = route.keys["anthropic/claude-haiku-4-5"][0]
+    assert key.source_label == "zeroclaw config.toml providers.models.anthropic.home.api_key (enc2)"
+
+
 def test_v3_env_override_wins_over_the_inline_key(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("ZEROCLAW_providers__models__openai__work__api_key", s.OPENAI_KEY)
 
