@@ -257,7 +257,7 @@ class PlainPrinter:
     """Human output: one pane streams live; several panes print side by side in columns when
     the terminal is wide enough, else as sequential sections as each pane finishes."""
 
-    def __init__(self, session: Session, out: TextIO) -> None:
+    def __init__(self, session: Session, out: TextIO, status: TextIO | None = None) -> None:
         self._session = session
         self._out = out
         self._panes = session.panes
@@ -269,6 +269,8 @@ class PlainPrinter:
         self._at_line_start = True
         if self._live:
             self._write_live(f"── {self._panes[0].spec} " + "─" * 20 + "\n")
+        self._status = status or (None if self._live else _tty_stream(sys.stderr))
+        self._status_at = 0.0
 
     def event(self, index: int, event: StreamEvent) -> None:
         """Collect (or, for a single pane, print) one event."""
@@ -281,6 +283,25 @@ class PlainPrinter:
             self._content(index, "note", line)
         if kind in ("done", "error"):
             self._finish(index)
+        if self._status is not None:
+            self._show_status()
+
+    def _show_status(self, *, final: bool = False) -> None:
+        """A one-line live summary of every pane on the terminal (stderr), ~10 times/s."""
+        import time
+
+        now = time.monotonic()
+        if not final and now - self._status_at < 0.1:
+            return
+        self._status_at = now
+        width = shutil.get_terminal_size((100, 24)).columns - 1
+        cells = [
+            f"[{i + 1}] {p.metrics.status} {p.metrics.output_tokens} tok"
+            for i, p in enumerate(self._panes)
+        ]
+        line = "" if final else " · ".join(cells)[:width]
+        self._status.write("\r\x1b[2K" + line)  # type: ignore[union-attr]
+        self._status.flush()  # type: ignore[union-attr]
 
     def _content(self, index: int, kind: str, text: str) -> None:
         blocks = self._blocks[index]
@@ -327,6 +348,8 @@ class PlainPrinter:
         """Print what is still pending (the columns, or unfinished panes)."""
         if self._live:
             return
+        if self._status is not None:
+            self._show_status(final=True)
         if self._columns_fit():
             self._out.write(self._columns())
         else:
@@ -355,6 +378,13 @@ class PlainPrinter:
         return "\n".join(rows) + "\n"
 
 
+def _tty_stream(stream: TextIO) -> TextIO | None:
+    try:
+        return stream if stream.isatty() else None
+    except (AttributeError, ValueError):
+        return None
+
+
 def _render_blocks(blocks: list[list[str]], tty: bool) -> str:
     out: list[str] = []
     for kind, *chunks in blocks:
@@ -377,15 +407,11 @@ def describe(event: StreamEvent) -> str | None:
     data = event.to_dict()
     kind = data["type"]
     lines: dict[str, Callable[[], str]] = {
-        "attempt": lambda: (
-            f"→ attempt {data['attempt']} on {data['candidate']}"
-            + (f" (key {data['key']})" if data.get("key") else "")
-        ),
         "retry": lambda: (
-            f"⟳ {data['reason']} · retry {data['candidate']} in "
+            f"⟳ {_short(data['reason'])} · retry {data['candidate']} in "
             f"{data['delay_s']:.1f} s ({_retry_source(data)})"
         ),
-        "fallback": lambda: f"✗ {data['reason']} · fallback {data['from']} → {data['to']}",
+        "fallback": lambda: f"✗ {_short(data['reason'])} · fallback {data['from']} → {data['to']}",
         "key_rotated": lambda: f"⚷ key rotated for {data['provider']} → {data['key']}",
         "cooldown": lambda: f"❄ {data['candidate']} cooling down for {data['delay_s']:.1f} s",
         "circuit_open": lambda: (
@@ -405,6 +431,12 @@ def describe(event: StreamEvent) -> str | None:
     }
     render = lines.get(kind)
     return render() if render else None
+
+
+def _short(reason: str) -> str:
+    """The head of a router reason (``rate_limited (429)``) without the provider's message."""
+    head = reason.split(": ", 1)[0]
+    return head if len(head) <= 60 else head[:59] + "…"
 
 
 def _retry_source(data: dict[str, Any]) -> str:
