@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playground.catalog.providers import AD_HOC_PROVIDERS, PROVIDERS, SIM_MODELS
@@ -65,7 +65,9 @@ class ModelRef:
 @lru_cache(maxsize=1)
 def packaged_rows() -> dict[str, list[list[Any]]]:
     """The compact rows of ``models.json`` per provider slug (read once)."""
-    text = resources.files("playground.catalog").joinpath("models.json").read_text("utf-8")
+    # A plain path read: importlib.resources costs ~15 ms of start-up, and the package is
+    # always installed as files (wheel or editable).
+    text = (Path(__file__).parent / "models.json").read_text(encoding="utf-8")
     return json.loads(text)["providers"]
 
 
@@ -110,6 +112,7 @@ class Catalog:
         self,
         providers: Sequence[ProviderInfo],
         model_overrides: dict[str, dict[str, ModelConfig]] | None = None,
+        config_names: dict[str, str] | None = None,
     ) -> None:
         self._providers = list(providers)
         self._by_slug = {p.slug: p for p in self._providers}
@@ -124,6 +127,7 @@ class Catalog:
             key=lambda item: -len(item[0]),
         )
         self._model_overrides = model_overrides or {}
+        self._config_names = config_names or {}
         self._models: dict[str, dict[str, ModelInfo]] = {}
 
     # providers
@@ -147,6 +151,14 @@ class Catalog:
             if key.startswith(prefix):
                 return provider
         return AD_HOC_PROVIDERS.get(key)
+
+    def config_name(self, slug: str) -> str | None:
+        """The ``[providers.NAME]`` table of the config that applies to ``slug``, if any.
+
+        ``[providers.google]`` applies to ``gemini``: callers reading ``api_key``/``headers``
+        from the config should look the table up under this name.
+        """
+        return self._config_names.get(slug)
 
     def require_provider(self, name: str) -> ProviderInfo:
         """Like :meth:`provider` but raises :class:`CatalogError` with suggestions."""
@@ -393,6 +405,7 @@ def build_catalog(config: Config | None = None) -> Catalog:
     """A fresh catalog of the built-ins merged with ``config`` (see :func:`load_catalog`)."""
     providers = list(PROVIDERS)
     overrides: dict[str, dict[str, ModelConfig]] = {}
+    names: dict[str, str] = {}
     if config is not None and config.providers:
         base = Catalog(providers)
         index = {p.slug: i for i, p in enumerate(providers)}
@@ -408,9 +421,10 @@ def build_catalog(config: Config | None = None) -> Catalog:
                 providers.append(_new_provider(key, cfg))
                 index[key] = len(providers) - 1
                 slug = key
+            names.setdefault(slug, name)
             if cfg.models:
                 overrides.setdefault(slug, {}).update(cfg.models)
-    return Catalog(providers, overrides)
+    return Catalog(providers, overrides, names)
 
 
 _CACHE: dict[int, tuple[Config | None, Catalog]] = {}

@@ -157,6 +157,8 @@ base_url = "http://127.0.0.1:11434/v1"
     assert gemini.base_url == "http://127.0.0.1:9999"
     assert gemini.env_vars == ("MY_GEMINI_KEY",)
     assert catalog.provider("ollama").protocol is Protocol.OPENAI
+    assert catalog.config_name("gemini") == "google"
+    assert catalog.config_name("openai") is None
     assert len(catalog.providers()) == len(load_catalog().providers())
 
 
