@@ -79,13 +79,20 @@ def _flavour(path: Path) -> str | None:
 def looks_like(path: Path) -> bool:
     """Whether ``path`` is an Arawn config file or a folder holding ``arawn.toml``."""
     if path.is_dir():
-        return (path / "arawn.toml").is_file()
+        user_config = path / "config.toml"
+        return (path / "arawn.toml").is_file() or (
+            path.name == "arawn" and user_config.is_file() and _flavour(user_config) is not None
+        )
     return (path.name == "arawn.toml" or path.parent.name == "arawn") and bool(_flavour(path))
 
 
 def read(path: Path) -> FrameworkReport:
     """Read Arawn's config for ``path`` (a file: only that file; a folder: its arawn.toml)."""
-    file = path / "arawn.toml" if path.is_dir() else path
+    file = path
+    if path.is_dir():
+        file = path / "arawn.toml"
+        if not file.is_file() and (path / "config.toml").is_file():
+            file = path / "config.toml"  # the user config folder (~/.config/arawn)
     report = FrameworkReport(NAME, file.parent)
     if not file.is_file():
         report.errors.append(f"{file}: file not found")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 from playground.frameworks import load_framework
 from tests.frameworks import samples as s
@@ -90,3 +92,55 @@ def test_rewrite_format_reads_engine_and_profiles(tmp_path: Path, monkeypatch, f
     assert (
         compactor.keys["openai/gpt-4o-mini"][0].source_label == "arawn arawn.toml llm.small.api_key"
     )
+
+
+class _MemoryKeyring(KeyringBackend):
+    """An in-memory keyring holding Arawn's legacy entries."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, entries: dict[tuple[str, str], str]) -> None:
+        super().__init__()
+        self.entries = entries
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise AssertionError("readers must never write to a keyring")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise AssertionError("readers must never write to a keyring")
+
+
+@pytest.fixture
+def legacy_keyring():
+    """Install an in-memory keyring; restore the previous backend afterwards."""
+    previous = keyring.get_keyring()
+    backend = _MemoryKeyring({})
+    keyring.set_keyring(backend)
+    yield backend.entries
+    keyring.set_keyring(previous)
+
+
+def test_keyring_entry_with_the_old_doubled_name_is_found_and_flagged(tmp_path, legacy_keyring):
+    legacy_keyring[("arawn", "anthropic_api_key_api_key")] = s.ANTHROPIC_KEY
+    path = s.write(tmp_path / "arawn.toml", '[llm]\nbackend = "anthropic"\nmodel = "claude"\n')
+
+    agent = load_framework(path).agent("default")
+
+    (key,) = agent.keys["anthropic/claude"]
+    assert key.secret.reveal() == s.ANTHROPIC_KEY
+    assert key.source_label == "arawn keyring arawn/anthropic_api_key_api_key"
+    assert any("keyring" in w and "off since 2026-03-02" in w for w in agent.warnings)
+
+
+def test_user_config_folder_is_recognised(home: Path, tmp_path: Path):
+    s.arawn_classic(tmp_path / "proj", home)
+    folder = home / ".config" / "arawn"
+
+    report = load_framework(folder)
+
+    assert report.framework == "arawn"
+    assert [a.name for a in report.agents] == ["default"]  # agents live in the project file
+    assert report.agent("default").model_chain == ["anthropic/claude-sonnet-4-20250514"]

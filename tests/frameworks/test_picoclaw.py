@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from playground.endpoint import AuthKind
 from playground.frameworks import UnlockError, load_framework, unlock_key
 from playground.request import ThinkingLevel
 from tests.frameworks import samples as s
@@ -183,3 +184,32 @@ def test_unknown_fields_and_providers_are_errors_naming_the_field(tmp_path: Path
     assert any(
         "model_list[0].provider: unknown provider 'nosuchvendor'" in e for e in report.errors
     )
+
+
+def test_oauth_entry_reads_the_token_from_auth_json(tmp_path: Path, home: Path):
+    s.write(
+        home / ".picoclaw/auth.json",
+        json.dumps({"credentials": {"anthropic": {"access_token": s.ANTHROPIC_OAUTH}}}),
+    )
+    config = s.write(
+        tmp_path / "config.json",
+        json.dumps(
+            {
+                "version": 3,
+                "agents": {"defaults": {"model_name": "claude"}},
+                "model_list": [
+                    {
+                        "model_name": "claude",
+                        "model": "anthropic/claude-sonnet-4.6",
+                        "auth_method": "oauth",
+                    }
+                ],
+            }
+        ),
+    )
+
+    (key,) = load_framework(config).agent("main").keys[CLAUDE]
+
+    assert key.secret.reveal() == s.ANTHROPIC_OAUTH
+    assert key.auth_kind is AuthKind.OAUTH_TOKEN
+    assert key.source_label == "picoclaw auth.json (oauth)"
