@@ -220,22 +220,17 @@ def map_thinking(
     """Map ``level`` onto ``model`` spoken over ``protocol`` (see the module docstring)."""
     level = ThinkingLevel(level)
     options = model.thinking_options
-    if not model.known and options.style == "none":
-        return ThinkingPlan(
-            max_tokens=max_tokens,
-            label="n/a",
-            clamped=level is not ThinkingLevel.OFF,
-            reason=(
+    if options.style == "none":
+        asked = level is not ThinkingLevel.OFF
+        reason = None
+        if asked and model.known:
+            reason = f"{model.spec} does not think"
+        elif asked:
+            reason = (
                 f"{model.spec} is not in the catalog, so its thinking controls are unknown; "
                 "set thinking_efforts or thinking_budget_min/max for it in the config"
             )
-            if level is not ThinkingLevel.OFF
-            else None,
-        )
-    if options.style == "none":
-        clamped = level is not ThinkingLevel.OFF
-        reason = f"{model.spec} does not think" if clamped else None
-        return ThinkingPlan(max_tokens=max_tokens, label="n/a", clamped=clamped, reason=reason)
+        return ThinkingPlan(max_tokens=max_tokens, label="n/a", clamped=asked, reason=reason)
     if options.style == "always":
         return ThinkingPlan(
             max_tokens=max_tokens,

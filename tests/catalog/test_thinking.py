@@ -331,3 +331,26 @@ def test_apply_thinking_writes_into_the_request_without_losing_other_overrides()
     assert request.drop_temperature
     request.body_overrides["thinking"]["budget_tokens"] = 1
     assert plan.body_overrides["thinking"]["budget_tokens"] == 8192  # no shared state
+
+
+def test_the_responses_api_and_azure_get_their_own_fields():
+    model = load_catalog().model("openai", "o3")
+    responses = map_thinking(model, Protocol.OPENAI_RESPONSES, ThinkingLevel.HIGH)
+    assert responses.body_overrides == {"reasoning": {"effort": "high", "summary": "auto"}}
+    azure = map_thinking(model, Protocol.AZURE_OPENAI, ThinkingLevel.LOW)
+    assert azure.body_overrides == {"reasoning_effort": "low"}
+
+
+def test_models_without_thinking_explain_why_a_level_is_ignored():
+    catalog = load_catalog()
+    plain = map_thinking(catalog.model("openai", "gpt-4o"), Protocol.OPENAI, ThinkingLevel.HIGH)
+    assert (plain.label, plain.clamped, plain.reason) == (
+        "n/a",
+        True,
+        "openai/gpt-4o does not think",
+    )
+    unknown = map_thinking(catalog.model("openai", "gpt-99"), Protocol.OPENAI, ThinkingLevel.HIGH)
+    assert unknown.body_overrides == {}
+    assert "not in the catalog" in unknown.reason
+    off = map_thinking(catalog.model("openai", "gpt-4o"), Protocol.OPENAI, ThinkingLevel.OFF)
+    assert (off.label, off.clamped, off.reason) == ("n/a", False, None)
