@@ -13,6 +13,7 @@ from playground.events import (
     Done,
     Error,
     ErrorKind,
+    Fallback,
     StopReason,
     StreamEvent,
     TextDelta,
@@ -328,6 +329,17 @@ class Pane:
 
         async for event in self.session.stream_target(self.target, request):
             kind = type(event)
+            if error is not None:
+                # An error after output is final unless the router goes on (cooldown events,
+                # then a fallback): the partial answer stays in the transcript, labelled.
+                emit(error)
+                error = None
+            if kind is Fallback:
+                # The next candidate starts a fresh answer; the history keeps only that one.
+                text.clear()
+                thinking.clear()
+                parts.clear()
+                signature = None
             if kind is TextDelta:
                 if thinking or signature:
                     flush_thinking()
@@ -348,11 +360,6 @@ class Pane:
             elif kind is Error:
                 error = event  # type: ignore[assignment]
                 continue
-            elif getattr(event, "type", "") == "fallback" and (text or thinking):
-                # The router starts a fresh answer on the next candidate: drop the partial.
-                text.clear()
-                thinking.clear()
-                signature = None
             emit(event)
         flush_thinking()
         flush_text()

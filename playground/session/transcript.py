@@ -87,6 +87,9 @@ class Turn:
             self.error = event.to_dict()  # type: ignore[union-attr]
         elif kind in ROUTER_EVENTS:
             self.router_events.append(event.to_dict())  # type: ignore[union-attr]
+            if kind is Fallback and self._text:
+                # The next candidate starts a fresh answer; keep the partial one, marked.
+                self._text.append(f"\n\n[fell back to {event.to}]\n\n")  # type: ignore[union-attr]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (no secrets: router events carry masked keys only)."""

@@ -178,3 +178,23 @@ def test_plain_output_shows_retries_and_errors_in_one_line(ask) -> None:
     result = ask("-m", model, "hi")
     assert result.code == 0
     assert f"retry {model} in" in result.out
+
+
+def test_failure_after_output_keeps_the_partial_answer_and_falls_back(ask, write_config) -> None:
+    cut = sim_model("sim", "lorem", fail="cutoff", tokens=40)
+    healthy = sim_model("sim-anthropic", "echo")
+    config = write_config(f'[routes.cut]\nmodels = ["{cut}", "{healthy}"]\n')
+    result = ask("--config", config, "-m", "cut", "--json", "fresh answer")
+    assert result.code == 0, result.err
+    types = [e["type"] for e in result.events]
+    error_at, fallback_at = types.index("error"), types.index("fallback")
+    assert fallback_at > error_at
+    between = {t for t in types[error_at + 1 : fallback_at]}
+    assert between <= {"cooldown", "circuit_open"}
+    assert result.events[error_at]["after_output"] is True
+    partial = "".join(e["text"] for e in result.events[:error_at] if e["type"] == "text")
+    assert partial  # output had been shown before the cut
+    after = "".join(e["text"] for e in result.events[fallback_at:] if e["type"] == "text")
+    assert after == "fresh answer"
+    assert result.events[-1]["type"] == "done"
+    assert result.events[-1]["answered_by"] == healthy
