@@ -89,18 +89,19 @@ LOCAL_FREE = {"ollama", "lmstudio"}  # runs on the user's machine: no per-token 
 EFFORT_ORDER = ("none", "minimal", "low", "medium", "default", "high", "xhigh", "max")
 
 _TOGGLE = ["toggle", [], None, None, False, True]
+_FREE = [0.0, 0.0, None, None, None]  # local models cost nothing per token
 EXTRA_MODELS: dict[str, list[list[Any]]] = {
     # Popular local Ollama models (native /api/chat): ``think`` on/off for reasoning models.
     "ollama": [
-        ["llama3.2", "Llama 3.2 3B", 131072, 2048, True, False, False, 0, 0],
-        ["llama3.1", "Llama 3.1 8B", 131072, 2048, True, False, False, 0, 0],
-        ["qwen3", "Qwen3 8B", 40960, 32768, True, False, True, _TOGGLE, 0],
-        ["qwen3-vl", "Qwen3-VL 8B", 262144, 32768, True, True, True, _TOGGLE, 0],
-        ["deepseek-r1", "DeepSeek-R1 8B", 131072, 32768, True, False, True, _TOGGLE, 0],
-        ["magistral", "Magistral Small", 40000, 32768, True, False, True, _TOGGLE, 0],
-        ["gemma3", "Gemma 3 4B", 131072, 8192, False, True, False, 0, 0],
-        ["llava", "LLaVA 7B", 4096, 2048, False, True, False, 0, 0],
-        ["mistral", "Mistral 7B", 32768, 4096, True, False, False, 0, 0],
+        ["llama3.2", "Llama 3.2 3B", 131072, 2048, True, False, False, 0, _FREE],
+        ["llama3.1", "Llama 3.1 8B", 131072, 2048, True, False, False, 0, _FREE],
+        ["qwen3", "Qwen3 8B", 40960, 32768, True, False, True, _TOGGLE, _FREE],
+        ["qwen3-vl", "Qwen3-VL 8B", 262144, 32768, True, True, True, _TOGGLE, _FREE],
+        ["deepseek-r1", "DeepSeek-R1 8B", 131072, 32768, True, False, True, _TOGGLE, _FREE],
+        ["magistral", "Magistral Small", 40000, 32768, True, False, True, _TOGGLE, _FREE],
+        ["gemma3", "Gemma 3 4B", 131072, 8192, False, True, False, 0, _FREE],
+        ["llava", "LLaVA 7B", 4096, 2048, False, True, False, 0, _FREE],
+        ["mistral", "Mistral 7B", 32768, 4096, True, False, False, 0, _FREE],
     ],
 }
 
@@ -238,7 +239,7 @@ def compact_model(slug: str, model_id: str, data: dict[str, Any]) -> list[Any]:
     """One MODEL row."""
     limit = data.get("limit", {})
     cost = data.get("cost", {})
-    prices: list[Any] | int = 0
+    prices: list[Any] | int = _FREE
     if slug not in LOCAL_FREE:
         fields = ("input", "output", "cache_read", "cache_write", "reasoning")
         row = [_price(cost.get(k)) for k in fields]
