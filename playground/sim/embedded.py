@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -92,12 +93,22 @@ def make_server(sock: socket.socket, *, access_log: bool = False) -> Any:
 
 
 class RunningSim:
-    """A running simulator: ``url`` is its root (``http://127.0.0.1:54321``)."""
+    """A running simulator: ``url`` is its root (``http://127.0.0.1:54321``).
 
-    def __init__(self, host: str, port: int, stopper: Any) -> None:
+    ``process`` is the child process when it runs in one (``start_sim_process``), else None.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        stopper: Callable[[], None],
+        process: subprocess.Popen[bytes] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.url = url_for(host, port)
+        self.process = process
         self._stopper = stopper
         self._stopped = False
 
@@ -201,7 +212,7 @@ def start_sim_process(port: int = 0, host: str = "127.0.0.1") -> RunningSim:
                 process.stdin.close()
         stderr_file.close()
 
-    return RunningSim(host, bound_port, stop)
+    return RunningSim(host, bound_port, stop, process)
 
 
 _singleton_lock = threading.Lock()
