@@ -428,6 +428,7 @@ def build_catalog(config: Config | None = None) -> Catalog:
 
 
 _CACHE: dict[int, tuple[Config | None, Catalog]] = {}
+_CACHE_SIZE = 8
 
 
 def load_catalog(config: Config | None = None) -> Catalog:
@@ -443,5 +444,7 @@ def load_catalog(config: Config | None = None) -> Catalog:
     if hit is not None and hit[0] is config:
         return hit[1]
     catalog = build_catalog(config)
+    if len(_CACHE) >= _CACHE_SIZE:  # keep memory bounded when many configs come and go
+        _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (config, catalog)
     return catalog
