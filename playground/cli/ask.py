@@ -64,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"playground ask: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return asyncio.run(_ask(session, prompt, images, tools, as_json=args.json))
+    try:
+        return asyncio.run(_ask(session, prompt, images, tools, as_json=args.json))
+    except Exception as exc:  # a bug must still be one line, never a traceback
+        print(f"playground ask: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _prepare(
@@ -267,6 +271,7 @@ class PlainPrinter:
         self._blocks: list[list[list[str]]] = [[] for _ in self._panes]
         self._done: set[int] = set()
         self._at_line_start = True
+        self._flush_timer: asyncio.TimerHandle | None = None
         if self._live:
             self._write_live(f"── {self._panes[0].spec} " + "─" * 20 + "\n")
         self._status = status or (None if self._live else _tty_stream(sys.stderr))
@@ -320,8 +325,22 @@ class PlainPrinter:
     def _write_live(self, text: str) -> None:
         if text:
             self._out.write(text)
-            self._out.flush()
             self._at_line_start = text.endswith("\n")
+            self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        """Flush within ``_JSON_FLUSH_S``: live to the eye, without a syscall per token."""
+        if self._flush_timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self._out.flush()
+                return
+            self._flush_timer = loop.call_later(_JSON_FLUSH_S, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_timer = None
+        self._out.flush()
 
     def _finish(self, index: int) -> None:
         self._done.add(index)
@@ -346,7 +365,11 @@ class PlainPrinter:
 
     def close(self) -> None:
         """Print what is still pending (the columns, or unfinished panes)."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
         if self._live:
+            self._out.flush()
             return
         if self._status is not None:
             self._show_status(final=True)
