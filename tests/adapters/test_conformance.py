@@ -343,6 +343,26 @@ CASSETTES: dict[str, tuple[Protocol, str, list[Expect]]] = {
             ),
         ],
     ),
+    "openai-responses-reasoning-summary": (
+        Protocol.OPENAI_RESPONSES,
+        "recorded/TestOpenAIResponsesWithSummaryThinking/openai-gpt-5/thinking-streaming.yaml",
+        [
+            Expect(
+                thinking_prefix="**Getting weather info**\n\nI need to respond to the user's",
+                tools=[
+                    ("call_zgUaIBRPTwxxOusyyKw5NVMH", "weather", {"location": "Florence, Italy"})
+                ],
+                usage=(63, 121, 64, 0),
+                stop=StopReason.TOOL_USE,
+            ),
+            Expect(
+                "Right now in Florence, Italy, it’s about 40°C (104°F). Would you like a forecast "
+                "or details like wind and humidity?",
+                thinking_prefix="**Finalizing the response**\n\nI can mention the time of day",
+                usage=(92, 456, 384, 0),
+            ),
+        ],
+    ),
     "openrouter-reasoning": (
         Protocol.OPENAI,
         "recorded/TestOpenRouterThinking/anthropic/thinking-streaming.yaml",
@@ -432,6 +452,8 @@ def _base_and_model(
     path = urlsplit(url).path
     if protocol is Protocol.OPENAI:
         return server + path.removesuffix("/chat/completions"), body["model"]
+    if protocol is Protocol.OPENAI_RESPONSES:
+        return server + path.removesuffix("/responses"), body["model"]
     if protocol is Protocol.ANTHROPIC:
         return server, body["model"]
     model = path.split("/models/")[1].split(":")[0]
@@ -442,6 +464,8 @@ def _first_request(protocol: Protocol, body: dict[str, Any], model: str) -> Chat
     """A request with the same system prompt, user text and tools as the recorded one."""
     if protocol is Protocol.OPENAI:
         system, user = body["messages"][0]["content"], body["messages"][1]["content"]
+    elif protocol is Protocol.OPENAI_RESPONSES:
+        system, user = body["input"][0]["content"], body["input"][1]["content"][0]["text"]
     elif protocol is Protocol.ANTHROPIC:
         system = body["system"][0]["text"]
         user = body["messages"][0]["content"][0]["text"]
@@ -473,6 +497,9 @@ def _compare_turn_two(protocol: Protocol, sent: dict[str, Any], recorded: dict[s
         return
     if protocol is Protocol.GEMINI:
         assert _gemini_ids_removed(sent["contents"]) == _gemini_ids_removed(recorded["contents"])
+        return
+    if protocol is Protocol.OPENAI_RESPONSES:
+        assert sent["input"] == recorded["input"]
         return
     # Reasoning is not replayed to OpenAI-compatible servers (DeepSeek rejects it), so the
     # recorder's reasoning fields are left out of the comparison.

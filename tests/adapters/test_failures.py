@@ -18,11 +18,12 @@ from tests.adapters.replay import ReplayServer, Reply
 from tests.adapters.streams import collect, endpoint, had_output, summarize
 
 FAMILIES = [Protocol.OPENAI, Protocol.ANTHROPIC, Protocol.GEMINI, Protocol.OLLAMA]
+ALL_PROTOCOLS = [*FAMILIES, Protocol.OPENAI_RESPONSES, Protocol.AZURE_OPENAI]
 REQUEST = ChatRequest("m", [Message.user("hi")])
 
 
 def ep_for(protocol: Protocol, server: ReplayServer):
-    suffix = "/v1" if protocol is Protocol.OPENAI else ""
+    suffix = "/v1" if protocol in (Protocol.OPENAI, Protocol.OPENAI_RESPONSES) else ""
     return endpoint(protocol, server.base_url + suffix)
 
 
@@ -50,7 +51,7 @@ HTTP_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("protocol", FAMILIES)
+@pytest.mark.parametrize("protocol", ALL_PROTOCOLS)
 @pytest.mark.parametrize(
     ("status", "headers", "message", "type_", "kind", "retry_after"), HTTP_CASES
 )
@@ -84,7 +85,7 @@ async def test_gemini_invalid_key_400_is_auth(replay, client):
     assert error.kind is ErrorKind.AUTH and "API key not valid" in error.message
 
 
-@pytest.mark.parametrize("protocol", FAMILIES)
+@pytest.mark.parametrize("protocol", ALL_PROTOCOLS)
 async def test_html_error_page(protocol, replay, client):
     page = b"<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>"
     replay.queue(Reply(page, 502, "text/html"))
@@ -206,7 +207,7 @@ async def test_invalid_json_in_a_chunk_is_a_protocol_error(protocol, replay, cli
     assert "invalid JSON" in error.message
 
 
-@pytest.mark.parametrize("protocol", FAMILIES)
+@pytest.mark.parametrize("protocol", ALL_PROTOCOLS)
 async def test_unreachable_url_is_a_network_error(protocol, client):
     with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
         sock.bind(("127.0.0.1", 0))

@@ -9,6 +9,7 @@ from playground.adapters.anthropic_messages import MessagesParser
 from playground.adapters.gemini import GeminiParser
 from playground.adapters.ollama import OllamaParser
 from playground.adapters.openai_chat import ChatCompletionsParser
+from playground.adapters.openai_responses import ResponsesParser
 from playground.adapters.think_tags import ThinkTagSplitter
 from playground.events import ErrorKind, StopReason, ThinkingDelta, ToolCallStart
 from tests.adapters.streams import summarize
@@ -222,3 +223,43 @@ def test_ollama_thinking_tool_calls_and_done_metrics():
     ]
     assert (summary.usage.input_tokens, summary.usage.output_tokens) == (272, 32)
     assert summary.terminal.stop_reason is StopReason.TOOL_USE
+
+
+def responses(*events) -> bytes:
+    return b"".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
+
+
+def test_responses_failed_mid_stream_is_a_typed_error():
+    body = responses(
+        {"type": "response.output_text.delta", "delta": "Hi"},
+        {
+            "type": "response.failed",
+            "response": {
+                "status": "failed",
+                "error": {"code": "rate_limit_exceeded", "message": "Rate limit reached"},
+            },
+        },
+    )
+    error = summarize(feed_all(ResponsesParser(), body, 4)).terminal
+    assert (
+        error.kind is ErrorKind.RATE_LIMITED
+        and error.after_output
+        and "Rate limit" in error.message
+    )
+
+
+def test_responses_incomplete_is_length_and_missing_completed_is_a_cut():
+    body = responses(
+        {"type": "response.output_text.delta", "delta": "Hi"},
+        {
+            "type": "response.incomplete",
+            "response": {
+                "status": "incomplete",
+                "incomplete_details": {"reason": "max_output_tokens"},
+            },
+        },
+    )
+    assert summarize(feed_all(ResponsesParser(), body)).terminal.stop_reason is StopReason.LENGTH
+    cut = responses({"type": "response.output_text.delta", "delta": "Hi"})
+    error = summarize(feed_all(ResponsesParser(), cut)).terminal
+    assert error.kind is ErrorKind.NETWORK and "cut" in error.message

@@ -1,0 +1,277 @@
+"""OpenAI Responses API streaming (``POST {base}/responses``, SSE with ``event:`` lines).
+
+Used for OpenAI's reasoning summaries. Text arrives as ``response.output_text.delta``,
+reasoning as ``response.reasoning_summary_text.delta`` (or ``reasoning_text`` from open
+models), function-call arguments as ``response.function_call_arguments.delta`` keyed by
+item id; ``response.completed`` / ``incomplete`` / ``failed`` end the stream (no
+``[DONE]``) and carry the usage.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any
+
+from playground.adapters.errors import error_from_payload, protocol_error, stream_cut
+from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
+from playground.adapters.sse import SSEDecoder
+from playground.adapters.tool_calls import tool_call_end
+from playground.endpoint import Endpoint, Protocol
+from playground.events import (
+    Done,
+    StopReason,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallDelta,
+    ToolCallStart,
+    Usage,
+)
+from playground.request import (
+    ChatRequest,
+    ImagePart,
+    Message,
+    TextPart,
+    ToolCallPart,
+    ToolResultPart,
+    deep_merge,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+
+async def stream(
+    request: ChatRequest,
+    endpoint: Endpoint,
+    client: httpx.AsyncClient,
+    *,
+    timeout: httpx.Timeout | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """Stream one Responses request as unified events (never raises for failures)."""
+    # aclosing: if our consumer stops early, the inner generator closes the response now.
+    async with aclosing(
+        run_stream(
+            client=client,
+            url=f"{base_url(endpoint)}/responses",
+            headers=request_headers(endpoint, bearer(endpoint)),
+            body=build_body(request, endpoint),
+            parser=ResponsesParser(),
+            endpoint=endpoint,
+            timeout=timeout,
+        )
+    ) as batches:
+        async for batch in batches:
+            for event in batch:
+                yield event
+
+
+def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
+    """The JSON body for ``request``, with ``body_overrides`` deep-merged last."""
+    items: list[dict[str, Any]] = []
+    if request.system:
+        items.append({"role": "developer", "content": request.system})
+    for message in request.messages:
+        items.extend(_items(message))
+    body: dict[str, Any] = {"model": endpoint.model, "input": items, "stream": True}
+    body["store"] = False
+    if request.tools:
+        body["tools"] = [
+            {
+                "type": "function",
+                "name": t.name,
+                "description": t.description,
+                "parameters": t.parameters,
+            }
+            for t in request.tools
+        ]
+    if request.max_tokens is not None:
+        body["max_output_tokens"] = request.max_tokens
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    deep_merge(body, request.body_overrides)
+    if request.drop_temperature:
+        body.pop("temperature", None)
+    return body
+
+
+def _items(message: Message) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    if message.role == "assistant":
+        text = "".join(p.text for p in message.parts if isinstance(p, TextPart))
+        if text:
+            content = [{"type": "output_text", "text": text}]
+            items.append({"role": "assistant", "content": content})
+    else:
+        content = []
+        for part in message.parts:
+            if isinstance(part, TextPart):
+                content.append({"type": "input_text", "text": part.text})
+            elif isinstance(part, ImagePart):
+                url = f"data:{part.media_type};base64,{part.data_b64}"
+                content.append({"type": "input_image", "image_url": url})
+        if content:
+            items.append({"role": "user", "content": content})
+    for part in message.parts:
+        if isinstance(part, ToolCallPart):
+            arguments = json.dumps(part.arguments, separators=(",", ":"), ensure_ascii=False)
+            items.append(
+                {
+                    "type": "function_call",
+                    "call_id": part.id,
+                    "name": part.name,
+                    "arguments": arguments,
+                }
+            )
+        elif isinstance(part, ToolResultPart):
+            items.append(
+                {
+                    "type": "function_call_output",
+                    "call_id": part.tool_call_id,
+                    "output": part.content,
+                }
+            )
+    return items
+
+
+class _Call:
+    __slots__ = ("fragments", "id", "index", "name")
+
+    def __init__(self, index: int, call_id: str, name: str) -> None:
+        self.index = index
+        self.id = call_id
+        self.name = name
+        self.fragments: list[str] = []
+
+
+class ResponsesParser:
+    """Turns Responses API SSE bytes into unified events."""
+
+    __slots__ = ("_calls", "_refused", "_sse", "_tool_count", "after_output", "finished")
+
+    def __init__(self) -> None:
+        self.finished = False
+        self.after_output = False
+        self._sse = SSEDecoder()
+        self._calls: dict[str, _Call] = {}  # open function calls by item id
+        self._tool_count = 0
+        self._refused = False
+
+    def feed(self, chunk: bytes) -> list[StreamEvent]:
+        """Events completed by ``chunk``."""
+        out: list[StreamEvent] = []
+        for _name, data in self._sse.feed_pairs(chunk):
+            self._event(data, out)
+            if self.finished:
+                break
+        return out
+
+    def finish(self) -> list[StreamEvent]:
+        """End of body: without ``response.completed`` the stream was cut."""
+        out: list[StreamEvent] = []
+        for _name, data in self._sse.flush_pairs():
+            if self.finished:
+                break
+            self._event(data, out)
+        if not self.finished:
+            self.finished = True
+            out.extend(self._close_calls())
+            out.append(stream_cut(self.after_output))
+        return out
+
+    def _event(self, data: str, out: list[StreamEvent]) -> None:
+        try:
+            event = json.loads(data)
+        except ValueError:
+            self.finished = True
+            out.append(protocol_error("invalid JSON in a stream event", data, self.after_output))
+            return
+        if not isinstance(event, dict):
+            return
+        kind = event.get("type", "")
+        if kind == "response.output_text.delta":
+            text = event.get("delta")
+            if text:
+                self.after_output = True
+                out.append(TextDelta(text))
+        elif kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
+            text = event.get("delta")
+            if text:
+                self.after_output = True
+                out.append(ThinkingDelta(text))
+        elif kind == "response.reasoning_summary_part.added" and event.get("summary_index"):
+            out.append(ThinkingDelta("\n\n"))  # later summary parts start a new paragraph
+        elif kind == "response.function_call_arguments.delta":
+            call = self._calls.get(event.get("item_id", ""))
+            fragment = event.get("delta")
+            if call is not None and fragment:
+                call.fragments.append(fragment)
+                out.append(ToolCallDelta(call.index, call.id, fragment))
+        elif kind == "response.output_item.added":
+            self._item_added(event.get("item") or {}, out)
+        elif kind == "response.output_item.done":
+            item = event.get("item") or {}
+            call = self._calls.pop(item.get("id", ""), None)
+            if call is not None:
+                raw = item.get("arguments")
+                raw = raw if isinstance(raw, str) else "".join(call.fragments)
+                out.append(tool_call_end(call.index, call.id, call.name, raw))
+        elif kind == "response.refusal.delta":
+            text = event.get("delta")
+            if text:
+                self._refused = True
+                self.after_output = True
+                out.append(TextDelta(text))
+        elif kind in ("response.completed", "response.incomplete"):
+            self._end(event.get("response") or {}, out)
+        elif kind in ("response.failed", "error"):
+            self.finished = True
+            out.extend(self._close_calls())
+            payload = (event.get("response") or {}).get("error") if kind != "error" else event
+            out.append(error_from_payload({"error": payload}, Protocol.OPENAI, self.after_output))
+
+    def _item_added(self, item: dict[str, Any], out: list[StreamEvent]) -> None:
+        if item.get("type") != "function_call":
+            return
+        call = _Call(
+            self._tool_count, item.get("call_id") or item.get("id", ""), item.get("name", "")
+        )
+        self._tool_count += 1
+        self._calls[item.get("id", "")] = call
+        self.after_output = True
+        out.append(ToolCallStart(call.index, call.id, call.name))
+
+    def _end(self, response: dict[str, Any], out: list[StreamEvent]) -> None:
+        self.finished = True
+        out.extend(self._close_calls())
+        usage = response.get("usage")
+        if usage:
+            out.append(
+                Usage(
+                    input_tokens=usage.get("input_tokens") or 0,
+                    output_tokens=usage.get("output_tokens") or 0,
+                    reasoning_tokens=(usage.get("output_tokens_details") or {}).get(
+                        "reasoning_tokens"
+                    )
+                    or 0,
+                    cache_read_tokens=(usage.get("input_tokens_details") or {}).get("cached_tokens")
+                    or 0,
+                )
+            )
+        reason = ((response.get("incomplete_details") or {}).get("reason")) or ""
+        if self._refused or reason == "content_filter":
+            stop = StopReason.REFUSAL
+        elif response.get("status") == "incomplete":
+            stop = StopReason.LENGTH
+        elif self._tool_count:
+            stop = StopReason.TOOL_USE
+        else:
+            stop = StopReason.STOP
+        out.append(Done(stop_reason=stop))
+
+    def _close_calls(self) -> list[StreamEvent]:
+        calls = sorted(self._calls.values(), key=lambda c: c.index)
+        self._calls.clear()
+        return [tool_call_end(c.index, c.id, c.name, "".join(c.fragments)) for c in calls]
