@@ -109,13 +109,14 @@ def thinking_text(options: ThinkingOptions) -> str:
 
 
 def _tokens(value: int | None) -> str:
+    """Compact token counts: 1M, 1.05M, 200K, 64K, 32,768."""
     if value is None:
         return "?"
-    if value >= 1_000_000 and value % 1_000_000 == 0:
-        return f"{value // 1_000_000}M"
-    if value >= 1000:
-        return f"{value / 1000:.0f}K" if value % 1000 == 0 or value >= 100_000 else f"{value:,}"
-    return str(value)
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.3g}M"
+    if value >= 100_000 or (value >= 1000 and value % 1000 == 0):
+        return f"{value / 1000:.0f}K"
+    return f"{value:,}"
 
 
 def _price(value: float | None) -> str:
