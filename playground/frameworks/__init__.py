@@ -181,12 +181,16 @@ class FrameworkOverlay:
     keys. ``routes``: one fallback chain per agent, keyed by agent name. ``keys``: usable keys
     per provider (slug or custom provider part), in the framework's order, with their labels.
     ``locked``: keys that exist but need unlocking, for the credential panel.
+    ``route_keys``: per agent, per hop of its route, the keys that hop would send — more
+    precise than ``keys`` when one provider serves several agents or hops with different keys
+    (two PicoClaw entries on the same server, each with its own key).
     """
 
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     routes: dict[str, RouteConfig] = field(default_factory=dict)
     keys: dict[str, list[ResolvedKey]] = field(default_factory=dict)
     locked: list[FrameworkKey] = field(default_factory=list)
+    route_keys: dict[str, list[list[ResolvedKey]]] = field(default_factory=dict)
 
 
 def framework_overlay(report: FrameworkReport) -> FrameworkOverlay:
@@ -196,10 +200,16 @@ def framework_overlay(report: FrameworkReport) -> FrameworkOverlay:
     from playground.endpoint import AuthKind, Protocol
     from playground.frameworks.providers import spec_provider
 
+    def resolved(keys: list[FrameworkKey]) -> list[ResolvedKey]:
+        return [ResolvedKey(k.secret, k.source_label, k.auth_kind) for k in keys if k.secret]
+
     overlay = FrameworkOverlay()
     for agent in report.agents:
         if agent.model_chain:
             overlay.routes[agent.name] = RouteConfig(models=list(agent.model_chain))
+            overlay.route_keys[agent.name] = [
+                resolved(agent.hop_keys(index)) for index in range(len(agent.model_chain))
+            ]
         for spec in agent.model_chain:
             provider = spec_provider(spec)
             if (
@@ -222,5 +232,5 @@ def framework_overlay(report: FrameworkReport) -> FrameworkOverlay:
             continue
         bucket = overlay.keys.setdefault(key.provider, [])
         if all(existing.secret != key.secret for existing in bucket):
-            bucket.append(ResolvedKey(key.secret, key.source_label, key.auth_kind))
+            bucket.extend(resolved([key]))
     return overlay

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def _primary_key(agent: AgentInfo) -> FrameworkKey | None:
     """The key the framework would send first for the primary model (usable keys first)."""
-    keys = agent.keys.get(agent.primary or "", [])
+    keys = agent.hop_keys(0)
     return next((k for k in keys if k.secret), keys[0] if keys else None)
 
 
@@ -36,7 +36,7 @@ def _base_row(report: FrameworkReport, agent: AgentInfo) -> dict[str, Any]:
         "provider": spec_provider(spec) if spec else None,
         "key_source": key.source_label if key else None,
         "key": key.masked if key else None,
-        "keys": [k.to_dict() for k in agent.keys.get(spec or "", [])],
+        "keys": [k.to_dict() for k in agent.hop_keys(0)],
         "auth_kind": str(key.auth_kind) if key else None,
         "locked": bool(key and key.locked and not key.secret),
         "unlock_hint": key.unlock_hint if key and not key.secret else None,

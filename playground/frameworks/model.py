@@ -105,8 +105,10 @@ class AgentInfo:
     ``custom:https://host/v1#model`` / ``anthropic-custom:…#model`` for base URLs that are not
     the provider's default); ``model_chain[0]`` is the primary. ``fallbacks`` is the rest of
     the chain as the framework names it (model names/aliases). ``keys`` maps each spec in the
-    chain to the keys, in order, that the framework would send for it. ``models`` holds other
-    models the agent uses for side roles (planning, executor, …).
+    chain to the keys, in order, that the framework would send for it; ``hops`` (when set, one
+    list per chain position) is the same per position, for chains where one spec appears twice
+    with different keys. ``models`` holds other models the agent uses for side roles
+    (planning, executor, …).
     """
 
     name: str
@@ -119,6 +121,13 @@ class AgentInfo:
     warnings: list[str] = field(default_factory=list)
     keys: dict[str, list[FrameworkKey]] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
+    hops: list[list[FrameworkKey]] = field(default_factory=list)
+
+    def hop_keys(self, index: int) -> list[FrameworkKey]:
+        """The keys hop ``index`` of the chain would send (``hops`` overrides ``keys``)."""
+        if index < len(self.hops):
+            return self.hops[index]
+        return self.keys.get(self.model_chain[index], []) if index < len(self.model_chain) else []
 
     @property
     def primary(self) -> str | None:

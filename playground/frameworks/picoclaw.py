@@ -351,6 +351,7 @@ def _agent(item: Fields, defaults: Fields, entries: list[_Entry], report: Framew
             continue
         agent.model_chain.append(entry.spec)
         agent.keys.setdefault(entry.spec, entry.keys)
+        agent.hops.append(entry.keys)
         provider = providers.spec_provider(entry.spec)
         agent.providers.setdefault(
             provider,

@@ -15,8 +15,12 @@ GOOD_KEY = "sk-good-FAKE-" + "1" * 32
 BAD_KEY = "sk-invalid-FAKE-" + "2" * 32
 
 
-def _sim_project(folder: Path, sim_url: str) -> Path:
+def _sim_project(folder: Path, sim_url: str, model: str = "echo") -> Path:
+    """A PicoClaw setup on the simulator: agent ``main`` (good key), ``broken`` (rejected key,
+    falling back to the good one). The bad entry names the server ``localhost`` so the two
+    entries are two providers, each with its own key."""
     base = f"{sim_url}/openai/v1"
+    other = base.replace("127.0.0.1", "localhost")
     config = {
         "version": 3,
         "agents": {
@@ -29,11 +33,16 @@ def _sim_project(folder: Path, sim_url: str) -> Path:
         "model_list": [
             {
                 "model_name": "good",
-                "model": "openai/echo",
+                "model": f"openai/{model}",
                 "api_base": base,
                 "api_keys": [GOOD_KEY],
             },
-            {"model_name": "bad", "model": "openai/echo", "api_base": base, "api_keys": [BAD_KEY]},
+            {
+                "model_name": "bad",
+                "model": f"openai/{model}",
+                "api_base": other,
+                "api_keys": [BAD_KEY],
+            },
         ],
     }
     return s.write(folder / "config.json", json.dumps(config))
@@ -80,7 +89,10 @@ async def test_live_check_reports_ok_and_unauthorized_per_agent(tmp_path: Path, 
     assert by_agent["main"]["latency_ms"] is not None
     assert by_agent["broken"]["live"]["status"] == "unauthorized"
     assert by_agent["broken"]["live"]["http_status"] == 401
-    assert by_agent["broken"]["model_chain"][1] == f"custom:{sim_url}/openai/v1#echo"
+    assert by_agent["broken"]["model_chain"] == [
+        f"custom:{sim_url.replace('127.0.0.1', 'localhost')}/openai/v1#echo",
+        f"custom:{sim_url}/openai/v1#echo",
+    ]
     text = json.dumps(rows) + render_rows(rows)
     assert GOOD_KEY not in text and BAD_KEY not in text
 

@@ -129,3 +129,27 @@ def test_overlay_specs_parse_in_the_catalog(tmp_path, home, framework):
     for route in overlay.routes.values():
         for spec in route.models:
             catalog.parse_spec(spec)  # raises CatalogError if a spec were malformed
+
+
+def test_route_keys_keep_each_hops_own_key_when_one_server_serves_both(tmp_path: Path):
+    base = "http://127.0.0.1:9/v1"
+    config = {
+        "version": 3,
+        "agents": {"defaults": {"model_name": "bad", "model_fallbacks": ["good"]}},
+        "model_list": [
+            {
+                "model_name": "good",
+                "model": "openai/m",
+                "api_base": base,
+                "api_keys": [s.OPENAI_KEY],
+            },
+            {"model_name": "bad", "model": "openai/m", "api_base": base, "api_keys": [s.GROQ_KEY]},
+        ],
+    }
+    report = load_framework(s.write(tmp_path / "config.json", json.dumps(config)))
+
+    overlay = framework_overlay(report)
+
+    assert overlay.routes["main"].models == [f"custom:{base}#m", f"custom:{base}#m"]
+    hops = overlay.route_keys["main"]
+    assert [[k.secret.reveal() for k in hop] for hop in hops] == [[s.GROQ_KEY], [s.OPENAI_KEY]]
