@@ -48,6 +48,7 @@ class Session:
         client: Any = None,
         clock: Callable[[], float] = time.monotonic,
         session_id: str | None = None,
+        router_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.config = config
         self.resolver = resolver
@@ -59,6 +60,7 @@ class Session:
         self.system: str | None = config.defaults.system
         self.max_tokens: int | None = config.defaults.max_tokens
         self._router = router
+        self._router_options = dict(router_options or {})
         self._client = client
         self._owns_client = client is None
         self._models: dict[tuple[str, str], ModelInfo] = {}
@@ -80,12 +82,25 @@ class Session:
         router: Any = None,
         client: Any = None,
         clock: Callable[[], float] = time.monotonic,
+        router_options: Mapping[str, Any] | None = None,
     ) -> Session:
-        """A new empty session over ``config``; saved under the data dir when ``persist``."""
+        """A new empty session over ``config``; saved under the data dir when ``persist``.
+
+        ``router_options`` are passed to the shared :class:`~playground.reliability.Router`
+        (``sleep``, ``clock``, ``rng``: tests make retries instant and deterministic).
+        """
         config = config or Config()
         resolver = default_resolver(config, env=env, cwd=cwd, overlay=overlay)
         store = SessionStore.new(sessions_dir) if persist else SessionStore.disabled()
-        session = cls(config, resolver, store=store, router=router, client=client, clock=clock)
+        session = cls(
+            config,
+            resolver,
+            store=store,
+            router=router,
+            client=client,
+            clock=clock,
+            router_options=router_options,
+        )
         store.header(session.id)
         return session
 
@@ -207,7 +222,12 @@ class Session:
         if self._router is None:
             from playground.reliability import Router
 
-            self._router = Router(self.config.reliability, self.client, stream_for=self._stream_for)
+            self._router = Router(
+                self.config.reliability,
+                self.client,
+                stream_for=self._stream_for,
+                **self._router_options,
+            )
         return self._router
 
     @property
