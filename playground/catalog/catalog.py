@@ -19,7 +19,6 @@ Route names are not handled here (the resolver does that).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -284,6 +283,8 @@ class Catalog:
         return sorted(set(self._names) | set(CUSTOM_SCHEMES))
 
     def _suggest_provider(self, name: str) -> str:
+        import difflib  # only on the error path
+
         close = difflib.get_close_matches(name.lower(), self._names_for_suggestions(), n=3)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         return f"{hint} (see 'playground models' for the list)"
@@ -293,6 +294,8 @@ class Catalog:
             return f": add a model, e.g. {text}/MODEL (see 'playground models --provider {text}')"
         hits = [m.spec for m in self.models() if m.id.lower() == text.lower()][:3]
         if not hits:
+            import difflib  # only on the error path
+
             ids = {m.id: m.spec for m in self.models()}
             close = difflib.get_close_matches(text, list(ids), n=3)
             hits = [ids[c] for c in close]
