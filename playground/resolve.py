@@ -130,9 +130,11 @@ class Resolver:
             raise ResolveError(f"route {name!r} has no models: set [routes.{name}] models = [...]")
         hops: list[_Hop] = []
         notes: list[str] = []
-        for member in members:
+        hop_keys = self._overlay_route_keys(name)
+        for index, member in enumerate(members):
+            keys = hop_keys[index] if index < len(hop_keys) else None
             try:
-                hops.append(self._hop(member))
+                hops.append(self._hop(member, keys=keys or None))
             except ResolveError as exc:
                 notes.append(f"skipped {member}: {exc}")
         if not hops:
@@ -154,7 +156,8 @@ class Resolver:
                 notes.append(f"skipped fallback {extra}: {exc}")
         return _target(spec, hops, is_route=False, notes=notes)
 
-    def _hop(self, spec: str) -> _Hop:
+    def _hop(self, spec: str, *, keys: Sequence[Any] | None = None) -> _Hop:
+        """One candidate; ``keys`` (a framework agent's keys for this hop) win over lookup."""
         from playground.catalog import CatalogError
 
         try:
@@ -193,21 +196,27 @@ class Resolver:
                 key_source=source,
                 options=options,
             )
-            for secret, source, auth_kind in self._keys(provider, provider_part, override)
+            for secret, source, auth_kind in self._keys(provider, provider_part, override, keys)
         )
         fallbacks = tuple(model.fallbacks) + (tuple(override.fallbacks) if override else ())
         candidate = Candidate(label=label, endpoints=endpoints, fallbacks=fallbacks)
         return _Hop(candidate, model, fallbacks)
 
     def _keys(
-        self, provider: ProviderInfo, provider_part: str, override: ProviderConfig | None
+        self,
+        provider: ProviderInfo,
+        provider_part: str,
+        override: ProviderConfig | None,
+        preferred: Sequence[Any] | None = None,
     ) -> list[tuple[Secret | None, str | None, AuthKind]]:
         """One entry per usable key (rotation order); one keyless entry when none is needed."""
         configured_none = override is not None and override.auth == AuthKind.NONE
-        if configured_none or provider.simulated:
+        if (configured_none and not preferred) or provider.simulated:
             return [(None, None, AuthKind.NONE)]
         keyless = AuthKind.NONE in provider.auth_kinds
-        keys = self._overlay_keys(provider_part) or self._overlay_keys(provider.slug)
+        keys = list(preferred or ()) or (
+            self._overlay_keys(provider_part) or self._overlay_keys(provider.slug)
+        )
         if not keys:
             from playground.credentials import resolve_credentials
 
@@ -221,7 +230,7 @@ class Resolver:
         for key in keys:
             secret = key.secret if isinstance(key.secret, Secret) else Secret(str(key.secret))
             kind = getattr(key, "auth_kind", None) or AuthKind.API_KEY
-            if override is not None and override.auth is not None:
+            if override is not None and override.auth not in (None, AuthKind.NONE):
                 kind = override.auth
             resolved.append((secret, getattr(key, "source", None), AuthKind(kind)))
         return resolved
@@ -233,6 +242,10 @@ class Resolver:
 
     def _overlay_routes(self) -> Mapping[str, RouteConfig]:
         return getattr(self.overlay, "routes", None) or {}
+
+    def _overlay_route_keys(self, name: str) -> list[list[Any]]:
+        route_keys = getattr(self.overlay, "route_keys", None) or {}
+        return list(route_keys.get(name, ()))
 
     def _overlay_keys(self, slug: str) -> list[Any]:
         keys = getattr(self.overlay, "keys", None) or {}

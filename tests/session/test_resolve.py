@@ -133,3 +133,16 @@ def test_custom_url_spec_keeps_its_url_in_the_label(tmp_path) -> None:
     assert candidate.label == "custom:http://127.0.0.1:8080/v1#local-model"
     assert candidate.endpoints[0].base_url == "http://127.0.0.1:8080/v1"
     assert candidate.endpoints[0].model == "local-model"
+
+
+def test_framework_route_keys_pick_each_hops_own_key(tmp_path) -> None:
+    key_one = [ResolvedKey(Secret(KEY_A), "picoclaw model_list[0]", AuthKind.API_KEY)]
+    key_two = [ResolvedKey(Secret(KEY_B), "picoclaw model_list[1]", AuthKind.API_KEY)]
+    overlay = FrameworkOverlay(
+        routes={"bot": RouteConfig(models=["openai/gpt-4o", "openai/gpt-4o-mini"])},
+        keys={"openai": key_one + key_two},
+        route_keys={"bot": [key_one, key_two]},
+    )
+    target = resolver(cwd=tmp_path, overlay=overlay).resolve("bot")
+    assert [[e.api_key.reveal() for e in c.endpoints] for c in target.chain] == [[KEY_A], [KEY_B]]
+    assert target.chain[1].endpoints[0].key_source == "picoclaw model_list[1]"
