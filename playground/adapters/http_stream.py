@@ -113,7 +113,14 @@ async def run_stream(
             return
         content_type = response.headers.get("content-type", "").lower()
         if _is_plain_json(content_type, protocol):
-            yield [await _non_stream_body(response, protocol)]
+            body_bytes = await _read_body(response, limit=16 * 1024 * 1024)
+            if not body_bytes.lstrip().startswith((b"data:", b"event:", b":")):
+                yield [_non_stream_body(body_bytes, protocol)]
+                return
+            # A stream mislabelled as JSON (some proxies do this): parse it anyway.
+            yield [Start(model=endpoint.model), *parser.feed(body_bytes)]
+            if not parser.finished:
+                yield parser.finish()
             return
         if "text/html" in content_type:
             yield [error_from_http(response.status_code, response.headers, b"<html>", protocol)]
@@ -153,9 +160,8 @@ async def _read_body(response: httpx.Response, limit: int = 256 * 1024) -> bytes
     return bytes(data)
 
 
-async def _non_stream_body(response: httpx.Response, protocol: Protocol) -> Error:
+def _non_stream_body(body: bytes, protocol: Protocol) -> Error:
     """Report a JSON body received instead of a stream (usually an error object)."""
-    body = await _read_body(response)
     try:
         payload = json.loads(body)
     except ValueError:

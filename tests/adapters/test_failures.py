@@ -292,3 +292,15 @@ async def test_cancellation_propagates_and_closes_the_response():
 
 def test_had_output_helper_sees_output_events():
     assert had_output([TextDelta("x")]) and not had_output([Start()])
+
+
+async def test_stream_mislabelled_as_json_is_still_parsed(replay, client):
+    replay.queue(Reply(COMPLETE[Protocol.OPENAI], 200, "application/json"))
+    summary = summarize(await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client))
+    assert summary.text == "Hello" and summary.terminal.type == "done"
+
+
+async def test_single_json_document_instead_of_a_stream_is_a_protocol_error(replay, client):
+    replay.queue(Reply(b'{"id": "x", "choices": []}', 200, "application/json"))
+    (error,) = await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client)
+    assert error.kind is ErrorKind.PROTOCOL and "single JSON document" in error.message
