@@ -1,7 +1,7 @@
 """Deadlines on one streaming attempt: first byte, first token, idle gap and the total.
 
-The adapter's async iterator is wrapped: every ``__anext__`` runs under ``asyncio.timeout``
-set to the earliest deadline that applies at that moment —
+The adapter's async iterator is wrapped: every ``__anext__`` is bounded by the earliest
+deadline that applies at that moment —
 
 * until ``Start``: the first-byte deadline (and the first-token one, if it is earlier);
 * from ``Start`` until the first output event: the first-token deadline, measured from the
@@ -9,8 +9,11 @@ set to the earliest deadline that applies at that moment —
 * after output began: the idle gap, measured from when the next event was asked for;
 * always: the request's overall deadline, shared by every retry and fallback.
 
-When one fires, the adapter stream is closed (``aclose``) and a typed
-``Error(kind=timeout)`` naming the deadline ends the attempt. The connect deadline is not
+When one fires, the wait is cancelled, the adapter stream is closed (``aclose``) and a typed
+``Error(kind=timeout)`` naming the deadline ends the attempt. One lazily re-armed timer
+(:class:`_Watchdog`) does this instead of an ``asyncio.timeout`` per chunk: moving the idle
+deadline forward then costs a comparison, not a new timer handle (the hot path sees
+thousands of chunks a second). The connect deadline is not
 handled here: it is the ``connect`` part of the ``httpx.Timeout`` given to the adapter.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from playground.events import OUTPUT_EVENTS, Done, Error, ErrorKind, Start, StreamEvent
 
@@ -38,6 +42,76 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 100 else f"{value:.0f} s"
 
 
+class _Phase(Enum):
+    FIRST_BYTE = "first_byte"
+    FIRST_TOKEN = "first_token"
+    IDLE = "idle"
+    TOTAL = "total"
+
+
+def _timeout_message(phase: _Phase, deadlines: AttemptDeadlines) -> str:
+    if phase is _Phase.FIRST_BYTE:
+        return f"timed out: no response within {_seconds(deadlines.first_byte_s)} (first byte)"
+    if phase is _Phase.FIRST_TOKEN:
+        return f"timed out: no first token within {_seconds(deadlines.first_token_s)}"
+    if phase is _Phase.IDLE:
+        return f"timed out: no output for {_seconds(deadlines.idle_s)} (idle gap between chunks)"
+    total = _seconds(deadlines.total_s)
+    return f"timed out: no complete answer within the total deadline of {total}"
+
+
+class _Watchdog:
+    """One timer that cancels the current task if a wait outlives its limit.
+
+    ``arm(delay)`` before each wait only moves the limit; the scheduled timer is replaced
+    when the limit comes earlier, and re-armed when it fires before a limit that moved
+    later. It cancels the task only while ``awaiting``, so the consumer's own code between
+    events is never interrupted.
+    """
+
+    __slots__ = ("_handle", "_limit", "_loop", "_when", "awaiting", "fired", "task")
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.task: asyncio.Task[object] | None = None
+        self._handle: asyncio.TimerHandle | None = None
+        self._when = 0.0
+        self._limit = 0.0
+        self.awaiting = False
+        self.fired = False
+
+    def arm(self, delay: float) -> None:
+        """A wait starts now, in the current task, and may last ``delay`` seconds."""
+        self.task = asyncio.current_task()  # each wait may run in another task (wait_for)
+        self._limit = limit = self._loop.time() + delay
+        self.awaiting = True
+        if self._handle is None or self._when > limit:
+            self._schedule(limit)
+
+    def _schedule(self, when: float) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._when = when
+        self._handle = self._loop.call_at(when, self._check)
+
+    def _check(self) -> None:
+        self._handle = None
+        if not self.awaiting or self.task is None:
+            return
+        if self._when >= self._limit:
+            self.fired = True
+            self.task.cancel()
+        else:
+            self._schedule(self._limit)
+
+    def close(self) -> None:
+        """Drop the timer."""
+        self.awaiting = False
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+
 async def guard_deadlines(
     events: AsyncIterator[StreamEvent],
     deadlines: AttemptDeadlines,
@@ -51,28 +125,26 @@ async def guard_deadlines(
     started = clock()
     first_byte_at = started + deadlines.first_byte_s
     first_token_at = started + deadlines.first_token_s
-    seen_start = False
+    total_at = deadlines.total_at
+    idle_s = deadlines.idle_s
+    phase = _Phase.FIRST_TOKEN if first_token_at <= first_byte_at else _Phase.FIRST_BYTE
     seen_output = False
+    watchdog = _Watchdog()
     try:
         while True:
             now = clock()
-            if seen_output:
-                limit_at = now + deadlines.idle_s
-                reason = f"no output for {_seconds(deadlines.idle_s)} (idle gap between chunks)"
-            elif seen_start or first_token_at <= first_byte_at:
+            if phase is _Phase.IDLE:
+                limit_at = now + idle_s
+            elif phase is _Phase.FIRST_TOKEN:
                 limit_at = first_token_at
-                reason = f"no first token within {_seconds(deadlines.first_token_s)}"
             else:
                 limit_at = first_byte_at
-                reason = f"no response within {_seconds(deadlines.first_byte_s)} (first byte)"
-            if deadlines.total_at <= limit_at:
-                limit_at = deadlines.total_at
-                total = _seconds(deadlines.total_s)
-                reason = f"no complete answer within the total deadline of {total}"
-            timeout = asyncio.timeout(max(0.0, limit_at - now))
+            waiting_for = phase
+            if total_at <= limit_at:
+                limit_at, waiting_for = total_at, _Phase.TOTAL
+            watchdog.arm(max(0.0, limit_at - now))
             try:
-                async with timeout:
-                    event = await anext(events)
+                event = await anext(events)
             except StopAsyncIteration:
                 yield Error(
                     kind=ErrorKind.PROTOCOL,
@@ -80,12 +152,13 @@ async def guard_deadlines(
                     after_output=seen_output,
                 )
                 return
-            except TimeoutError:
-                if not timeout.expired():
-                    raise
+            except asyncio.CancelledError:
+                task = watchdog.task
+                if not watchdog.fired or task is None or task.uncancel() > 0:
+                    raise  # cancelled from outside: not ours to swallow
                 yield Error(
                     kind=ErrorKind.TIMEOUT,
-                    message=f"timed out: {reason}",
+                    message=_timeout_message(waiting_for, deadlines),
                     retryable=True,
                     after_output=seen_output,
                 )
@@ -97,14 +170,18 @@ async def guard_deadlines(
                     after_output=seen_output,
                 )
                 return
+            finally:
+                watchdog.awaiting = False
             yield event
-            if isinstance(event, Done | Error):
-                return
-            if isinstance(event, Start):
-                seen_start = True
-            elif isinstance(event, OUTPUT_EVENTS):
+            if isinstance(event, OUTPUT_EVENTS):
                 seen_output = True
+                phase = _Phase.IDLE
+            elif isinstance(event, Done | Error):
+                return
+            elif isinstance(event, Start) and phase is _Phase.FIRST_BYTE:
+                phase = _Phase.FIRST_TOKEN
     finally:
+        watchdog.close()
         aclose = getattr(events, "aclose", None)
         if aclose is not None:
             await aclose()

@@ -3,6 +3,7 @@ measured in real time with short limits."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -147,3 +148,45 @@ async def test_a_misbehaving_adapter_still_ends_with_one_error(
     assert kinds(events) == ["attempt", "error"]
     expected = ErrorKind.PROTOCOL if ends_with == "nothing" else ErrorKind.UNKNOWN
     assert events[-1].kind is expected
+
+
+async def test_time_the_consumer_spends_between_events_is_not_an_idle_gap(
+    make_real_time_router: MakeRouter, fake: FakeProvider
+) -> None:
+    fake.script("m", answer())
+    router = make_real_time_router(idle_timeout_s=0.1, first_token_timeout_s=0.1, **FAST)
+    seen = []
+    async for event in router.stream(request(), [candidate("a/m")]):
+        seen.append(event.type)
+        await asyncio.sleep(0.15)  # a slow consumer, e.g. a busy UI
+    assert seen == ["attempt", "start", "text", "done"]
+
+
+async def test_deadlines_hold_when_each_event_is_awaited_in_its_own_task(
+    make_real_time_router: MakeRouter, fake: FakeProvider
+) -> None:
+    fake.script("slow", stall(after_text=True, seconds=5))
+    router = make_real_time_router(idle_timeout_s=0.2, **FAST)
+    events = router.stream(request(), [candidate("a/slow")])
+    seen = []
+    started = time.monotonic()
+    while True:
+        # wait_for runs every __anext__ in a new task: the watchdog must follow it
+        event = await asyncio.wait_for(anext(events), timeout=2.0)
+        seen.append(event)
+        if event.type in ("done", "error"):
+            break
+    assert time.monotonic() - started < 0.5
+    assert seen[-1].message == "timed out: no output for 0.2 s (idle gap between chunks)"
+
+
+async def test_an_outside_cancel_during_a_deadline_wait_is_not_swallowed(
+    make_real_time_router: MakeRouter, fake: FakeProvider
+) -> None:
+    fake.script("slow", stall(seconds=5))
+    router = make_real_time_router(first_token_timeout_s=0.1, **FAST)
+    task = asyncio.create_task(collect(router.stream(request(), [candidate("a/slow")])))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
