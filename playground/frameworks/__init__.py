@@ -131,11 +131,13 @@ def load_framework(path: str | Path | None, framework: str | None = None) -> Fra
             "use --framework NAME to force one",
         )
     try:
-        return _reader(name).read(where)
+        report = _reader(name).read(where)
     except Exception as exc:
         return _failed(
             name, where, f"{where}: could not read the {name} config ({type(exc).__name__})"
         )
+    report.errors = list(dict.fromkeys(report.errors))  # shared tables are checked per agent
+    return report
 
 
 def _failed(framework: str, where: Path | None, message: str) -> FrameworkReport:

@@ -171,8 +171,10 @@ def _read_agent(folder: Path, project: Fields, report: FrameworkReport) -> str |
             report.errors.append(f"{config_file}: {key}: unknown key (al doctor rejects it)")
         names = fields.str_list("models")
         source = f"{_rel(config_file, report.root)} models"
-        _check_schedule(fields, name, source, report)
-        _build_agent(name, names, project, source, fields.str_list("credentials"), report)
+        _check_schedule(fields, name, report)
+        _build_agent(
+            name, names, project, config_file, source, fields.str_list("credentials"), report
+        )
         return "C"
     front = load_front_matter(skill, report) or {}
     meta = Fields(front.get("metadata"), skill, "metadata", report)
@@ -186,11 +188,11 @@ def _read_agent(folder: Path, project: Fields, report: FrameworkReport) -> str |
             "released 0.14–0.18 read metadata.models",
             source=source,
         )
-    _build_agent(name, names, project, source, meta.str_list("credentials"), report)
+    _build_agent(name, names, project, skill, source, meta.str_list("credentials"), report)
     return "B"
 
 
-def _check_schedule(fields: Fields, agent: str, source: str, report: FrameworkReport) -> None:
+def _check_schedule(fields: Fields, agent: str, report: FrameworkReport) -> None:
     if fields.int("scale") == 0:
         return
     if not fields.has("schedule") and not fields.has("webhooks"):
@@ -204,6 +206,7 @@ def _build_agent(
     name: str,
     names: list[str] | None,
     project: Fields,
+    file: Path,
     source: str,
     credentials: list[str] | None,
     report: FrameworkReport,
@@ -211,16 +214,14 @@ def _build_agent(
     agent = AgentInfo(name=name, model_chain=[], source=source)
     report.agents.append(agent)
     if not names:
-        report.errors.append(
-            f"{source.split(' ')[0]}: models: agent {name} must list at least one model name"
-        )
+        report.errors.append(f"{file}: models: agent {name} must list at least one model name")
         return
     defined = project.tables("models")
     for index, model_name in enumerate(names):
         model = defined.get(model_name)
         if model is None:
             report.errors.append(
-                f"{source.split(' ')[0]}: models: {model_name!r} is not defined as "
+                f"{file}: models: {model_name!r} is not defined as "
                 f"[models.{model_name}] in config.toml (agent {name})"
             )
             continue

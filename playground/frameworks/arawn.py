@@ -123,16 +123,17 @@ def read(path: Path) -> FrameworkReport:
 def _merge_layer(base: dict, over: dict) -> None:
     """``[llm]`` scalars replaced wholesale; ``[llm.x]``/``[agent.x]`` per name; rest wholesale."""
     for section, value in over.items():
-        if section in ("llm", "agent") and isinstance(value, dict):
-            current = base.setdefault(section, {})
-            tables = {k: v for k, v in value.items() if isinstance(v, dict)}
-            if section == "llm" and any(not isinstance(v, dict) for v in value.values()):
+        current = base.get(section)
+        if section not in ("llm", "agent") or not isinstance(value, dict):
+            base[section] = value
+        elif not isinstance(current, dict):
+            base[section] = dict(value)
+        else:
+            scalars = {k: v for k, v in value.items() if not isinstance(v, dict)}
+            if section == "llm" and scalars:
                 for key in [k for k, v in current.items() if not isinstance(v, dict)]:
                     del current[key]
-                current.update({k: v for k, v in value.items() if not isinstance(v, dict)})
-            current.update(tables)
-        else:
-            base[section] = value
+            current.update(value)
 
 
 def _read_classic(

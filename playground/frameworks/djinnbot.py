@@ -109,12 +109,15 @@ def _compose_text(root: Path) -> str | None:
 
 def _read_agent(folder: Path, env: dict[str, str], compose: str | None, report: FrameworkReport):
     config_file = folder / "config.yml"
+    errors_before = len(report.errors)
     data = load_yaml(config_file, report)
-    fields = Fields(data if data is not None else {}, config_file, "", report)
     source = f"agents/{folder.name}/config.yml model"
-    model = fields.str("model")
     agent = AgentInfo(name=folder.name, model_chain=[], source=source)
     report.agents.append(agent)
+    if data is None and len(report.errors) > errors_before:
+        return  # unreadable: the error names file and line; guessing a model would mislead
+    fields = Fields(data if data is not None else {}, config_file, "", report)
+    model = fields.str("model")
     if model is None:
         model = DEFAULT_MODEL
         agent.source = f"agents/{folder.name}/config.yml (no model: DjinnBot default)"

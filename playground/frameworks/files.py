@@ -171,8 +171,12 @@ class Fields:
                 )
 
     def field(self, key: str) -> str:
-        """``file + field`` label for a key of this table."""
-        return f"{self.path.name} {self.where}.{key}" if self.where else f"{self.path.name} {key}"
+        """``file + field`` label for a key of this table (file relative to the report root)."""
+        try:
+            name = str(self.path.relative_to(self.report.root))
+        except ValueError:
+            name = self.path.name
+        return f"{name} {self.where}.{key}" if self.where else f"{name} {key}"
 
     def _bad(self, key: str, expected: str, value: object) -> None:
         name = f"{self.where}.{key}" if self.where else key

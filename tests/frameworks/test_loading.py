@@ -118,6 +118,7 @@ def test_bad_yaml_names_file_and_line(tmp_path: Path):
 
     path = root / "agents/finn/config.yml"
     assert any(e.startswith(f"{path}:") and "invalid YAML" in e for e in report.errors)
+    assert report.agent("finn").model_chain == []  # no guessed default for an unreadable file
     assert report.agent("eric").model_chain == ["anthropic/claude-sonnet-4"]
 
 
@@ -174,3 +175,50 @@ def test_unreadable_secret_file_reference_is_an_error_not_a_raise(tmp_path, home
     report = load_framework(config)
 
     assert any("file://openai.key" in e and "file not found" in e for e in report.errors)
+
+
+WRONG_SHAPES = [
+    ("actionllama", "config.toml", "[models]\nsonnet = 3\n", "models.sonnet: expected a table"),
+    ("zeroclaw", "config.toml", "default_provider = 5\n", "default_provider: expected a string"),
+    (
+        "zeroclaw",
+        "config.toml",
+        "schema_version = 3\n[providers.models]\nanthropic = 3\n",
+        "providers.models.anthropic: expected a table",
+    ),
+    (
+        "zeroclaw",
+        "config.toml",
+        "schema_version = 3\n[agents.a]\nmodel_provider = 1\nrisk_profile = []\n",
+        "agents.a.model_provider: expected a string",
+    ),
+    ("arawn", "arawn.toml", '[agent]\ndefault = "x"\n', "agent.default: expected a table"),
+    ("arawn", "arawn.toml", "[llm]\nbackend = []\nmodel = 1\n", "llm.backend: expected a string"),
+    (
+        "picoclaw",
+        "config.json",
+        '{"agents": {"list": [1, {"id": "x", "model": 5}]}, "model_list": []}',
+        "agents.list[0]: expected a table",
+    ),
+    (
+        "picoclaw",
+        "config.json",
+        '{"model_list": [{"model_name": "a", "model": "openai/x", "api_keys": "k"}]}',
+        "model_list[0].api_keys: expected a list of strings",
+    ),
+]
+
+
+@pytest.mark.parametrize(("framework", "name", "text", "expected"), WRONG_SHAPES)
+def test_wrong_shapes_are_reported_by_the_reader_not_caught_as_crashes(
+    tmp_path, framework, name, text, expected
+):
+    path = s.write(tmp_path / name, text)
+    if framework == "actionllama":
+        s.write(tmp_path / "agents/a/SKILL.md", "---\n---\n")
+        s.write(tmp_path / "agents/a/config.toml", 'models = ["sonnet"]\nscale = 0\n')
+
+    report = load_framework(path, framework=framework)
+
+    assert not any("could not read" in e for e in report.errors), report.errors
+    assert any(str(path) in e and expected in e for e in report.errors), report.errors
