@@ -7,6 +7,7 @@ protocol families and checks the typed classification and the router's first dec
 from __future__ import annotations
 
 import random
+import socket
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -241,3 +242,28 @@ async def test_stalled_first_token_times_out_within_deadline_plus_10_percent(
     final = events[-1]
     assert isinstance(final, Error) and final.kind is ErrorKind.TIMEOUT
     assert final.message == "timed out: no first token within 0.5 s"
+
+
+async def test_refused_connection_is_a_network_failure_retried_then_fallen_back(
+    sim_url: str, sim_router: Callable[..., Router]
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    dead = Candidate(
+        label="dead/echo",
+        endpoints=(
+            Endpoint(
+                provider="dead",
+                protocol=Protocol.OPENAI,
+                base_url=f"http://127.0.0.1:{closed_port}/v1",
+                model="echo",
+            ),
+        ),
+    )
+    healthy = sim_candidate(sim_url, Protocol.OPENAI, f"echo?{FAST}")
+    events = await collect(sim_router(retries=1).stream(request(), [dead, healthy]))
+
+    assert first_decision(events) == (R, ErrorKind.NETWORK)
+    assert kinds(events)[:4] == ["attempt", "retry", "attempt", "cooldown"]
+    assert events[-1].answered_by == healthy.label
