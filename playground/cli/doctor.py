@@ -34,6 +34,8 @@ _LIVE_FAILURES = frozenset(
     | {"tls_error", "error", "not_running"}
 )
 _AUTH_LABEL = {"api_key": "key", "oauth_token": "oauth", "none": "none"}
+# Short live labels keep the table within 80 columns; JSON keeps the full status names.
+_LIVE_LABEL = {"unauthorized": "rejected", "rate_limited": "limited", "not_running": "down"}
 _STATE_LABEL = {"no key needed": "local", "suspect": "bad key", "simulated": "sim"}
 
 
@@ -337,10 +339,10 @@ def _short_source(label: str) -> str:
 def _live_text(result: LiveResult | None) -> str:
     if result is None:
         return "-"
-    text = result.status.replace("_", " ")
-    if result.http_status and result.status not in ("ok", "running"):
-        text += f" {result.http_status}"
-    if result.latency_ms is not None:
+    text = _LIVE_LABEL.get(result.status, result.status.replace("_", " "))
+    # Latency means something only when the server answered.
+    answered = result.http_status is not None
+    if result.latency_ms is not None and answered:
         text += f" {_latency(result.latency_ms)}"
     return text
 

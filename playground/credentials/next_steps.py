@@ -29,7 +29,11 @@ def replace_key_hint(provider: ProviderInfo, source: str | None) -> str:
         name = source.removeprefix("env ").split()[0]
         return f"update {name} or run {command}"
     if source.startswith("config"):
-        return f"edit {source.split(' (')[0].removeprefix('config ')} in the config file"
+        field = source.split(" (")[0].removeprefix("config ")
+        if "${" in source:
+            variable = source.split("${", 1)[1].split("}", 1)[0]
+            return f"update {variable} (the config's {field} refers to it)"
+        return f"edit {field} in the config file"
     if source.startswith("credentials dir "):
         return f"replace the key in {source.removeprefix('credentials dir ').split(' line')[0]}"
     if source.startswith(".env "):

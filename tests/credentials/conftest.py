@@ -62,6 +62,8 @@ def no_keyring_left_over() -> Iterator[None]:
 class KeyCheckServer:
     """A loopback server answering key checks: 401 for keys containing "invalid", else 200.
 
+    The OpenAI-shaped 401 repeats the key in its message (to test that it gets masked).
+
     Answers in the shape of the family the request looks like (Anthropic, Gemini or OpenAI);
     records each request's path and headers in ``requests``.
     """
@@ -80,7 +82,9 @@ class KeyCheckServer:
                     or headers.get("x-goog-api-key", "")
                 )
                 if "invalid" in key:
-                    body = {"error": {"message": "Incorrect API key provided", "code": 401}}
+                    # Echo the key back, as careless servers do: check_live must mask it.
+                    message = f"Incorrect API key provided: {key}"
+                    body = {"error": {"message": message, "code": 401}}
                     if "x-api-key" in headers:
                         body = {
                             "type": "error",

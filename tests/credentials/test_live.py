@@ -57,7 +57,7 @@ async def test_rejected_key_is_unauthorized_with_the_providers_message(provider,
         )
     assert result.status == "unauthorized"
     assert result.http_status == 401
-    assert result.message == "Incorrect API key provided"
+    assert result.message == "Incorrect API key provided: sk-…1234"  # masked, not echoed
     assert result.next_step == (
         "the key was rejected (401): create a new key at https://example.test/keys and "
         "update OPENAI_API_KEY or run `playground keys set openai`"

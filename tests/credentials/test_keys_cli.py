@@ -1,0 +1,195 @@
+"""``playground keys set|delete|list`` and ``doctor`` exit codes, run in-process."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+
+from playground.cli import main
+from playground.config.loader import config_dir
+
+GROQ_KEY = "gsk_" + "StoredKy" * 6 + "9876"
+
+
+def run(capsys, *argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_set_reads_stdin_and_stores_in_the_keyring(capsys, monkeypatch, file_keyring) -> None:
+    code, out, err = run(
+        capsys, "keys", "set", "groq", stdin=GROQ_KEY + "\n", monkeypatch=monkeypatch
+    )
+    assert code == 0, err
+    assert keyring.get_password("playground", "groq") == GROQ_KEY
+    assert out.startswith("stored the Groq key gsk_Sto…9876 in the OS keyring")
+    assert err == ""
+
+
+def test_set_uses_a_hidden_prompt_on_a_terminal(capsys, monkeypatch, file_keyring) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    prompts = []
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: prompts.append(prompt) or GROQ_KEY)
+    assert main(["keys", "set", "groq"]) == 0
+    assert prompts == ["Groq key for groq (input hidden): "]
+    assert keyring.get_password("playground", "groq") == GROQ_KEY
+
+
+def test_set_warns_about_a_key_of_the_wrong_shape(capsys, monkeypatch, file_keyring) -> None:
+    openrouter = "sk-or-v1-" + "ab" * 32
+    code, _out, err = run(
+        capsys, "keys", "set", "openai", stdin=openrouter, monkeypatch=monkeypatch
+    )
+    assert code == 0
+    assert err == (
+        "warning: this looks like an OpenRouter key (sk-or-v1-…), not an OpenAI key "
+        "(storing it anyway)\n"
+    )
+
+
+def test_set_notes_which_source_it_now_shadows(capsys, monkeypatch, file_keyring) -> None:
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_" + "e" * 52)
+    _code, out, _err = run(capsys, "keys", "set", "groq", stdin=GROQ_KEY, monkeypatch=monkeypatch)
+    assert "note: it now shadows env GROQ_API_KEY" in out
+
+
+def test_without_a_keyring_set_says_so_and_offers_other_routes(capsys, monkeypatch) -> None:
+    code, out, err = run(capsys, "keys", "set", "groq", stdin=GROQ_KEY, monkeypatch=monkeypatch)
+    assert code == 1
+    assert out == ""
+    assert "cannot store the key: no OS keyring available" in err
+    assert "`playground keys set groq --config-file`" in err
+    assert str(config_dir() / "credentials" / "groq") in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_set_config_file_writes_a_private_style_preserving_config(capsys, monkeypatch) -> None:
+    path = config_dir() / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('# mine\n[defaults]\nthinking = "low"  # note\n')
+    code, out, err = run(
+        capsys, "keys", "set", "groq", "--config-file", stdin=GROQ_KEY, monkeypatch=monkeypatch
+    )
+    assert code == 0, err
+    assert path.read_text() == (
+        '# mine\n[defaults]\nthinking = "low"  # note\n\n'
+        f'[providers.groq]\napi_key = "{GROQ_KEY}"\n'
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert f"to {path} ([providers.groq] api_key, mode 0600)" in out
+
+
+def test_set_refuses_an_empty_key(capsys, monkeypatch, file_keyring) -> None:
+    code, _out, err = run(capsys, "keys", "set", "groq", stdin="\n", monkeypatch=monkeypatch)
+    assert code == 2
+    assert "no key given" in err
+
+
+def test_the_key_is_never_accepted_from_argv(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["keys", "set", "groq", GROQ_KEY])
+    assert exit_info.value.code == 2
+
+
+def test_unknown_provider_is_one_line_with_suggestions(capsys, monkeypatch) -> None:
+    code, _out, err = run(capsys, "keys", "set", "opnai", stdin=GROQ_KEY, monkeypatch=monkeypatch)
+    assert code == 2
+    assert err.startswith("playground keys: unknown provider 'opnai' (did you mean openai")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_delete_removes_primary_and_rotation_entries(capsys, file_keyring, monkeypatch) -> None:
+    keyring.set_password("playground", "groq", GROQ_KEY)
+    keyring.set_password("playground", "groq#2", GROQ_KEY[::-1])
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_" + "e" * 52)
+    code, out, _err = run(capsys, "keys", "delete", "groq")
+    assert code == 0
+    assert out == "removed 2 groq keys from the OS keyring; still set: env GROQ_API_KEY\n"
+    assert keyring.get_password("playground", "groq") is None
+    code, _out, err = run(capsys, "keys", "delete", "groq")
+    assert code == 1
+    assert err.startswith("no groq key in the OS keyring")
+
+
+def test_delete_without_a_keyring(capsys) -> None:
+    code, _out, err = run(capsys, "keys", "delete", "groq")
+    assert code == 1
+    assert err == "playground keys: cannot delete: no OS keyring available\n"
+
+
+def test_list_shows_masked_keys_with_sources(capsys, file_keyring, monkeypatch) -> None:
+    keyring.set_password("playground", "groq", GROQ_KEY)
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_" + "e" * 52)
+    monkeypatch.setenv("MISTRAL_API_KEY", "M" * 32)
+    code, out, _err = run(capsys, "keys", "list")
+    assert code == 0
+    assert out.splitlines() == [
+        "groq     gsk_Sto…9876  keyring",
+        "groq                   env GROQ_API_KEY (shadowed)",
+        "mistral  MMMMMMM…MMMM  env MISTRAL_API_KEY",
+    ]
+
+
+def test_list_with_nothing_configured(capsys) -> None:
+    code, out, _err = run(capsys, "keys", "list")
+    assert code == 0
+    assert out.splitlines()[0].startswith("no keys found")
+    assert "note: no OS keyring available" in out
+
+
+def test_doctor_exit_codes(capsys, monkeypatch) -> None:
+    assert main(["doctor", "--provider", "groq"]) == 1  # asked for it, no key
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_" + "e" * 52)
+    assert main(["doctor", "--provider", "groq"]) == 0
+    assert main(["doctor"]) == 0
+    assert main(["doctor", "--provider", "nope-provider"]) == 2
+    capsys.readouterr()
+
+
+def test_doctor_bad_config_is_one_line_exit_2(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[providers.openai]\napi_kye = 1\n")
+    code = main(["doctor", "--config", str(path)])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert err == f"playground doctor: {path}:2: providers.openai.api_kye: unknown key\n"
+
+
+def test_doctor_json_fields(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "sk-ant-oat01-" + "t" * 60)
+    assert main(["doctor", "--json", "--provider", "anthropic"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert set(row) == {
+        "provider",
+        "name",
+        "origin",
+        "status",
+        "source",
+        "key",
+        "keys",
+        "format",
+        "auth_kind",
+        "live",
+        "latency_ms",
+        "next_step",
+        "shadowed",
+        "problems",
+        "notes",
+    }
+    assert row["auth_kind"] == "oauth_token"
+    assert row["keys"] == [
+        {"key": "sk-ant-…tttt", "source": "env ANTHROPIC_AUTH_TOKEN", "auth_kind": "oauth_token"}
+    ]
