@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from playground.catalog.providers import AD_HOC_PROVIDERS, PROVIDERS, SIM_MODELS
+from playground.catalog.providers import AD_HOC_PROVIDERS, PROVIDERS, SIM_MODELS, STYLE_PARAM
 from playground.catalog.types import ModelInfo, Prices, ProviderInfo, ThinkingOptions
 
 if TYPE_CHECKING:
@@ -180,9 +180,9 @@ class Catalog:
     def model(self, provider_slug: str, model_id: str) -> ModelInfo:
         """The catalog entry of ``model_id``; unknown models get ``known=False`` and no flags.
 
-        Simulated model ids may carry ``?params`` (``echo?fail=429``) and local servers'
-        ids a ``:tag`` (``qwen3:8b``): both resolve to the base model's facts, keeping the
-        id as written.
+        Simulated model ids may carry ``?params`` (``echo?fail=429``; ``style=…`` picks a
+        variant such as ``thinker?style=level``) and local servers' ids a ``:tag``
+        (``qwen3:8b``): both resolve to the base model's facts, keeping the id as written.
         """
         provider = self.require_provider(provider_slug)
         models = self._provider_models(provider.slug)
@@ -275,7 +275,12 @@ class Catalog:
     @staticmethod
     def _fallback_ids(provider: ProviderInfo, model_id: str) -> Iterable[str]:
         if provider.simulated and "?" in model_id:
-            yield model_id.split("?", 1)[0]
+            base, _, query = model_id.partition("?")
+            for pair in query.split("&"):
+                key, _, value = pair.partition("=")
+                if key == STYLE_PARAM:
+                    yield f"{base}?{STYLE_PARAM}={value}"
+            yield base
         if (provider.local or provider.slug in _TAGGED_PROTOCOL_HOSTS) and ":" in model_id:
             yield model_id.split(":", 1)[0]
 

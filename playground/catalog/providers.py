@@ -459,6 +459,10 @@ _SIM_THINKING: dict[str, ThinkingOptions] = {
 }
 
 
+STYLE_PARAM = "style"
+"""The simulated-model parameter naming a catalog variant (``thinker?style=level``)."""
+
+
 def _sim_models(slug: str) -> list[ModelInfo]:
     def model(
         model_id: str,
@@ -488,12 +492,20 @@ def _sim_models(slug: str) -> list[ModelInfo]:
         model("tools", "Tools (calls the offered tools)", tools=True),
         model("vision", "Vision (describes images)", vision=True),
     ]
+    # Extra thinking styles as variants of ``thinker``: the simulator ignores the ``style``
+    # parameter and serves ``thinker``; the catalog gives the variant its own controls.
     if slug == "sim-gemini":
-        level = ThinkingOptions(style="level", efforts=("minimal", "low", "medium", "high"))
-        models.append(model("thinker-3", "Thinker 3 (thinking levels)", thinking=level))
+        level = ThinkingOptions(
+            style="level", efforts=("minimal", "low", "medium", "high"), can_disable=False
+        )
+        models.append(
+            model(f"thinker?{STYLE_PARAM}=level", "Thinker (Gemini 3 levels)", thinking=level)
+        )
     if slug == "sim-anthropic":
         adaptive = ThinkingOptions(style="adaptive", efforts=("low", "medium", "high", "max"))
-        models.append(model("thinker-adaptive", "Thinker (adaptive effort)", thinking=adaptive))
+        models.append(
+            model(f"thinker?{STYLE_PARAM}=adaptive", "Thinker (adaptive effort)", thinking=adaptive)
+        )
     return models
 
 

@@ -69,7 +69,18 @@ def test_each_simulated_provider_has_the_demo_models_with_realistic_flags():
         assert models["tools"].tools and not models["echo"].tools
         assert models["vision"].vision and not models["echo"].vision
         assert models["echo"].prices.output > 0  # so the cost column shows something
-    assert catalog.model("sim-gemini", "thinker-3").thinking_options.style == "level"
+    level = catalog.model("sim-gemini", "thinker?tps=0&style=level")
+    assert (level.id, level.thinking_options.style) == ("thinker?tps=0&style=level", "level")
+    adaptive = catalog.model("sim-anthropic", "thinker?style=adaptive&run=1")
+    assert adaptive.thinking_options.style == "adaptive"
+
+
+def test_every_simulated_model_is_one_the_simulator_serves():
+    from playground.sim.params import MODEL_NAMES
+
+    for slug in ("sim", "sim-anthropic", "sim-gemini", "sim-ollama"):
+        for model in load_catalog().models(slug):
+            assert model.id.split("?", 1)[0] in MODEL_NAMES, model.spec
 
 
 def test_models_lists_every_provider_or_one():

@@ -38,8 +38,8 @@ def test_provider_aliases_work_and_unknown_flags_show_as_question_marks(capsys):
 def test_json_has_every_field(capsys):
     assert main(["models", "--provider", "sim-gemini", "--json"]) == 0
     models = json.loads(capsys.readouterr().out)
-    thinker = next(m for m in models if m["id"] == "thinker-3")
-    assert thinker["spec"] == "sim-gemini/thinker-3"
+    thinker = next(m for m in models if m["id"] == "thinker?style=level")
+    assert thinker["spec"] == "sim-gemini/thinker?style=level"
     assert thinker["thinking"] is True
     assert thinker["thinking_options"]["style"] == "level"
     assert thinker["thinking_options"]["efforts"] == ["minimal", "low", "medium", "high"]

@@ -105,6 +105,6 @@ def test_ollama_model_sends_think():
 def test_simulated_thinkers_follow_their_familys_style():
     assert body_for("sim/thinker", "high")[0]["reasoning_effort"] == "high"
     assert body_for("sim-anthropic/thinker", "low")[0]["thinking"]["budget_tokens"] == 4096
-    gem = body_for("sim-gemini/thinker-3", "minimal")[0]
+    gem = body_for("sim-gemini/thinker?style=level&tps=0", "minimal")[0]
     assert gem["generationConfig"]["thinkingConfig"]["thinkingLevel"] == "MINIMAL"
     assert body_for("sim-ollama/thinker?tps=0", "high")[0]["think"] is True
