@@ -287,7 +287,7 @@ class Session:
     def _stream_for(self, protocol: Protocol) -> Any:
         """The router's adapter lookup: the protocol's adapter behind per-endpoint planning."""
         from playground.adapters import get_stream
-        from playground.catalog import needs_prompted_tools
+        from playground.catalog import check_capabilities, needs_prompted_tools
 
         adapter = get_stream(protocol)
 
@@ -295,6 +295,10 @@ class Session:
             request: ChatRequest, endpoint: Endpoint, client: Any, *, timeout: Any = None
         ) -> AsyncIterator[StreamEvent]:
             model = self.model_info(endpoint.provider, endpoint.model)
+            refusal = check_capabilities(model, request)
+            if refusal is not None:
+                # A fallback hop that cannot take the request is refused, never sent blindly.
+                return _refused(refusal)
             planned, _ = self.plan_request(request, model, endpoint.protocol)
             if needs_prompted_tools(model, planned):
                 return prompted_stream(adapter, planned, endpoint, client, timeout)
@@ -344,6 +348,12 @@ class Session:
         if self._owns_client and self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+async def _refused(message: str) -> AsyncIterator[StreamEvent]:
+    from playground.events import Error, ErrorKind
+
+    yield Error(kind=ErrorKind.BAD_REQUEST, message=message)
 
 
 def _restore(session: Session, records: list[dict[str, Any]]) -> list[str]:

@@ -198,3 +198,18 @@ def test_failure_after_output_keeps_the_partial_answer_and_falls_back(ask, write
     assert after == "fresh answer"
     assert result.events[-1]["type"] == "done"
     assert result.events[-1]["answered_by"] == healthy
+
+
+def test_image_is_never_sent_to_a_fallback_without_vision(ask, tmp_path, write_config) -> None:
+    image = tmp_path / "dot.png"
+    image.write_bytes(PNG)
+    failing, text_only = sim_model("sim", "vision", fail=503), sim_model("sim-gemini", "echo")
+    config = write_config(
+        f'[routes.eyes]\nmodels = ["{failing}", "{text_only}"]\n[reliability]\nretries = 0\n'
+    )
+    result = ask("--config", config, "-m", "eyes", "--image", str(image), "--json", "see?")
+    assert result.code == 1
+    assert result.of_type("fallback")[0]["to"] == text_only
+    assert result.text() == ""
+    error = result.events[-1]
+    assert error["type"] == "error" and "cannot read images" in error["message"]
