@@ -324,9 +324,20 @@ def _keys_for(
                     slug, secret, f"{NAME} {rel}", auth_kind=auth_kind_for(secret.reveal())
                 )
             )
+        else:  # container runs without a mount get the bundle as AL_SECRET_* env vars
+            var = f"AL_SECRET_{_al_escape(provider + '_key')}__default__token"
+            if found := env_key(slug, var, f"env {var}"):
+                keys.append(found)
     if not keys:
         keys.extend(_pi_keys(provider, slug, report))
     return [report.add_key(k) for k in keys]
+
+
+def _al_escape(part: str) -> str:
+    """Action Llama's env-name escaping: characters outside [A-Za-z0-9_] become ``_xHH``."""
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c == "_") else f"_x{ord(c):02X}" for c in part
+    )
 
 
 def _pi_keys(provider: str, slug: str, report: FrameworkReport) -> list[FrameworkKey]:

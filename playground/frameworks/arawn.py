@@ -152,6 +152,12 @@ def _read_classic(
     names = sorted(set(agents) | {"default"}, key=lambda n: (n != "default", n))
     for name in names:
         _classic_agent(name, agents, profiles, default, file, report)
+    if os.environ.get("ARAWN_CONFIG"):
+        report.warn(
+            "ARAWN_CONFIG is set: the docs mention it but Arawn's code never reads it "
+            "(use ARAWN_CONFIG_DIR or `arawn start --config FILE`)",
+            source="env ARAWN_CONFIG",
+        )
     if "backends" in data:
         report.warn(
             "[backends.*] (from the docs' quick-start) is not a section Arawn reads; it is "

@@ -224,6 +224,12 @@ def _keys(
             agent=agent.name,
             source=f".env {var}",
         )
+    report.warn(
+        f"{var} from .env overwrites any key entered in the dashboard each time the engine "
+        "restarts (the docs say dashboard keys take precedence)",
+        agent=agent.name,
+        source=f".env {var}",
+    )
     return [report.add_key(plain_key(provider, value, f"{NAME} .env {var}"))]
 
 

@@ -245,6 +245,12 @@ def _entry_keys(entry: _Entry, security: dict[str, Fields], report: FrameworkRep
             values.append((single, f"{label}.api_key"))
         many = fields.str_list("api_keys") or []
         values += [(v, f"{label}.api_keys[{i}]") for i, v in enumerate(many) if v != single]
+        if single and many:
+            report.warn(
+                f"{fields.where} has both api_key and api_keys: PicoClaw's migration merges them "
+                "through a Go map, so their order is random (shown here: api_key first)",
+                source=f"{fields.path.name} {fields.where}",
+            )
     keys = [
         _value_key(provider, value, label, fields.path.parent, report) for value, label in values
     ]

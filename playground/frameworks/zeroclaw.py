@@ -121,6 +121,13 @@ class _Keys:
         return self._key
 
     def value(self, provider: str, value: str, label: str) -> FrameworkKey:
+        if "${" in value:
+            self.report.warn(
+                "ZeroClaw does not interpolate ${VAR} (an open feature request): this text "
+                "would be sent as the key; set ZEROCLAW_API_KEY or the ZEROCLAW_<path> "
+                "override instead",
+                source=label,
+            )
         if value.startswith("op://"):
             return op_key(provider, value, label)
         if not value.startswith(("enc2:", "enc:")):
@@ -264,6 +271,13 @@ def _read_v1(top: Fields, keys: _Keys, report: FrameworkReport) -> None:
 def _read_v2(root: Fields, keys: _Keys, report: FrameworkReport) -> None:
     section = root.sub("providers")
     entries = section.tables("models")
+    for shape in ("kind", "default_provider"):
+        if section.has(shape):
+            report.warn(
+                f"providers.{shape} comes from the v0.7 docs but the code does not read it; "
+                "providers.fallback names the default provider",
+                source=f"{root.path.name} providers.{shape}",
+            )
     fallback = section.str("fallback")
     if fallback:
         report.warn(

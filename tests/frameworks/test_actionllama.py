@@ -126,3 +126,13 @@ def test_missing_model_name_and_unknown_keys_are_errors_naming_file_and_field(tm
     assert any(config in e and "retries: unknown key" in e for e in report.errors)
     assert any("'opus' is not defined as [models.opus]" in e for e in report.errors)
     assert report.agent("reviewer").model_chain == ["anthropic/claude-sonnet-4-20250514"]
+
+
+def test_container_secret_env_var_is_used_when_no_credential_file(tmp_path, home, monkeypatch):
+    project = s.actionllama_era_a(tmp_path / "old")
+    monkeypatch.setenv("AL_SECRET_groq_key__default__token", s.GROQ_KEY)
+
+    key = load_framework(project).agent("ops").keys["groq/llama-3.3-70b-versatile"][0]
+
+    assert key.secret.reveal() == s.GROQ_KEY
+    assert key.source_label == "env AL_SECRET_groq_key__default__token"

@@ -144,3 +144,14 @@ def test_user_config_folder_is_recognised(home: Path, tmp_path: Path):
     assert report.framework == "arawn"
     assert [a.name for a in report.agents] == ["default"]  # agents live in the project file
     assert report.agent("default").model_chain == ["anthropic/claude-sonnet-4-20250514"]
+
+
+def test_documented_but_unread_env_var_is_warned(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("ARAWN_CONFIG", str(tmp_path / "elsewhere.toml"))
+    path = s.write(tmp_path / "arawn.toml", '[llm]\nbackend = "groq"\nmodel = "m"\n')
+
+    report = load_framework(path)
+
+    assert any(
+        "ARAWN_CONFIG" in w.message and "never reads it" in w.message for w in report.warnings
+    )

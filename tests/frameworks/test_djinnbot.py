@@ -81,3 +81,9 @@ def test_agent_without_model_gets_the_djinnbot_default(tmp_path: Path):
 
     assert quiet.model_chain == ["openrouter/minimax/minimax-m2.5"]
     assert "DjinnBot default" in quiet.source
+
+
+def test_env_key_overwriting_dashboard_keys_on_restart_is_warned(tmp_path: Path):
+    finn = load_framework(s.djinnbot_install(tmp_path / "d")).agent("finn")
+
+    assert any("overwrites any key entered in the dashboard" in w for w in finn.warnings)

@@ -213,3 +213,29 @@ def test_oauth_entry_reads_the_token_from_auth_json(tmp_path: Path, home: Path):
     assert key.secret.reveal() == s.ANTHROPIC_OAUTH
     assert key.auth_kind is AuthKind.OAUTH_TOKEN
     assert key.source_label == "picoclaw auth.json (oauth)"
+
+
+def test_old_entry_with_both_api_key_and_api_keys_shows_api_key_first(tmp_path: Path):
+    config = s.write(
+        tmp_path / "config.json",
+        json.dumps(
+            {
+                "version": 2,
+                "agents": {"defaults": {"model_name": "g"}},
+                "model_list": [
+                    {
+                        "model_name": "g",
+                        "model": "openai/gpt-4o",
+                        "api_key": s.OPENAI_KEY,
+                        "api_keys": [s.OPENAI_KEY_2],
+                    }
+                ],
+            }
+        ),
+    )
+
+    report = load_framework(config)
+
+    keys = report.agent("main").keys["openai/gpt-4o"]
+    assert [k.secret.reveal() for k in keys] == [s.OPENAI_KEY, s.OPENAI_KEY_2]
+    assert any("order is random" in w.message for w in report.warnings)

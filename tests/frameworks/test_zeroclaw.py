@@ -182,3 +182,14 @@ def test_v3_unknown_alias_and_missing_risk_profile_are_errors(tmp_path: Path):
 
     assert any("agents.default.risk_profile: required" in e for e in report.errors)
     assert any("'anthropic.nope' is not a" in e for e in report.errors)
+
+
+def test_env_interpolation_syntax_is_not_supported_and_warned(tmp_path: Path):
+    path = s.write(
+        tmp_path / "zc" / "config.toml",
+        'default_provider = "groq"\ndefault_model = "m"\napi_key = "${GROQ_API_KEY}"\n',
+    )
+
+    report = load_framework(path)
+
+    assert any("does not interpolate ${VAR}" in w.message for w in report.warnings)
