@@ -66,7 +66,7 @@ from playground.events import (
 from playground.reliability.actions import REQUEST_FAULTS, Action, Plan, build_plans
 from playground.reliability.backoff import full_jitter_delay
 from playground.reliability.deadlines import AttemptDeadlines, guard_deadlines
-from playground.reliability.health import CandidateHealth, CandidateState, Gate
+from playground.reliability.health import BreakerState, CandidateHealth, CandidateState, Gate
 
 if TYPE_CHECKING:
     import httpx
@@ -202,7 +202,8 @@ class Router:
                     )
                 else:
                     wait = max(0.0, (health.breaker_until or now) - now)
-                    why = "circuit open"
+                    probing = health.breaker is BreakerState.HALF_OPEN
+                    why = "circuit half-open, probe in flight" if probing else "circuit open"
                     yield CircuitOpen(
                         candidate=label, delay_s=round(wait, 3), failures=health.failures
                     )

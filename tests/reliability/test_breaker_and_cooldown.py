@@ -106,6 +106,7 @@ async def test_only_one_probe_runs_while_half_open(
     await asyncio.sleep(0.05)  # the probe is now waiting on the slow candidate
     other = await collect(router.stream(request(), chain))
     assert kinds(other)[:2] == ["circuit_open", "fallback"]
+    assert "probe in flight" in other[1].reason
     assert other[-1].answered_by == "b/spare"
     probe.cancel()
     with pytest.raises(asyncio.CancelledError):
