@@ -3,8 +3,9 @@
 One row per provider: state, masked key, winning source, auth kind, format check and (with
 ``--live``) the result and latency of one cheap authenticated call; failing rows get a second
 line with the next step. ``--json`` prints a list of objects with the same fields plus
-``shadowed``, ``problems`` and ``notes``. ``--from PATH`` adds the keys an agent framework's
-config would use (see :func:`framework_rows`).
+``shadowed``, ``problems`` and ``notes``. ``--from PATH`` adds one row per agent of an agent
+framework's config (see :func:`framework_section`); in JSON those rows carry ``"origin"``
+= the framework's name and an ``"agent"`` field, provider rows ``"origin": "playground"``.
 
 Exit codes: 0 fine; 1 a live check of a configured key failed, or a provider named with
 ``--provider`` has no key; 2 config errors or an unknown provider.
@@ -47,13 +48,11 @@ class DoctorError(Exception):
 class DoctorRow:
     """One line of the report: a provider's credential status and, with --live, its check.
 
-    ``origin`` is ``playground`` for our own resolution, or the framework's name for rows
-    added by ``--from``; ``requested`` marks providers named with ``--provider``.
+    ``requested`` marks providers named with ``--provider``.
     """
 
     provider: ProviderInfo
     status: CredentialStatus
-    origin: str = "playground"
     live: LiveResult | None = None
     base_url: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -85,17 +84,25 @@ def run(args: argparse.Namespace) -> int:
     """Run ``playground doctor``."""
     try:
         rows, notes = _collect(args)
+        agents = framework_section(args) if args.from_path or args.framework else None
     except DoctorError as exc:
         print(f"playground doctor: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.live:
         asyncio.run(_check_live(rows, timeout=args.timeout))
     if args.json:
-        print(json.dumps([row_to_dict(row) for row in rows], indent=2, ensure_ascii=False))
+        objects = [row_to_dict(row) for row in rows] + (agents.rows if agents else [])
+        print(json.dumps(objects, indent=2, ensure_ascii=False))
+        if agents:
+            for error in agents.errors:
+                print(f"playground doctor: {error}", file=sys.stderr)
     else:
         width = shutil.get_terminal_size((80, 24)).columns
         print(render_table(rows, notes, width=max(60, width), live=args.live))
-    return EXIT_FAILED if any(row.failed for row in rows) else EXIT_OK
+        if agents:
+            print(agents.render())
+    failed = any(row.failed for row in rows) or bool(agents and agents.failed)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str]]:
@@ -120,8 +127,6 @@ def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str]]:
         row = DoctorRow(provider, status, requested=bool(requested))
         row.base_url, row.headers = _endpoint_overrides(provider, config)
         rows.append(row)
-    if args.from_path:
-        rows += framework_rows(args.from_path, args.framework, catalog, config)
     notes = sorted({note for row in rows for note in row.status.notes})
     return rows, notes
 
@@ -174,52 +179,51 @@ async def _check_live(rows: list[DoctorRow], *, timeout: float) -> None:
         row.live = result
 
 
-def framework_rows(
-    path: str, framework: str | None, catalog: Any, config: Config
-) -> list[DoctorRow]:
-    """Rows for the keys an agent framework's config would use (``doctor --from PATH``).
+@dataclass(slots=True)
+class FrameworkSection:
+    """The ``--from`` part of the report: one row per agent (JSON-safe, masked keys)."""
 
-    Hook for :mod:`playground.frameworks`: ``load_framework(path, framework=...)`` returns a
-    report whose ``keys`` (provider, secret, source_label, locked, unlock_hint, auth_kind)
-    become rows with ``origin`` = the framework's name. Locked keys appear without a key and
-    with the unlock hint as next step.
+    framework: str
+    root: str
+    rows: list[dict[str, Any]]
+    errors: list[str]
+    warnings: list[str]
+
+    @property
+    def failed(self) -> bool:
+        """An agent's primary key failed its live check."""
+        return any(row.get("live") and row["live"]["status"] in _LIVE_FAILURES for row in self.rows)
+
+    def render(self) -> str:
+        """The agents as text, under a heading naming the framework and its folder."""
+        from playground.frameworks.doctor_rows import render_rows
+
+        lines = ["", f"agents of {self.framework} ({self.root}):"]
+        if self.rows:
+            lines.append(render_rows(self.rows))
+        lines += [f"! {message}" for message in self.errors + self.warnings]
+        return "\n".join(lines)
+
+
+def framework_section(args: argparse.Namespace) -> FrameworkSection:
+    """Read ``--from PATH`` with :mod:`playground.frameworks` and build the agent rows.
+
+    Hook to the frameworks package (``load_framework`` never raises; its
+    ``doctor_rows.framework_rows`` runs the live checks through
+    :func:`playground.credentials.check_live`). A setup that could not be read at all is a
+    usage error (exit 2).
     """
-    from playground.credentials.format_check import check_format
-    from playground.credentials.types import CredentialStatus, FormatCheck, ResolvedKey
+    from playground.frameworks import load_framework
+    from playground.frameworks.doctor_rows import framework_rows
 
-    try:
-        from playground.frameworks import load_framework
-    except ImportError:
-        raise DoctorError("--from is not available in this build") from None
-    try:
-        report = load_framework(path, framework=framework)
-    except (OSError, ValueError) as exc:
-        raise DoctorError(f"--from {path}: {exc}") from None
-    rows = []
-    for key in report.keys:
-        provider = catalog.provider(key.provider)
-        if provider is None:
-            continue
-        keys = []
-        fmt = FormatCheck(None, key.unlock_hint or "no key")
-        if key.secret:
-            keys = [ResolvedKey(key.secret, key.source_label, key.auth_kind)]
-            fmt = check_format(provider, key.secret.reveal(), catalog)
-        status = CredentialStatus(
-            provider=provider.slug,
-            keys=keys,
-            source=key.source_label,
-            shadowed=[],
-            problems=[f"locked: {key.unlock_hint}"] if key.locked and key.unlock_hint else [],
-            auth_kind=key.auth_kind,
-            format=fmt,
-            next_step=key.unlock_hint if key.locked else None,
-            needs_key=not provider.local,
-        )
-        row = DoctorRow(provider, status, origin=report.framework)
-        row.base_url, row.headers = _endpoint_overrides(provider, config)
-        rows.append(row)
-    return rows
+    report = load_framework(args.from_path, framework=args.framework)
+    if report.errors and not report.agents:
+        raise DoctorError(report.errors[0])
+    rows = asyncio.run(framework_rows(report, live=args.live, timeout=args.timeout))
+    for row in rows:
+        row["origin"] = report.framework
+    general = [str(w) for w in report.warnings if w.agent is None]
+    return FrameworkSection(report.framework, str(report.root), rows, report.errors, general)
 
 
 def row_to_dict(row: DoctorRow) -> dict[str, Any]:
@@ -229,7 +233,7 @@ def row_to_dict(row: DoctorRow) -> dict[str, Any]:
     return {
         "provider": row.provider.slug,
         "name": row.provider.name,
-        "origin": row.origin,
+        "origin": "playground",
         "status": status.state,
         "source": status.source,
         "key": status.key.masked if status.key else None,
@@ -298,10 +302,9 @@ def _note_hint(note: str) -> str:
 
 def _cells(row: DoctorRow, live: bool) -> list[str]:
     status = row.status
-    name = row.provider.slug if row.origin == "playground" else f"{row.provider.slug}*"
     fmt = {True: "✓", False: "✗", None: "-"}[status.format.ok]
     cells = [
-        name,
+        row.provider.slug,
         _STATE_LABEL.get(status.state, status.state),
         status.key.masked if status.key else "-",
         _source_text(row),
@@ -318,8 +321,6 @@ def _source_text(row: DoctorRow) -> str:
     if status.source is None:
         return "-"
     text = _short_source(status.source)
-    if row.origin != "playground":
-        text = f"{row.origin}: {text}"
     if len(status.keys) > 1:
         text += f" +{len(status.keys) - 1}"
     return text
