@@ -344,6 +344,9 @@ class PlainPrinter:
 
     def _finish(self, index: int) -> None:
         self._done.add(index)
+        pane = self._panes[index]
+        for note in pane.turns[-1].notes if pane.turns else ():
+            self._content(index, "note", f"⚠ {note}")
         if self._live:
             footer = metrics_footer(self._panes[index])
             self._write_live(("" if self._at_line_start else "\n") + footer + "\n")

@@ -47,6 +47,14 @@ _pane_ids = itertools.count(1)
 _END = object()
 
 
+def append_user_message(history: list[Message], message: Message) -> None:
+    """Append a user turn; an earlier prompt that never got an answer (failed or stopped
+    before any output) is replaced, so providers always see alternating turns."""
+    if history and history[-1].role == "user":
+        history.pop()
+    history.append(message)
+
+
 class Pane:
     """One model or route with its own conversation history and metrics.
 
@@ -246,7 +254,8 @@ class Pane:
             self._finish(turn, PaneStatus.FAILED)
             emit(Error(kind=ErrorKind.BAD_REQUEST, message=refusal), finished=True)
             return
-        self.history.append(user)
+        turn.notes.extend(session.capability_notes(self.target, user, tools))
+        append_user_message(self.history, user)
         session.store.message(self, user)
         for step in range(1, MAX_TOOL_STEPS + 1):
             request = ChatRequest(

@@ -16,7 +16,7 @@ from playground.endpoint import Endpoint, Protocol
 from playground.events import StreamEvent
 from playground.request import ChatRequest, ImagePart, Message, ThinkingLevel
 from playground.resolve import ResolvedTarget, Resolver, default_resolver
-from playground.session.pane import Pane
+from playground.session.pane import Pane, append_user_message
 from playground.session.prompted import prompted_stream
 from playground.session.store import SessionStore, latest_session_file, read_records
 from playground.session.transcript import Turn, message_from_dict
@@ -267,6 +267,20 @@ class Session:
         )
         return check_capabilities(target.primary_model, request)
 
+    def capability_notes(
+        self, target: ResolvedTarget, message: Message, tools: ToolSet | None
+    ) -> list[str]:
+        """Non-blocking notes for a turn: capabilities the catalog cannot vouch for, prompt-
+        guided tools in use, and fallbacks of the target that were skipped."""
+        from playground.catalog import capability_warnings
+
+        request = ChatRequest(
+            model=target.primary.endpoints[0].model,
+            messages=[message],
+            tools=list(tools.specs) if tools else [],
+        )
+        return [*capability_warnings(target.primary_model, request), *target.notes]
+
     def stream_target(self, target: ResolvedTarget, request: ChatRequest) -> AsyncIterator[Any]:
         """Stream ``request`` through the shared router over the target's chain.
 
@@ -391,7 +405,11 @@ def _restore(session: Session, records: list[dict[str, Any]]) -> list[str]:
         elif kind == "pane_removed":
             order.remove(pane_id)
         elif kind == "message":
-            panes[pane_id].history.append(message_from_dict(record["message"]))
+            message = message_from_dict(record["message"])
+            if message.role == "user":
+                append_user_message(panes[pane_id].history, message)
+            else:
+                panes[pane_id].history.append(message)
         elif kind == "turn_start":
             turn = Turn(
                 prompt=record["prompt"],
@@ -408,6 +426,7 @@ def _restore(session: Session, records: list[dict[str, Any]]) -> list[str]:
             turn.status = record.get("status", "done")
             turn.stop_reason = record.get("stop_reason")
             turn.metrics = record.get("metrics") or {}
+            turn.notes = list(record.get("notes") or [])
     for pane_id, turn in current.items():
         turn.status = "interrupted"
         _close_interrupted(panes[pane_id], turn)

@@ -165,6 +165,7 @@ class SessionStore:
                 "status": turn.status,
                 "stop_reason": turn.stop_reason,
                 "metrics": turn.metrics,
+                "notes": turn.notes,
             }
         )
         self.flush()

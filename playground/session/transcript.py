@@ -51,6 +51,7 @@ class Turn:
     tool_results: list[dict[str, Any]] = field(default_factory=list)
     router_events: list[dict[str, Any]] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     stop_reason: str | None = None
     _text: list[str] = field(default_factory=list)
@@ -105,6 +106,7 @@ class Turn:
             "tool_results": self.tool_results,
             "router_events": self.router_events,
             "error": self.error,
+            "notes": self.notes,
             "stop_reason": self.stop_reason,
             "metrics": self.metrics,
         }
