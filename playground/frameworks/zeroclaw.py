@@ -191,7 +191,7 @@ def read(path: Path) -> FrameworkReport:
 
 
 def _provider_ref(
-    name: str, profiles: dict[str, Fields], base_url: str | None, report: FrameworkReport
+    name: str, profiles: dict[str, Fields], base_url: str | None
 ) -> tuple[str | None, str | None, str]:
     """(our slug, base URL, protocol) for a V1/V2 provider name, applying profile remaps."""
     for prefix, protocol in (("custom:", "openai"), ("anthropic-custom:", "anthropic")):
@@ -219,7 +219,7 @@ def _spec(slug: str | None, base_url: str | None, protocol: str, model: str) -> 
 
 
 def _v1_key_chain(
-    slug: str | None, provider: str, configured: FrameworkKey | None, report: FrameworkReport
+    slug: str | None, provider: str, configured: FrameworkKey | None
 ) -> list[FrameworkKey]:
     """What ``resolve_provider_credential`` picks: the first key of the returned list wins."""
     override = configured
@@ -335,7 +335,7 @@ def _default_agent(
 ) -> None:
     agent = AgentInfo(name="default", model_chain=[], source=source)
     report.agents.append(agent)
-    slug, url, protocol = _provider_ref(provider_name, profiles, base_url, report)
+    slug, url, protocol = _provider_ref(provider_name, profiles, base_url)
     if slug is None and url is None:
         report.errors.append(f"{root.path}: default_provider: unknown provider {provider_name!r}")
         return
@@ -346,7 +346,7 @@ def _default_agent(
     primary_spec = _spec(slug, url, protocol, model)
     primary_provider = providers.spec_provider(primary_spec)
     configured_key = _rebind(configured, primary_provider)
-    primary_keys = _v1_key_chain(slug, primary_provider, configured_key, report)
+    primary_keys = _v1_key_chain(slug, primary_provider, configured_key)
     if configured_key is not None and primary_keys and primary_keys[0] is not configured_key:
         report.warn(
             f"the config api_key is not used: {primary_keys[0].source_label} wins",
@@ -367,7 +367,7 @@ def _default_agent(
         base_url=url, api_key_ref="api_key", protocol=protocol
     )
     for name in reliability.str_list("fallback_providers") or []:
-        fb_slug, fb_url, fb_protocol = _provider_ref(name, profiles, None, report)
+        fb_slug, fb_url, fb_protocol = _provider_ref(name, profiles, None)
         if fb_slug is None and fb_url is None:
             report.warn(
                 f"unknown fallback provider {name!r}",
@@ -379,7 +379,6 @@ def _default_agent(
             fb_slug,
             providers.spec_provider(_spec(fb_slug, fb_url, fb_protocol, model)),
             None,
-            report,
         )
         for model_id in models:
             spec = _spec(fb_slug, fb_url, fb_protocol, model_id)
@@ -458,7 +457,7 @@ def _routes(
         if not hint or not name or not model:
             report.errors.append(f"{root.path}: {route.where}: needs hint, provider and model")
             continue
-        slug, url, protocol = _provider_ref(name, profiles, None, report)
+        slug, url, protocol = _provider_ref(name, profiles, None)
         if slug is None and url is None:
             report.errors.append(f"{root.path}: {route.where}.provider: unknown provider {name!r}")
             continue
@@ -473,9 +472,7 @@ def _routes(
             if own
             else _rebind(global_key, provider)
         )
-        agent.keys[spec] = [
-            report.add_key(k) for k in _v1_key_chain(slug, provider, configured, report)
-        ]
+        agent.keys[spec] = [report.add_key(k) for k in _v1_key_chain(slug, provider, configured)]
         report.agents.append(agent)
 
 
@@ -491,7 +488,7 @@ def _delegates(
             missing = "provider" if not provider_name else "model"
             report.errors.append(f"{root.path}: agents.{name}.{missing}: required, missing")
             continue
-        slug, url, protocol = _provider_ref(provider_name, profiles, None, report)
+        slug, url, protocol = _provider_ref(provider_name, profiles, None)
         if slug is None and url is None:
             report.errors.append(
                 f"{root.path}: agents.{name}.provider: unknown provider {provider_name!r}"
@@ -502,9 +499,7 @@ def _delegates(
         agent.model_chain.append(spec)
         own = table.str("api_key")
         configured = keys.value(provider, own, f"{NAME} {source}.api_key") if own else None
-        agent.keys[spec] = [
-            report.add_key(k) for k in _v1_key_chain(slug, provider, configured, report)
-        ]
+        agent.keys[spec] = [report.add_key(k) for k in _v1_key_chain(slug, provider, configured)]
         agent.providers[provider] = ProviderSettings(
             base_url=url, api_key_ref="api_key" if own else None
         )
