@@ -278,6 +278,8 @@ class Router:
             assert error is not None  # guard_deadlines always ends with Done or Error
             last_reason = describe(error)
 
+            if error.after_output:
+                yield error  # the partial answer ends here, labelled; reactions follow
             opened = False
             if error.kind not in REQUEST_FAULTS:
                 opened = health.record_failure(self._clock())
@@ -289,7 +291,6 @@ class Router:
                     )
 
             if error.after_output:
-                yield error
                 plan = self._plans[error.kind]
                 moving_on = (
                     self._policy.fallback_after_output

@@ -80,3 +80,13 @@ async def test_after_output_fallback_to_a_cooling_candidate_ends_with_unavailabl
     assert not final.after_output  # belongs to the fresh answer, which produced nothing
     assert "every candidate is unavailable" in final.message
     assert "b/second" in final.message
+
+
+async def test_the_after_output_error_comes_before_the_routers_reactions(
+    make_router: MakeRouter, fake: FakeProvider
+) -> None:
+    fake.script("first", failure_after_output())
+    fake.script("second", answer())
+    router = make_router(breaker_failures=1)
+    events = await collect(router.stream(request(), [candidate("a/first"), candidate("b/second")]))
+    assert kinds(events)[:6] == ["attempt", "start", "text", "error", "circuit_open", "fallback"]
