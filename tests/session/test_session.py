@@ -169,3 +169,35 @@ async def test_text_is_coalesced_in_the_session_file(tmp_path) -> None:
     text_records = [r for r in records if r["t"] == "event" and r["event"]["type"] == "text"]
     assert deltas >= 100 and len(text_records) <= 3
     assert "".join(r["event"]["text"] for r in text_records) == pane.turns[0].text
+
+
+async def test_a_prompt_that_failed_is_replaced_by_the_next_one(capture) -> None:
+    bad = Reply(
+        b'{"error": {"message": "bad things", "type": "invalid_request_error"}}',
+        status=400,
+        content_type="application/json",
+    )
+    capture.queue(bad, Reply(OPENAI))
+    session = Session.open(local_config(capture.base_url), persist=False)
+    pane = session.add_pane("openai/gpt-4o-mini")
+    failed = await collect(pane.send("first try"))
+    assert isinstance(failed[-1], Error) and pane.metrics.status is PaneStatus.FAILED
+    assert pane.turns[0].error["message"]
+    await collect(pane.send("second try"))
+    await session.aclose()
+    sent = capture.requests[1].json()["messages"]
+    assert [(m["role"], m["content"]) for m in sent] == [("user", "second try")]
+
+
+async def test_turn_notes_say_when_tools_are_prompt_guided(capture) -> None:
+    config = parse_config(
+        f'[providers.plain]\nprotocol = "openai"\nbase_url = "{capture.base_url}/v1"\n'
+        'auth = "none"\n[providers.plain.models.textonly]\ntools = false\n',
+        Path("t.toml"),
+    )
+    capture.queue(Reply(OPENAI))
+    session = Session.open(config, persist=False)
+    pane = session.add_pane("plain/textonly")
+    await collect(pane.send("hi", tools=demo_tools()))
+    await session.aclose()
+    assert any("prompt-guided" in note for note in pane.turns[0].notes)
