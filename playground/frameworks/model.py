@@ -196,6 +196,17 @@ class FrameworkReport:
         self.keys.append(key)
         return key
 
+    def replace_key(self, old: FrameworkKey, new: FrameworkKey) -> None:
+        """Put ``new`` (an unlocked copy of ``old``) everywhere ``old`` is used."""
+
+        def swap(keys: list[FrameworkKey]) -> list[FrameworkKey]:
+            return [new if k is old or k == old else k for k in keys]
+
+        self.keys = swap(self.keys)
+        for agent in self.agents:
+            agent.keys = {spec: swap(keys) for spec, keys in agent.keys.items()}
+            agent.hops = [swap(keys) for keys in agent.hops]
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe view (masked keys only)."""
         return {

@@ -239,3 +239,18 @@ def test_old_entry_with_both_api_key_and_api_keys_shows_api_key_first(tmp_path: 
     keys = report.agent("main").keys["openai/gpt-4o"]
     assert [k.secret.reveal() for k in keys] == [s.OPENAI_KEY, s.OPENAI_KEY_2]
     assert any("order is random" in w.message for w in report.warnings)
+
+
+def test_unlocked_key_replaces_the_locked_one_in_the_report_and_overlay(tmp_path, home):
+    from playground.frameworks import framework_overlay
+
+    report = load_framework(s.picoclaw_v3(tmp_path / "pc", home))
+    locked = report.agent("sales").keys[CLAUDE][0]
+
+    report.replace_key(locked, unlock_key(locked, s.PASSPHRASE))
+
+    assert report.agent("support").keys[CLAUDE][0].secret.reveal() == s.ANTHROPIC_KEY
+    overlay = framework_overlay(report)
+    assert [k.secret.reveal() for k in overlay.keys["anthropic"]] == [s.ANTHROPIC_KEY]
+    assert overlay.route_keys["sales"][0][0].secret.reveal() == s.ANTHROPIC_KEY
+    assert overlay.locked == []
