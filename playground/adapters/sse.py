@@ -33,7 +33,7 @@ class SSEDecoder:
     :meth:`feed_pairs` is the allocation-light variant the adapters use on their hot path.
     """
 
-    __slots__ = ("_data", "_event", "_id", "_pending", "_retry", "_skip_lf")
+    __slots__ = ("_data", "_event", "_id", "_meta", "_pending", "_retry", "_skip_lf")
 
     def __init__(self) -> None:
         self._pending = bytearray()  # bytes of the current, incomplete line
@@ -42,14 +42,16 @@ class SSEDecoder:
         self._event = ""
         self._id: str | None = None
         self._retry: int | None = None
+        # (id, retry) current at each dispatch, kept only once a stream uses id/retry.
+        self._meta: list[tuple[str | None, int | None]] | None = None
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         """Decode ``chunk`` and return the events it completed (possibly none)."""
-        return [self._full(name, data) for name, data in self.feed_pairs(chunk)]
+        return self._full(self.feed_pairs(chunk))
 
     def flush(self) -> list[SSEEvent]:
         """End of stream: deliver a final event that lacked its trailing blank line."""
-        return [self._full(name, data) for name, data in self.flush_pairs()]
+        return self._full(self.flush_pairs())
 
     def feed_pairs(self, chunk: bytes) -> list[tuple[str, str]]:
         """Like :meth:`feed`, but each event is an ``(event name, data)`` tuple."""
@@ -85,6 +87,10 @@ class SSEDecoder:
                 elif self._event:
                     events.append((self._event, ""))
                     self._event = ""
+                else:
+                    continue
+                if self._meta is not None:
+                    self._meta.append((self._id, self._retry))
             elif line[:6] == b"data: ":
                 data.append(line[6:].decode("utf-8", "replace"))
             else:
@@ -102,6 +108,8 @@ class SSEDecoder:
             pair = (self._event, "\n".join(self._data))
             self._data = []
             self._event = ""
+            if self._meta is not None:
+                self._meta.append((self._id, self._retry))
             return [pair]
         return []
 
@@ -123,17 +131,29 @@ class SSEDecoder:
         elif name == b"id":
             if b"\0" not in value:
                 self._id = value.decode("utf-8", "replace")
+                self._meta = self._meta if self._meta is not None else []
         elif name == b"retry":
             if value.isdigit():
                 self._retry = int(value)
+                self._meta = self._meta if self._meta is not None else []
         # Unknown fields are ignored, as the spec requires; llama.cpp's legacy ``error:``
         # field is surfaced as an event named "error" so adapters can report it.
         elif name == b"error":
             self._event = "error"
             self._data.append(value.decode("utf-8", "replace"))
 
-    def _full(self, name: str, data: str) -> SSEEvent:
-        return SSEEvent(data, name, self._id, self._retry)
+    def _full(self, pairs: list[tuple[str, str]]) -> list[SSEEvent]:
+        meta = self._meta
+        if meta is None:
+            return [SSEEvent(data, name) for name, data in pairs]
+        # Events before the first id/retry line carry none.
+        meta[:0] = [(None, None)] * (len(pairs) - len(meta))
+        events = [
+            SSEEvent(data, name, id_, retry)
+            for (name, data), (id_, retry) in zip(pairs, meta, strict=True)
+        ]
+        meta.clear()
+        return events
 
 
 async def aiter_sse(chunks: AsyncIterable[bytes]) -> AsyncIterator[SSEEvent]:

@@ -115,3 +115,13 @@ async def test_async_wrappers_decode_an_async_byte_stream():
     assert sse == ["a", "b"]
     lines = [line async for line in aiter_ndjson(chunks([b'{"x"', b":1}\n{}"]))]
     assert lines == [b'{"x":1}', b"{}"]
+
+
+def test_id_and_retry_belong_to_the_event_they_were_sent_with():
+    events = decode([b"data: a\n\nid: 1\ndata: b\n\nid: 2\nretry: 10\ndata: c\n\ndata: d"])
+    assert [(e.data, e.id, e.retry) for e in events] == [
+        ("a", None, None),
+        ("b", "1", None),
+        ("c", "2", 10),
+        ("d", "2", 10),  # the last event id persists, as the spec says
+    ]
