@@ -84,7 +84,7 @@ _BY_SLUG = {p.slug: p for p in _KNOWN}
 
 
 @lru_cache(maxsize=1)
-def _catalog():  # pragma: no cover - depends on whether the catalog has landed
+def _catalog():
     """The packaged catalog, or None when it cannot be loaded here."""
     try:
         from playground.catalog import load_catalog
