@@ -136,3 +136,22 @@ def test_container_secret_env_var_is_used_when_no_credential_file(tmp_path, home
 
     assert key.secret.reveal() == s.GROQ_KEY
     assert key.source_label == "env AL_SECRET_groq_key__default__token"
+
+
+def test_env_toml_selects_an_environment_file_merged_over_config(tmp_path, home, monkeypatch):
+    project = s.actionllama_era_c(tmp_path / "proj", home)
+    s.write(project / ".env.toml", 'environment = "prod"\nprojectName = "demo"\n')
+    s.write(
+        home / ".action-llama/environments/prod.toml",
+        '[models.sonnet]\nmodel = "claude-opus-4-20250514"\n',
+    )
+
+    reviewer = load_framework(project).agent("reviewer")
+
+    assert reviewer.model_chain[0] == "anthropic/claude-opus-4-20250514"
+    assert reviewer.thinking is ThinkingLevel.MEDIUM  # deep merge keeps the other fields
+
+    monkeypatch.setenv("AL_ENV", "staging")
+    report = load_framework(project)
+    staging = home / ".action-llama/environments/staging.toml"
+    assert f"{staging}: file not found" in report.errors
