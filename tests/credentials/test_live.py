@@ -239,3 +239,12 @@ async def test_check_all_with_its_own_client(provider, key_server):
         [LiveTarget(provider("groq"), key("gsk_invalid"), key_server.url)], timeout=2
     )
     assert results[0].status == "unauthorized"
+
+
+async def test_a_local_server_that_wants_a_key_says_so(provider):
+    async with client_answering(401, {"error": {"message": "invalid api key"}}) as client:
+        result = await check_live(provider("vllm"), None, client)
+    assert result.status == "unauthorized"
+    assert result.next_step == (
+        "the server requires a key: set VLLM_API_KEY or run `playground keys set vllm`"
+    )
