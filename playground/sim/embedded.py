@@ -85,6 +85,7 @@ def make_server(sock: socket.socket, *, access_log: bool = False) -> Any:
     config = uvicorn.Config(
         create_app(),
         access_log=access_log,
+        log_config=None,  # leave the host process's logging alone (the TUI, tests)
         log_level="warning",
         lifespan="off",
         timeout_graceful_shutdown=1,
