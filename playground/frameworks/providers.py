@@ -134,12 +134,6 @@ def known(slug: str) -> KnownProvider | None:
     return _BY_SLUG.get(slug)
 
 
-def env_var_for(slug: str) -> str | None:
-    """The provider's usual key env var."""
-    info = known(slug)
-    return info.env_var if info else None
-
-
 def protocol_for(slug: str) -> str:
     """The wire protocol family of a slug (``openai`` when unknown)."""
     info = known(slug)
