@@ -80,8 +80,8 @@ def resolve_credentials(
     """Find ``provider``'s key(s), say where they came from and what else holds one.
 
     Never raises for a broken source: unreadable files, a missing keyring or an unset
-    ``${VAR}`` become ``problems``. ``catalog`` (optional) lets the format check say what a
-    mismatching key looks like instead.
+    ``${VAR}`` become ``problems``. ``catalog`` lets the format check say what a mismatching
+    key looks like instead (default: ``load_catalog(config)``, loaded only on a mismatch).
     """
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd
@@ -120,6 +120,9 @@ def resolve_credentials(
         fmt = FormatCheck(None, "simulated, no key needed")
     elif keys:
         fmt = check_format(provider, keys[0].secret.reveal(), catalog)
+        if fmt.ok is False and catalog is None:
+            # Only a mismatch needs the other providers' formats ("looks like an X key").
+            fmt = check_format(provider, keys[0].secret.reveal(), _catalog_for(config))
     elif not needs_key:
         fmt = FormatCheck(None, "no key needed")
     else:
@@ -140,6 +143,15 @@ def resolve_credentials(
         notes=notes,
     )
     return replace(status, next_step=credential_next_step(status, provider, config))
+
+
+def _catalog_for(config: Config) -> ProviderSource | None:
+    try:
+        from playground.catalog import load_catalog
+
+        return load_catalog(config)
+    except Exception:  # a broken catalog override only costs the "looks like" hint
+        return None
 
 
 def _from_keyring(provider: ProviderInfo) -> _Found:

@@ -231,6 +231,14 @@ def test_wrong_provider_key_is_suspect_with_a_fix(provider, catalog, project) ->
     )
 
 
+def test_look_alike_hint_without_an_explicit_catalog(provider, project) -> None:
+    env = {"GROQ_API_KEY": "sk-ant-api03-" + "k" * 93 + "AA"}
+    status = resolve_credentials(provider("groq"), Config(), env=env, cwd=project)
+    assert status.format.message == (
+        "this looks like an Anthropic API key (sk-ant-api03-…AA), not a Groq key"
+    )
+
+
 def test_a_failing_keyring_backend_is_a_problem_not_a_crash(provider, project, monkeypatch) -> None:
     class Broken(keyring.backend.KeyringBackend):
         priority = 1  # type: ignore[assignment]
