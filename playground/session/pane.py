@@ -183,6 +183,7 @@ class Pane:
         self.turns.append(turn)
         store.turn_start(self, turn)
         self.metrics.thinking_label = self.thinking_label(level)
+        self.session.warm_up(self.target)  # imports must not count as time to first token
         self.metrics.begin()
         self.step_limit_reached = False
         self._producer = asyncio.create_task(
@@ -214,12 +215,10 @@ class Pane:
         try:
             await self._run_turn(emit, turn, prompt, images, tools, level)
         except asyncio.CancelledError:
-            self._finish(turn, PaneStatus.CANCELLED)
-            emit(Error(kind=ErrorKind.CANCELLED, message="stopped by the user"), finished=True)
+            self._fail(emit, turn, PaneStatus.CANCELLED, ErrorKind.CANCELLED, "stopped by the user")
         except Exception as exc:  # a bug must not kill the UI: report it as a typed error
-            self._finish(turn, PaneStatus.FAILED)
             message = f"internal error: {type(exc).__name__}: {exc}"
-            emit(Error(kind=ErrorKind.UNKNOWN, message=message), finished=True)
+            self._fail(emit, turn, PaneStatus.FAILED, ErrorKind.UNKNOWN, message)
         finally:
             queue.put_nowait(_END)
 
@@ -375,6 +374,18 @@ class Pane:
         if done is not None:
             self.metrics.observe(done)
         return parts, done, error
+
+    def _fail(
+        self,
+        emit: Callable[..., None],
+        turn: Turn,
+        status: PaneStatus,
+        kind: ErrorKind,
+        message: str,
+    ) -> None:
+        self.metrics.error = message
+        self._finish(turn, status)
+        emit(Error(kind=kind, message=message), finished=True)
 
     def _finish(self, turn: Turn, status: PaneStatus) -> None:
         model = self.target.model_for(self.metrics.answered_by or self.metrics.candidate)

@@ -267,6 +267,16 @@ class Session:
         )
         return check_capabilities(target.primary_model, request)
 
+    def warm_up(self, target: ResolvedTarget) -> None:
+        """Build the router and HTTP client and import the target's adapters now, so the
+        first request's time to first token measures the provider, not our imports."""
+        from playground.adapters import get_stream
+        from playground.catalog import capability_warnings, check_capabilities  # noqa: F401
+
+        _ = self.router
+        for protocol in set(target.protocols):
+            get_stream(protocol)
+
     def capability_notes(
         self, target: ResolvedTarget, message: Message, tools: ToolSet | None
     ) -> list[str]:
