@@ -304,3 +304,30 @@ async def test_single_json_document_instead_of_a_stream_is_a_protocol_error(repl
     replay.queue(Reply(b'{"id": "x", "choices": []}', 200, "application/json"))
     (error,) = await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client)
     assert error.kind is ErrorKind.PROTOCOL and "single JSON document" in error.message
+
+
+async def test_html_page_with_status_200_is_a_protocol_error(replay, client):
+    replay.queue(Reply(b"<html><body>Sign in to the hotel Wi-Fi</body></html>", 200, "text/html"))
+    (error,) = await collect(REQUEST, ep_for(Protocol.ANTHROPIC, replay), client)
+    assert error.kind is ErrorKind.PROTOCOL and "HTML page instead of JSON" in error.message
+    assert error.retryable is False
+
+
+async def test_timeout_argument_reaches_the_request():
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=FIRST)
+
+    timeout = httpx.Timeout(3.0, connect=1.5)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        stream = get_stream(Protocol.OPENAI)
+        events = [
+            e
+            async for e in stream(
+                REQUEST, endpoint("openai", "http://t/v1"), client, timeout=timeout
+            )
+        ]
+    assert seen == [{"connect": 1.5, "read": 3.0, "write": 3.0, "pool": 3.0}]
+    assert events[-1].kind is ErrorKind.NETWORK  # the body ended without [DONE]
