@@ -94,8 +94,12 @@ class Script:
     @property
     def signature(self) -> str:
         """A deterministic opaque signature of the thinking, for replay-checking clients."""
-        digest = hashlib.sha256(self.thinking_joined.encode()).hexdigest()
-        return f"sim-sig-{digest[:48]}"
+        return thinking_signature(self.thinking_joined)
+
+
+def thinking_signature(thinking: str) -> str:
+    """The signature the simulator gives a thinking text (checked when a client replays it)."""
+    return "sim-sig-" + hashlib.sha256(thinking.encode()).hexdigest()[:48]
 
 
 def build_script(params: SimParams, conv: Conversation) -> Script:
@@ -172,6 +176,10 @@ def _use_tools(script: Script, conv: Conversation) -> None:
     if not conv.tools:
         script.text = split_pieces("No tools were offered. Offer a tool and I will call it.")
         return
+    if conv.thinking.enabled:  # think before calling, like real reasoning models do
+        prompt = conv.last_user_text.strip() or "an empty message"
+        script.thinking = _thinking_pieces(prompt, conv.thinking.tokens)
+        script.thinking_visible = conv.thinking.visible
     tool = conv.tools[0]
     arguments = example_for_schema(tool.schema)
     if not isinstance(arguments, dict):

@@ -227,3 +227,38 @@ def test_anthropic_sdk_with_an_oauth_token(sim_url):
     assert message.content[0].text == "oauth ok"
     entry = _requests_for(sim_url, f"echo?{FAST}")[-1]
     assert entry["credential"] == "sk-ant-…xxxx"
+
+
+def test_anthropic_sdk_tool_loop_with_thinking_replays_the_signed_blocks(claude):
+    tools = [{"name": "weather", "description": "Weather", "input_schema": WEATHER}]
+    thinking = {"type": "enabled", "budget_tokens": 1024}
+    first_turn = [{"role": "user", "content": "weather in Paris?"}]
+    with claude.messages.stream(
+        model=f"tools?{FAST}", max_tokens=2048, thinking=thinking, tools=tools, messages=first_turn
+    ) as stream:
+        first = stream.get_final_message()
+    assert [block.type for block in first.content] == ["thinking", "tool_use"]
+    call = first.content[1]
+    second_turn = [
+        *first_turn,
+        {"role": "assistant", "content": [block.model_dump() for block in first.content]},
+        {
+            "role": "user",
+            "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "18 C"}],
+        },
+    ]
+    answer = claude.messages.create(
+        model=f"tools?{FAST}", max_tokens=2048, thinking=thinking, tools=tools, messages=second_turn
+    )
+    assert answer.content[-1].text == "The weather tool returned: 18 C"
+
+    tampered = first.content[0].model_dump() | {"thinking": "edited thoughts"}
+    second_turn[1] = {"role": "assistant", "content": [tampered, call.model_dump()]}
+    with pytest.raises(anthropic.BadRequestError, match="Invalid `signature` in `thinking` block"):
+        claude.messages.create(
+            model=f"tools?{FAST}",
+            max_tokens=2048,
+            thinking=thinking,
+            tools=tools,
+            messages=second_turn,
+        )

@@ -32,7 +32,7 @@ from playground.sim.families.base import (
     json_string,
     retry_after_text,
 )
-from playground.sim.scripts import Script
+from playground.sim.scripts import Script, thinking_signature
 from playground.sim.streaming import Frame
 
 CONTEXT_WINDOW = 200_000
@@ -154,7 +154,7 @@ class AnthropicFamily(Family):
         tokens = count_tokens(_text_of(body.get("system")))
         call_names: dict[str, str] = {}
         last_result: ToolResult | None = None
-        for message in messages:
+        for number, message in enumerate(messages):
             if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
                 raise BadRequest("messages: roles must be 'user' or 'assistant'")
             content = message.get("content")
@@ -162,7 +162,7 @@ class AnthropicFamily(Family):
             blocks = content if isinstance(content, list) else []
             images: list[ImageInfo] = []
             last_result = None
-            for block in blocks:
+            for position, block in enumerate(blocks):
                 if not isinstance(block, dict):
                     continue
                 kind = block.get("type")
@@ -172,6 +172,7 @@ class AnthropicFamily(Family):
                 elif kind == "tool_use":
                     call_names[str(block.get("id"))] = str(block.get("name", "tool"))
                 elif kind == "thinking":
+                    _check_signature(block, where=f"messages.{number}.content.{position}")
                     tokens += count_tokens(str(block.get("thinking", "")))
                 elif kind == "tool_result":
                     result = _text_of(block.get("content"))
@@ -418,6 +419,17 @@ class AnthropicFamily(Family):
             "anthropic-ratelimit-tokens-remaining": "1999000",
             "anthropic-ratelimit-tokens-reset": reset,
         }
+
+
+def _check_signature(block: dict[str, Any], where: str) -> None:
+    """Replayed thinking must carry its signature unchanged, as the real API insists."""
+    signature = block.get("signature")
+    if not isinstance(signature, str) or not signature:
+        raise BadRequest(f"{where}.thinking.signature: Field required")
+    # Only the simulator's own signatures can be verified; others (recorded ones) pass.
+    text = str(block.get("thinking", ""))
+    if signature.startswith("sim-sig-") and signature != thinking_signature(text):
+        raise BadRequest(f"{where}: Invalid `signature` in `thinking` block")
 
 
 def _block_start(index: int, block: str) -> str:
