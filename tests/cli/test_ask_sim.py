@@ -222,3 +222,21 @@ def test_image_is_never_sent_to_a_fallback_without_vision(ask, tmp_path, write_c
     assert result.text() == ""
     error = result.events[-1]
     assert error["type"] == "error" and "cannot read images" in error["message"]
+
+
+def test_panes_stream_concurrently(ask) -> None:
+    first, second = (sim_model(p, "lorem", tps=400, tokens=40) for p in ("sim", "sim-gemini"))
+    result = ask("-m", first, "-m", second, "--json", "go")
+    assert result.code == 0, result.err
+    order = [e["pane"] for e in result.events if e["type"] == "text"]
+    last_of_first = len(order) - 1 - order[::-1].index(0)
+    assert 1 in order[:last_of_first], "pane 2 only started after pane 1 finished"
+
+
+def test_prompt_from_standard_input(ask, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("piped prompt\n"))
+    result = ask("-m", sim_model("sim", "echo"), "--json", "-")
+    assert result.code == 0, result.err
+    assert result.text() == "piped prompt"

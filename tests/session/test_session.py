@@ -201,3 +201,28 @@ async def test_turn_notes_say_when_tools_are_prompt_guided(capture) -> None:
     await collect(pane.send("hi", tools=demo_tools()))
     await session.aclose()
     assert any("prompt-guided" in note for note in pane.turns[0].notes)
+
+
+TOOL_CALL = (
+    b'data: {"choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,'
+    b'"id":"call_1","type":"function","function":{"name":"clock","arguments":"{}"}}]},'
+    b'"finish_reason":null}]}\n\n'
+    b'data: {"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}\n\n'
+    b"data: [DONE]\n\n"
+)
+
+
+async def test_tool_loop_stops_at_the_step_limit(capture) -> None:
+    from playground.session import MAX_TOOL_STEPS
+
+    capture.queue(*(Reply(TOOL_CALL) for _ in range(MAX_TOOL_STEPS + 1)))
+    session = Session.open(local_config(capture.base_url), persist=False)
+    pane = session.add_pane("openai/gpt-4o-mini")
+    events = await collect(pane.send("loop forever", tools=demo_tools()))
+    await session.aclose()
+    assert len(capture.requests) == MAX_TOOL_STEPS
+    assert sum(isinstance(e, ToolResult) for e in events) == MAX_TOOL_STEPS - 1
+    done = events[-1]
+    assert isinstance(done, Done) and done.stop_reason == "tool_use"
+    assert pane.step_limit_reached
+    assert pane.metrics.steps == MAX_TOOL_STEPS - 1
