@@ -32,6 +32,7 @@ from playground.request import (
     ChatRequest,
     ImagePart,
     TextPart,
+    ThinkingPart,
     ToolCallPart,
     ToolResultPart,
     deep_merge,
@@ -103,10 +104,11 @@ def _auth(endpoint: Endpoint) -> dict[str, str]:
 def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
     """The JSON body for ``request``, with ``body_overrides`` deep-merged last."""
     messages: list[dict[str, Any]] = []
+    replay_field = endpoint.options.get("replay_reasoning")
     if request.system:
         messages.append({"role": "system", "content": request.system})
     for message in request.messages:
-        messages.extend(_wire_messages(message.role, message.parts))
+        messages.extend(_wire_messages(message.role, message.parts, replay_field))
     body: dict[str, Any] = {
         "model": endpoint.model,
         "messages": messages,
@@ -145,7 +147,12 @@ def _max_tokens_field(endpoint: Endpoint) -> str:
     return "max_tokens"
 
 
-def _wire_messages(role: str, parts: list[Any]) -> list[dict[str, Any]]:
+def _wire_messages(
+    role: str, parts: list[Any], replay_field: str | None = None
+) -> list[dict[str, Any]]:
+    """Wire messages for one turn. ``replay_field`` names the assistant-message field that
+    carries earlier reasoning back (``reasoning_content`` for servers that want it, such as
+    DeepSeek with tools or xAI); by default reasoning is not sent back."""
     results = [p for p in parts if isinstance(p, ToolResultPart)]
     wire: list[dict[str, Any]] = [
         {"role": "tool", "tool_call_id": r.tool_call_id, "content": r.content} for r in results
@@ -164,6 +171,9 @@ def _wire_messages(role: str, parts: list[Any]) -> list[dict[str, Any]]:
                     }
                     for c in calls
                 ]
+            thinking = "".join(p.text for p in parts if isinstance(p, ThinkingPart))
+            if replay_field in ("reasoning_content", "reasoning") and thinking:
+                out[replay_field] = thinking
             wire.append(out)
         return wire
     content_parts = [p for p in parts if isinstance(p, TextPart | ImagePart)]

@@ -288,3 +288,13 @@ async def test_keys_never_appear_in_error_messages(protocol, replay, client):
     replay.queue(Reply(b'{"error": {"message": "denied"}}', 401, "application/json"))
     (error,) = await collect(conversation(), endpoint(protocol, replay.base_url), client)
     assert TEST_KEY not in repr(error) and TEST_KEY not in error.message
+
+
+async def test_reasoning_is_replayed_only_when_the_endpoint_asks(replay, client):
+    default = (
+        await sent(replay, client, conversation(), endpoint("openai", replay.base_url))
+    ).json()
+    assert "reasoning_content" not in default["messages"][2]
+    ep = endpoint("openai", replay.base_url, options={"replay_reasoning": "reasoning_content"})
+    body = (await sent(replay, client, conversation(), ep)).json()
+    assert body["messages"][2]["reasoning_content"] == "Need the weather."
