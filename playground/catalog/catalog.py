@@ -381,7 +381,8 @@ def _override_provider(info: ProviderInfo, cfg: ProviderConfig) -> ProviderInfo:
     if cfg.base_url:
         changes["base_url"] = cfg.base_url.rstrip("/")
     if cfg.env:
-        changes["env_vars"] = tuple(cfg.env)
+        # The config's names come first; the catalog's names keep working too.
+        changes["env_vars"] = tuple(dict.fromkeys((*cfg.env, *info.env_vars)))
     if cfg.auth is not None:
         changes["auth_kinds"] = (cfg.auth, *(k for k in info.auth_kinds if k != cfg.auth))
     return dataclasses.replace(info, **changes) if changes else info

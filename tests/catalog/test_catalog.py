@@ -166,7 +166,9 @@ base_url = "http://127.0.0.1:11434/v1"
     )
     gemini = catalog.provider("gemini")
     assert gemini.base_url == "http://127.0.0.1:9999"
-    assert gemini.env_vars == ("MY_GEMINI_KEY",)
+    # The config's names come first; the catalog's names keep working.
+    assert gemini.env_vars[0] == "MY_GEMINI_KEY"
+    assert {"GEMINI_API_KEY", "GOOGLE_API_KEY"} <= set(gemini.env_vars)
     assert catalog.provider("ollama").protocol is Protocol.OPENAI
     assert catalog.config_name("gemini") == "google"
     assert catalog.config_name("openai") is None
