@@ -371,7 +371,7 @@ class Router:
         """Climb the plan for ``error.kind`` and return the first rung that applies."""
         policy = self._policy
         now = self._clock()
-        notes: list[str] = []
+        notes = ["circuit opened: no more tries here"] if breaker_opened else []
         for rung in self._plans[error.kind]:
             if rung is Action.STOP:
                 return _Decision(Action.STOP, note="; ".join(notes))

@@ -41,6 +41,7 @@ async def test_breaker_opens_after_consecutive_failures(
     opened = events[5]
     assert isinstance(opened, CircuitOpen)
     assert (opened.delay_s, opened.failures) == (20.0, 3)
+    assert events[6].reason.endswith("circuit opened: no more tries here")
     state = router.state("a/flaky")
     assert state.breaker is BreakerState.OPEN
     assert state.consecutive_failures == 3
