@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -66,6 +67,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         return asyncio.run(_ask(session, prompt, images, tools, as_json=args.json))
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, like other command-line tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
     except Exception as exc:  # a bug must still be one line, never a traceback
         print(f"playground ask: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
