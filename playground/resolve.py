@@ -180,7 +180,14 @@ class Resolver:
         if provider.simulated and "://" not in base_url:
             from playground.sim.embedded import sim_root_url
 
-            base_url = sim_root_url().rstrip("/") + "/" + base_url.lstrip("/")
+            try:
+                root = sim_root_url()
+            except (OSError, RuntimeError, TimeoutError) as exc:
+                raise ResolveError(
+                    f"could not start the simulated provider ({exc}); "
+                    "run `playground sim` and set PLAYGROUND_SIM_URL"
+                ) from None
+            base_url = root.rstrip("/") + "/" + base_url.lstrip("/")
         headers = dict(override.headers) if override else {}
         options = {"api_version": override.api_version} if override and override.api_version else {}
         label = spec if custom else f"{provider.slug}/{model_id}"

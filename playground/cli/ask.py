@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"playground ask: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a bug must still be one line, never a traceback
+        print(f"playground ask: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         return asyncio.run(_ask(session, prompt, images, tools, as_json=args.json))
     except BrokenPipeError:
