@@ -7,6 +7,7 @@ facts from :mod:`playground.credentials`. No protocol, credential or retry logic
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -108,7 +109,9 @@ class PlaygroundApp(App[None]):
         super().__init__()
         self.options = options or AppOptions()
         self.clock = clock
-        self.frame_clock = FrameClock(lambda delay, callback: self.set_timer(delay, callback))
+        self.frame_clock = FrameClock(
+            lambda delay, callback: self.set_timer(delay, callback), housekeeping=gc.freeze
+        )
         self._config = config
         self._session_factory = session_factory
         self.session: Session | None = None
@@ -185,6 +188,8 @@ class PlaygroundApp(App[None]):
         except Exception as exc:  # one clear line, never a traceback
             self.notify(str(exc), title="could not open the session", severity="error", timeout=15)
         self._refresh_summary()
+        # Everything built so far lives as long as the app: keep it out of full collections.
+        gc.freeze()
 
     async def _open_session(self) -> None:
         from playground.session import Session

@@ -35,7 +35,9 @@ class FrameClock:
     """Coalesces redraws of many panes into adaptive frames.
 
     ``schedule(delay, callback)`` is the host's one-shot timer (``App.set_timer`` style); it is
-    injected so the clock can be driven without an app in tests.
+    injected so the clock can be driven without an app in tests. ``housekeeping`` runs at most
+    every ``housekeeping_every_s`` while frames are being drawn (the app freezes the garbage
+    collector's long-lived objects there, so full collections stay short while streaming).
     """
 
     def __init__(
@@ -45,6 +47,8 @@ class FrameClock:
         fps: float = 30.0,
         min_fps: float = 6.0,
         timer: Callable[[], float] = time.perf_counter,
+        housekeeping: Callable[[], None] | None = None,
+        housekeeping_every_s: float = 1.0,
     ) -> None:
         self._schedule = schedule
         self._timer = timer
@@ -56,6 +60,9 @@ class FrameClock:
         self._due = 0.0
         self.frames = 0
         self.last_frame_cost = 0.0
+        self._housekeeping = housekeeping
+        self._housekeeping_every_s = housekeeping_every_s
+        self._last_housekeeping = timer()
 
     def mark_dirty(self, target: Flushable) -> None:
         """Ask for ``target`` to be flushed on the next frame (idempotent, cheap)."""
@@ -82,6 +89,11 @@ class FrameClock:
             target.flush()
         self.last_frame_cost = self._timer() - started + lateness
         self.frames += 1
+        if self._housekeeping is not None and started - self._last_housekeeping > (
+            self._housekeeping_every_s
+        ):
+            self._last_housekeeping = started
+            self._housekeeping()
         self.interval = next_interval(
             self.interval, self.last_frame_cost, fastest=self.fastest, slowest=self.slowest
         )

@@ -44,6 +44,16 @@ def last_block_boundary(text: str) -> int:
     return boundary
 
 
+def forced_cut(text: str) -> int:
+    """Where to split a very long unfinished block: a line end, else a sentence end, else a
+    space (so the frozen part never ends mid-word). 0 when there is no such place."""
+    for separator in ("\n", ". ", " "):
+        found = text.rfind(separator, 0, len(text) - 1)
+        if found > 0:
+            return found + len(separator)
+    return 0
+
+
 @dataclass(slots=True)
 class Frame:
     """What to draw for one frame: newly frozen markdown (may be empty) and the tail text."""
@@ -62,7 +72,7 @@ class StreamBuffer:
 
     __slots__ = ("_frozen", "_pending", "_tail", "freeze_chars", "max_tail_chars", "received")
 
-    def __init__(self, freeze_chars: int = 1500, max_tail_chars: int = 6000) -> None:
+    def __init__(self, freeze_chars: int = 800, max_tail_chars: int = 2000) -> None:
         self._frozen: list[str] = []
         self._tail = ""
         self._pending: list[str] = []
@@ -96,7 +106,7 @@ class StreamBuffer:
         elif len(self._tail) >= self.freeze_chars:
             cut = last_block_boundary(self._tail)
             if cut == 0 and len(self._tail) >= self.max_tail_chars:
-                cut = self._tail.rfind("\n", 0, len(self._tail) - 1) + 1
+                cut = forced_cut(self._tail)
             if cut:
                 frozen, self._tail = self._tail[:cut], self._tail[cut:]
         if frozen:

@@ -1,29 +1,25 @@
 """A message view that streams at thousands of tokens per second without re-parsing.
 
-Finished markdown blocks are parsed once and frozen into static widgets; only the short
-unfinished tail is redrawn (as plain text) per frame. See :mod:`playground.tui.stream_buffer`.
+Finished markdown blocks are parsed and rendered once into cached lines (``Strip``s); only
+the short unfinished tail is re-wrapped (as plain text) per frame. The widget uses Textual's
+line API, so a refresh repaints only visible lines and the layout asks for a height that is
+a list length, not a re-render. See :mod:`playground.tui.stream_buffer` for what is frozen when.
 """
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.markdown import Markdown as RichMarkdown
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
 
 from playground.tui.stream_buffer import StreamBuffer
 
 
-class FrozenBlock(Static):
-    """A finished stretch of the message, rendered once."""
-
-
-class StreamTail(Static):
-    """The unfinished end of the message, redrawn cheaply each frame."""
-
-
-class StreamingText(Vertical):
+class StreamingText(Widget):
     """Streams one message: ``append`` per delta, ``flush`` per frame, ``finish`` at the end.
 
     With ``markdown=False`` frozen blocks stay plain text (used for thinking).
@@ -31,21 +27,21 @@ class StreamingText(Vertical):
 
     DEFAULT_CSS = """
     StreamingText { height: auto; }
-    StreamingText > Vertical { height: auto; }
-    StreamingText FrozenBlock, StreamingText StreamTail { height: auto; }
     """
 
     def __init__(self, *, markdown: bool = True, classes: str | None = None) -> None:
         super().__init__(classes=classes)
         self.markdown = markdown
         self.buffer = StreamBuffer()
-        self._frozen = Vertical(classes="frozen")
-        self._tail = StreamTail("", markup=False)
         self.finished = False
-
-    def compose(self) -> ComposeResult:
-        yield self._frozen
-        yield self._tail
+        self._blocks: list[str] = []
+        self._frozen_lines: list[Strip] = []
+        self._rendered_blocks = 0
+        self._tail = ""
+        self._tail_lines: list[Strip] = []
+        self._width = 0
+        self._style: Style | None = None
+        self.frames_drawn = 0
 
     @property
     def text(self) -> str:
@@ -66,16 +62,86 @@ class StreamingText(Vertical):
         self.finished = True
         self._draw(final=True)
 
+    # --- drawing ---------------------------------------------------------------------------
+
     def _draw(self, *, final: bool) -> None:
         frame = self.buffer.take_frame(final=final)
         if frame.frozen.strip():
-            self._frozen.mount(FrozenBlock(self._render_block(frame.frozen)))
-        self._tail.update(Text(frame.tail))
-        self._tail.display = bool(frame.tail)
+            self._blocks.append(frame.frozen)
+        self._tail = frame.tail
+        self.frames_drawn += 1
+        if not self._width:
+            self.refresh(layout=True)
+            return
+        old_height = len(self._frozen_lines) + len(self._tail_lines)
+        first_changed = len(self._frozen_lines)
+        self._render_pending_blocks()
+        self._tail_lines = self._render(Text(self._tail), self._width) if self._tail else []
+        height = len(self._frozen_lines) + len(self._tail_lines)
+        if height != old_height:
+            self.refresh(layout=True)
+        else:
+            changed = Region(0, first_changed, self._width, height - first_changed)
+            self.refresh(changed)
 
-    def _render_block(self, block: str) -> RichMarkdown | Text:
+    def _render_pending_blocks(self) -> None:
+        while self._rendered_blocks < len(self._blocks):
+            block = self._blocks[self._rendered_blocks]
+            self._frozen_lines.extend(self._render(self._block_renderable(block), self._width))
+            self._rendered_blocks += 1
+
+    def _block_renderable(self, block: str) -> RenderableType:
         if not self.markdown:
             return Text(block.rstrip("\n"))
-        dark = getattr(self.app, "current_theme", None)
-        code_theme = "monokai" if dark is None or dark.dark else "friendly"
+        theme = getattr(self.app, "current_theme", None)
+        code_theme = "monokai" if theme is None or theme.dark else "friendly"
         return RichMarkdown(block, code_theme=code_theme)
+
+    def _render(self, renderable: RenderableType, width: int) -> list[Strip]:
+        """Render to lines with the widget's base style applied once (not per paint)."""
+        console = self.app.console
+        options = console.options.update_width(width)
+        style = self._base_style()
+        lines = console.render_lines(renderable, options, style=style, pad=True)
+        return [Strip(line, width) for line in lines]
+
+    def _base_style(self) -> Style:
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._width and self._style is not None and self.rich_style != self._style:
+            self._style = None
+            width, self._width = self._width, 0
+            self._set_width(width)
+
+    def _set_width(self, width: int) -> None:
+        """Re-render everything for a new width (only on resize)."""
+        if width == self._width or width <= 0:
+            return
+        self._width = width
+        self._frozen_lines = []
+        self._rendered_blocks = 0
+        self._render_pending_blocks()
+        self._tail_lines = self._render(Text(self._tail), width) if self._tail else []
+
+    # --- Textual line API ------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._set_width(width)
+        return len(self._frozen_lines) + len(self._tail_lines)
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._set_width(self.size.width)
+            self.refresh(layout=True)
+
+    def render_line(self, y: int) -> Strip:
+        frozen = self._frozen_lines
+        if y < len(frozen):
+            return frozen[y]
+        if y - len(frozen) < len(self._tail_lines):
+            return self._tail_lines[y - len(frozen)]
+        return Strip.blank(self.size.width, self._base_style())
