@@ -151,6 +151,16 @@ class Pane:
         self._last_send = (prompt, tuple(images), tools, thinking)
         return self._send(prompt, tuple(images), tools, self.effective_thinking(thinking))
 
+    @property
+    def last_prompt(self) -> str | None:
+        """The prompt :meth:`retry` would send again (None before the first send)."""
+        return self._last_send[0] if self._last_send else None
+
+    @property
+    def last_images(self) -> tuple[ImagePart, ...]:
+        """The images :meth:`retry` would send again."""
+        return self._last_send[1] if self._last_send else ()
+
     def retry(self) -> AsyncIterator[StreamEvent]:
         """Send the last prompt again (as a new turn)."""
         if self._last_send is None:
