@@ -126,9 +126,11 @@ class SimServer:
             return fail(
                 family.error(fault, exchange, retry_after=params.retry_after, detail=detail), fault
             )
-        entry["status"], entry["fault"] = 200, fault
         wants_stream = family.wants_stream(exchange.body) if stream is None else stream
-        return self._answer(family, exchange, params, conv, fault, wants_stream, base_headers)
+        answer = self._answer(family, exchange, params, conv, fault, wants_stream, base_headers)
+        entry["status"] = answer.status if isinstance(answer, DelayedReply) else 200
+        entry["fault"] = fault
+        return answer
 
     def _answer(
         self,
@@ -139,7 +141,7 @@ class SimServer:
         fault: str | None,
         stream: bool,
         headers: dict[str, str],
-    ) -> Any:
+    ) -> PacedStream | DelayedReply:
         script = build_script(params, conv)
         ttft_s = params.ttft_ms / 1000
         if not stream:

@@ -216,6 +216,11 @@ class DelayedReply:
         self._stall = stall
         self._cut = cut
 
+    @property
+    def status(self) -> int:
+        """The HTTP status this reply will be sent with."""
+        return self._status
+
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         connection = _Connection(receive)
         try:
