@@ -196,6 +196,16 @@ def typed_error(
     return _build(kind, message, status, None, after_output, provider_code)
 
 
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError)
+"""What a parser raises on valid JSON of an unexpected shape (``"choices": "x"``)."""
+
+
+def shape_error(exc: BaseException, after_output: bool) -> Error:
+    """The provider sent well-formed JSON that does not follow its protocol."""
+    message = f"unexpected content in the stream ({type(exc).__name__}: {exc})"
+    return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
+
+
 def parse_retry_after(headers: Mapping[str, str], body_json: Any) -> float | None:
     """The server's requested wait in seconds, or None.
 

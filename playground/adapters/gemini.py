@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from playground.adapters.errors import (
+    SHAPE_ERRORS,
     error_from_payload,
     protocol_error,
+    shape_error,
     stream_cut,
     typed_error,
 )
@@ -203,10 +205,14 @@ class GeminiParser:
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """Events completed by ``chunk``."""
         out: list[StreamEvent] = []
-        for _name, data in self._sse.feed_pairs(chunk):
-            self._event(data, out)
-            if self.finished:
-                break
+        try:
+            for _name, data in self._sse.feed_pairs(chunk):
+                self._event(data, out)
+                if self.finished:
+                    break
+        except SHAPE_ERRORS as exc:
+            self.finished = True
+            out.append(shape_error(exc, self.after_output))
         return out
 
     def finish(self) -> list[StreamEvent]:

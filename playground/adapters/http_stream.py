@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from typing import Protocol as TypingProtocol
 
 from playground.adapters.errors import (
+    SHAPE_ERRORS,
     error_from_exception,
     error_from_http,
     error_from_payload,
     protocol_error,
+    shape_error,
 )
 from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.events import Error, Start, StreamEvent
@@ -134,6 +136,8 @@ async def run_stream(
                 if parser.finished:
                     return
         yield parser.finish()
+    except SHAPE_ERRORS as exc:  # e.g. an odd final event flushed at end of body
+        yield [shape_error(exc, parser.after_output)]
     except Exception as exc:
         yield [error_from_exception(exc, after_output=parser.after_output)]
     finally:

@@ -13,7 +13,13 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
-from playground.adapters.errors import error_from_payload, protocol_error, stream_cut
+from playground.adapters.errors import (
+    SHAPE_ERRORS,
+    error_from_payload,
+    protocol_error,
+    shape_error,
+    stream_cut,
+)
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
 from playground.adapters.ndjson import NDJSONDecoder
 from playground.adapters.tool_calls import tool_call_end
@@ -150,10 +156,14 @@ class OllamaParser:
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """Events completed by ``chunk``."""
         out: list[StreamEvent] = []
-        for line in self._lines.feed(chunk):
-            self._line(line, out)
-            if self.finished:
-                break
+        try:
+            for line in self._lines.feed(chunk):
+                self._line(line, out)
+                if self.finished:
+                    break
+        except SHAPE_ERRORS as exc:
+            self.finished = True
+            out.append(shape_error(exc, self.after_output))
         return out
 
     def finish(self) -> list[StreamEvent]:

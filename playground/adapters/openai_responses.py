@@ -14,7 +14,13 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
-from playground.adapters.errors import error_from_payload, protocol_error, stream_cut
+from playground.adapters.errors import (
+    SHAPE_ERRORS,
+    error_from_payload,
+    protocol_error,
+    shape_error,
+    stream_cut,
+)
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import tool_call_end
@@ -162,10 +168,14 @@ class ResponsesParser:
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """Events completed by ``chunk``."""
         out: list[StreamEvent] = []
-        for _name, data in self._sse.feed_pairs(chunk):
-            self._event(data, out)
-            if self.finished:
-                break
+        try:
+            for _name, data in self._sse.feed_pairs(chunk):
+                self._event(data, out)
+                if self.finished:
+                    break
+        except SHAPE_ERRORS as exc:
+            self.finished = True
+            out.append(shape_error(exc, self.after_output))
         return out
 
     def finish(self) -> list[StreamEvent]:

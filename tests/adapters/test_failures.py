@@ -331,3 +331,21 @@ async def test_timeout_argument_reaches_the_request():
         ]
     assert seen == [{"connect": 1.5, "read": 3.0, "write": 3.0, "pool": 3.0}]
     assert events[-1].kind is ErrorKind.NETWORK  # the body ended without [DONE]
+
+
+WRONG_SHAPE = {
+    Protocol.OPENAI: b'data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\ndata: {"choices": "nope"}\n\n',
+    Protocol.ANTHROPIC: b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\nevent: message_delta\ndata: {"type":"message_delta","delta":"nope"}\n\n',
+    Protocol.GEMINI: b'data: {"candidates": [{"content": {"parts": [{"text": "Hi"}]}}]}\r\n\r\ndata: {"candidates": [null]}\r\n\r\n',
+    Protocol.OLLAMA: b'{"message":{"content":"Hi"},"done":false}\n{"message":"nope"}\n',
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("protocol", FAMILIES)
+async def test_valid_json_of_the_wrong_shape_is_a_protocol_error(protocol, replay, client):
+    replay.queue(Reply(WRONG_SHAPE[protocol]))
+    summary = summarize(await collect(REQUEST, ep_for(protocol, replay), client))
+    assert summary.text == "Hi"
+    error = summary.terminal
+    assert error.kind is ErrorKind.PROTOCOL and error.after_output
+    assert error.message.startswith("unexpected content in the stream")
