@@ -71,7 +71,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def url_for(host: str, port: int) -> str:
-    """The root URL of a simulator listening on ``host:port``."""
+    """The root URL clients use for a simulator listening on ``host:port``.
+
+    A wildcard address (``0.0.0.0``, ``::``) is shown as loopback, which is where local
+    clients reach it.
+    """
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
 

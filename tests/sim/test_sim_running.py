@@ -41,6 +41,12 @@ def test_family_paths_follow_the_official_sdk_base_url_conventions():
     }
 
 
+def test_root_urls_name_an_address_clients_can_reach():
+    assert embedded.url_for("127.0.0.1", 8765) == "http://127.0.0.1:8765"
+    assert embedded.url_for("0.0.0.0", 8765) == "http://127.0.0.1:8765"
+    assert embedded.url_for("::", 1) == "http://[::1]:1"
+
+
 def test_thread_server_listens_on_a_free_port_and_stops():
     with start_sim_thread() as sim:
         assert isinstance(sim, RunningSim) and sim.url == f"http://127.0.0.1:{sim.port}"
