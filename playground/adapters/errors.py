@@ -10,6 +10,7 @@ stream (:func:`error_from_payload`), exceptions from the transport
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -159,8 +160,6 @@ def error_from_exception(exc: BaseException, after_output: bool) -> Error:
     if isinstance(exc, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
         message = f"could not parse the provider's response: {detail}"
         return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
-    import asyncio
-
     if isinstance(exc, asyncio.CancelledError):
         return _build(ErrorKind.CANCELLED, "cancelled", None, None, after_output, None)
     message = f"unexpected {type(exc).__name__}: {detail}"

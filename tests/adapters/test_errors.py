@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 from datetime import UTC, datetime, timedelta
@@ -209,6 +210,7 @@ def test_exceptions_are_classified():
         (ssl.SSLCertVerificationError("certificate verify failed"), ErrorKind.NETWORK, "TLS"),
         (json.JSONDecodeError("Expecting value", "x", 0), ErrorKind.PROTOCOL, "could not parse"),
         (RuntimeError("boom"), ErrorKind.UNKNOWN, "boom"),
+        (asyncio.CancelledError(), ErrorKind.CANCELLED, "cancelled"),
     ]  # fmt: skip
     for exc, kind, fragment in cases:
         error = error_from_exception(exc, after_output=False)
