@@ -365,9 +365,14 @@ class Pane:
             elif kind is ThinkingDelta:
                 if text:
                     flush_text()
-                thinking.append(event.text)  # type: ignore[union-attr]
-                if event.signature:  # type: ignore[union-attr]
-                    signature = event.signature  # type: ignore[union-attr]
+                if event.redacted:  # type: ignore[union-attr]
+                    # Opaque encrypted reasoning: one part of its own, replayed verbatim.
+                    flush_thinking()
+                    parts.append(ThinkingPart(event.text, event.signature, redacted=True))  # type: ignore[union-attr]
+                else:
+                    thinking.append(event.text)  # type: ignore[union-attr]
+                    if event.signature:  # type: ignore[union-attr]
+                        signature = event.signature  # type: ignore[union-attr]
             elif kind is ToolCallEnd:
                 flush_thinking()
                 flush_text()

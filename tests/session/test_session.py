@@ -226,3 +226,51 @@ async def test_tool_loop_stops_at_the_step_limit(capture) -> None:
     assert isinstance(done, Done) and done.stop_reason == "tool_use"
     assert pane.step_limit_reached
     assert pane.metrics.steps == MAX_TOOL_STEPS - 1
+
+
+ANTHROPIC_THINKING = (
+    b'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":'
+    b'"message","role":"assistant","model":"m","content":[],"stop_reason":null,"usage":'
+    b'{"input_tokens":5,"output_tokens":1}}}\n\n'
+    b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
+    b'"content_block":{"type":"thinking","thinking":""}}\n\n'
+    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+    b'"delta":{"type":"thinking_delta","thinking":"Let me think."}}\n\n'
+    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+    b'"delta":{"type":"signature_delta","signature":"SIG123"}}\n\n'
+    b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+    b'event: content_block_start\ndata: {"type":"content_block_start","index":1,'
+    b'"content_block":{"type":"text","text":""}}\n\n'
+    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":1,'
+    b'"delta":{"type":"text_delta","text":"Answer."}}\n\n'
+    b'event: content_block_stop\ndata: {"type":"content_block_stop","index":1}\n\n'
+    b'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},'
+    b'"usage":{"output_tokens":9}}\n\n'
+    b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+)
+
+
+async def test_thinking_with_its_signature_is_replayed_on_the_next_turn(capture) -> None:
+    from tests.cli.minimal_streams import ANTHROPIC
+
+    capture.queue(Reply(ANTHROPIC_THINKING), Reply(ANTHROPIC))
+    config = parse_config(
+        f'[providers.anthropic]\nbase_url = "{capture.base_url}"\n'
+        f'api_key = "sk-ant-api03-{"x" * 80}AA"\n',
+        Path("t.toml"),
+    )
+    session = Session.open(config, persist=False)
+    session.thinking = ThinkingLevel.LOW
+    pane = session.add_pane("anthropic/claude-sonnet-4-5")
+    await collect(pane.send("first"))
+    await collect(pane.send("second"))
+    await session.aclose()
+    assistant = capture.requests[1].json()["messages"][1]
+    assert assistant["role"] == "assistant"
+    assert assistant["content"][0] == {
+        "type": "thinking",
+        "thinking": "Let me think.",
+        "signature": "SIG123",
+    }
+    assert assistant["content"][1]["text"] == "Answer."
+    assert pane.turns[0].thinking_text == "Let me think."
