@@ -167,3 +167,11 @@ def test_a_child_simulator_exits_when_its_parent_goes_away():
         assert process.returncode is not None
     finally:
         sim.stop()
+
+
+def test_a_child_that_cannot_start_reports_why():
+    with (
+        start_sim_thread() as sim,
+        pytest.raises(SimStartError, match=r"failed to start: playground sim: port .* in use"),
+    ):
+        start_sim_process(port=sim.port)
