@@ -117,7 +117,7 @@ class Session:
         conversations and transcripts. A turn cut off by a crash is restored with the output
         saved before the crash and status ``interrupted``. New turns append to the same file.
         Panes whose model no longer resolves are skipped (listed in ``resume_notes``)."""
-        path = path or latest_session_file(sessions_dir)
+        path = path or latest_session_file(sessions_dir, with_panes=True)
         if path is None or not path.exists():
             raise SessionError("no saved session to resume (start one with `playground`)")
         records = read_records(path)

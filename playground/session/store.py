@@ -40,14 +40,31 @@ def sessions_dir() -> Path:
     return user_data_path("playground", appauthor=False) / "sessions"
 
 
-def latest_session_file(directory: Path | None = None) -> Path | None:
-    """The most recently written session file, or None."""
+def session_files(directory: Path | None = None) -> list[Path]:
+    """Saved session files, most recently written first."""
     folder = directory or sessions_dir()
     try:
         files = [p for p in folder.glob("*.jsonl") if p.is_file()]
     except OSError:
-        return None
-    return max(files, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
+        return []
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+
+
+def latest_session_file(directory: Path | None = None, *, with_panes: bool = False) -> Path | None:
+    """The most recently written session file, or None; ``with_panes`` skips sessions that
+    never had a pane (an app opened and closed at once)."""
+    for path in session_files(directory):
+        if not with_panes or _has_panes(path):
+            return path
+    return None
+
+
+def _has_panes(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as file:
+            return any('"t": "pane"' in line for line in file)
+    except OSError:
+        return False
 
 
 class SessionStore:
