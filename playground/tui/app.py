@@ -39,6 +39,26 @@ if TYPE_CHECKING:
     from playground.tui.credential_states import ProviderCredential
 
 MAX_PANES = 6
+MAIN_SCREEN_ACTIONS = frozenset(
+    {
+        "add_pane",
+        "close_pane",
+        "change_model",
+        "credentials",
+        "toggle_timeline",
+        "export",
+        "toggle_tools",
+        "attach_image",
+        "stop_all",
+        "retry_pane",
+        "copy_answer",
+        "clear",
+        "select_pane",
+        "move_pane",
+        "thinking",
+        "pane_thinking",
+    }
+)
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -76,26 +96,55 @@ class PlaygroundApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[Binding]] = [
-        Binding("ctrl+n", "add_pane", "add pane", id="add_pane"),
-        Binding("ctrl+w", "close_pane", "close pane", id="close_pane"),
-        Binding("ctrl+o", "change_model", "model", id="change_model"),
-        Binding("ctrl+k", "credentials", "keys", id="credentials"),
-        Binding("ctrl+t", "toggle_timeline", "timeline", id="toggle_timeline"),
-        Binding("ctrl+e", "export", "export", id="export"),
-        Binding("ctrl+g", "toggle_tools", "tools", id="toggle_tools"),
-        Binding("ctrl+b", "attach_image", "image", id="attach_image", show=False),
+        Binding("ctrl+n", "add_pane", "add pane", id="add_pane", priority=True),
+        Binding("ctrl+w", "close_pane", "close pane", id="close_pane", priority=True),
+        Binding("ctrl+o", "change_model", "model", id="change_model", priority=True),
+        Binding("ctrl+k", "credentials", "keys", id="credentials", priority=True),
+        Binding("ctrl+t", "toggle_timeline", "timeline", id="toggle_timeline", priority=True),
+        Binding("ctrl+e", "export", "export", id="export", priority=True),
+        Binding("ctrl+g", "toggle_tools", "tools", id="toggle_tools", priority=True),
+        Binding("ctrl+b", "attach_image", "image", id="attach_image", show=False, priority=True),
         Binding("escape", "stop_all", "stop all", id="stop_all"),
-        Binding("ctrl+r", "retry_pane", "retry", id="retry_pane", show=False),
-        Binding("ctrl+y", "copy_answer", "copy", id="copy_answer", show=False),
-        Binding("ctrl+l", "clear", "clear", id="clear", show=False),
-        Binding("alt+left", "select_pane(-1)", "prev pane", id="prev_pane", show=False),
-        Binding("alt+right", "select_pane(1)", "next pane", id="next_pane", show=False),
-        Binding("alt+shift+left", "move_pane(-1)", "move left", id="move_left", show=False),
-        Binding("alt+shift+right", "move_pane(1)", "move right", id="move_right", show=False),
-        Binding("alt+up", "thinking(1)", "more thinking", id="thinking_up", show=False),
-        Binding("alt+down", "thinking(-1)", "less thinking", id="thinking_down", show=False),
-        Binding("f4", "pane_thinking", "pane thinking", id="pane_thinking", show=False),
-        Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False),
+        Binding("ctrl+r", "retry_pane", "retry", id="retry_pane", show=False, priority=True),
+        Binding("ctrl+y", "copy_answer", "copy", id="copy_answer", show=False, priority=True),
+        Binding("ctrl+l", "clear", "clear", id="clear", show=False, priority=True),
+        Binding(
+            "alt+left", "select_pane(-1)", "prev pane", id="prev_pane", show=False, priority=True
+        ),
+        Binding(
+            "alt+right", "select_pane(1)", "next pane", id="next_pane", show=False, priority=True
+        ),
+        Binding(
+            "alt+shift+left",
+            "move_pane(-1)",
+            "move left",
+            id="move_left",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "alt+shift+right",
+            "move_pane(1)",
+            "move right",
+            id="move_right",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "alt+up", "thinking(1)", "more thinking", id="thinking_up", show=False, priority=True
+        ),
+        Binding(
+            "alt+down",
+            "thinking(-1)",
+            "less thinking",
+            id="thinking_down",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "f4", "pane_thinking", "pane thinking", id="pane_thinking", show=False, priority=True
+        ),
+        Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False, priority=True),
     ]
 
     def __init__(
@@ -168,6 +217,13 @@ class PlaygroundApp(App[None]):
             return None
         self.active_index = max(0, min(self.active_index, len(panes) - 1))
         return panes[self.active_index]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Main-screen actions are off while a dialog is open (their keys are priority
+        bindings so the prompt's own editing keys do not swallow them)."""
+        if action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.height < 32, "-short")
