@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
+from playground.adapters.body import apply_overrides
 from playground.adapters.errors import (
     SHAPE_ERRORS,
     error_from_payload,
@@ -41,7 +42,6 @@ from playground.request import (
     ThinkingPart,
     ToolCallPart,
     ToolResultPart,
-    deep_merge,
 )
 
 if TYPE_CHECKING:
@@ -122,9 +122,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
         ]
     if request.temperature is not None:
         body["temperature"] = request.temperature
-    deep_merge(body, request.body_overrides)
-    if request.drop_temperature:
-        body.pop("temperature", None)
+    apply_overrides(body, request)
     return body
 
 

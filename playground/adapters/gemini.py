@@ -19,6 +19,7 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from playground.adapters.body import apply_overrides
 from playground.adapters.errors import (
     SHAPE_ERRORS,
     error_from_payload,
@@ -49,7 +50,6 @@ from playground.request import (
     ThinkingPart,
     ToolCallPart,
     ToolResultPart,
-    deep_merge,
 )
 
 if TYPE_CHECKING:
@@ -132,9 +132,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
         config["temperature"] = request.temperature
     if config:
         body["generationConfig"] = config
-    deep_merge(body, request.body_overrides)
-    if request.drop_temperature:
-        body.get("generationConfig", {}).pop("temperature", None)
+    apply_overrides(body, request, ("generationConfig", "temperature"))
     return body
 
 

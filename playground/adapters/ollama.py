@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
+from playground.adapters.body import apply_overrides
 from playground.adapters.errors import (
     SHAPE_ERRORS,
     error_from_payload,
@@ -42,7 +43,6 @@ from playground.request import (
     ThinkingPart,
     ToolCallPart,
     ToolResultPart,
-    deep_merge,
 )
 
 if TYPE_CHECKING:
@@ -103,9 +103,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
         options["temperature"] = request.temperature
     if options:
         body["options"] = options
-    deep_merge(body, request.body_overrides)
-    if request.drop_temperature:
-        body.get("options", {}).pop("temperature", None)
+    apply_overrides(body, request, ("options", "temperature"))
     return body
 
 

@@ -14,6 +14,7 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from playground.adapters.body import apply_overrides
 from playground.adapters.errors import (
     SHAPE_ERRORS,
     error_from_payload,
@@ -41,7 +42,6 @@ from playground.request import (
     ThinkingPart,
     ToolCallPart,
     ToolResultPart,
-    deep_merge,
 )
 
 if TYPE_CHECKING:
@@ -137,9 +137,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
         body[_max_tokens_field(endpoint)] = request.max_tokens
     if request.temperature is not None:
         body["temperature"] = request.temperature
-    deep_merge(body, request.body_overrides)
-    if request.drop_temperature:
-        body.pop("temperature", None)
+    apply_overrides(body, request)
     return body
 
 

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
+from playground.adapters.body import apply_overrides
 from playground.adapters.errors import (
     SHAPE_ERRORS,
     error_from_payload,
@@ -42,7 +43,6 @@ from playground.request import (
     TextPart,
     ToolCallPart,
     ToolResultPart,
-    deep_merge,
 )
 
 if TYPE_CHECKING:
@@ -97,9 +97,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
         body["max_output_tokens"] = request.max_tokens
     if request.temperature is not None:
         body["temperature"] = request.temperature
-    deep_merge(body, request.body_overrides)
-    if request.drop_temperature:
-        body.pop("temperature", None)
+    apply_overrides(body, request)
     return body
 
 

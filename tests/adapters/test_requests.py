@@ -24,6 +24,7 @@ OK = {
     Protocol.ANTHROPIC: b'event: message_stop\ndata: {"type":"message_stop"}\n\n',
     Protocol.GEMINI: b'data: {"candidates":[{"content":{"parts":[{"text":"ok"}]},"finishReason":"STOP"}]}\r\n\r\n',
     Protocol.OLLAMA: b'{"message":{"content":"ok"},"done":true}\n',
+    Protocol.OPENAI_RESPONSES: b'event: response.completed\ndata: {"type":"response.completed","response":{}}\n\n',
 }  # fmt: skip
 
 PNG = ImagePart.from_bytes(b"\x89PNG fake", "image/png")
@@ -298,3 +299,34 @@ async def test_reasoning_is_replayed_only_when_the_endpoint_asks(replay, client)
     ep = endpoint("openai", replay.base_url, options={"replay_reasoning": "reasoning_content"})
     body = (await sent(replay, client, conversation(), ep)).json()
     assert body["messages"][2]["reasoning_content"] == "Need the weather."
+
+
+async def test_null_override_removes_a_field(replay, client):
+    request = conversation()
+    request.body_overrides = {"stream_options": None}
+    body = (await sent(replay, client, request, endpoint("openai", replay.base_url))).json()
+    assert "stream_options" not in body and body["stream"] is True
+
+
+@pytest.mark.parametrize(
+    ("protocol", "path"),
+    [
+        (Protocol.OPENAI, ("temperature",)),
+        (Protocol.ANTHROPIC, ("temperature",)),
+        (Protocol.GEMINI, ("generationConfig", "temperature")),
+        (Protocol.OLLAMA, ("options", "temperature")),
+        (Protocol.OPENAI_RESPONSES, ("temperature",)),
+    ],
+)
+async def test_drop_temperature_removes_it_where_each_protocol_puts_it(
+    protocol, path, replay, client
+):
+    request = conversation()
+    with_temperature = (
+        await sent(replay, client, request, endpoint(protocol, replay.base_url))
+    ).json()
+    request.drop_temperature = True
+    without = (await sent(replay, client, request, endpoint(protocol, replay.base_url))).json()
+    for key in path[:-1]:
+        with_temperature, without = with_temperature[key], without.get(key, {})
+    assert with_temperature[path[-1]] == 0.5 and path[-1] not in without
