@@ -142,6 +142,7 @@ class SimServer:
         stream: bool,
         headers: dict[str, str],
     ) -> PacedStream | DelayedReply:
+        exchange.options = {**exchange.options, "noise": params.noise}
         script = build_script(params, conv)
         ttft_s = params.ttft_ms / 1000
         if not stream:

@@ -32,6 +32,8 @@ class SimParams:
 
     ``after`` is the number of output tokens sent before a stream fault strikes (``None``:
     the fault's default point); ``stall`` without ``after`` stalls right after the headers.
+    ``noise`` adds the harmless extras real servers send (SSE comments, OpenAI
+    ``obfuscation`` padding) so clients can prove their parsers ignore them.
     """
 
     model_id: str
@@ -44,6 +46,7 @@ class SimParams:
     retry_after: float | None = None
     fail_key: str | None = None
     after: int | None = None
+    noise: bool = False
 
     @property
     def known_model(self) -> bool:
@@ -94,6 +97,8 @@ def parse_model_id(model_id: str) -> SimParams:
             fields["retry_after"] = _number(raw, key)
         elif key == "fail_key":
             fields["fail_key"] = raw
+        elif key == "noise":
+            fields["noise"] = raw not in ("0", "false", "")
         elif key in ("after", "stall_after"):
             fields["after"] = _integer(raw, key)
             if key == "stall_after":

@@ -91,7 +91,8 @@ def stream_payloads(family: str, raw: str) -> list[tuple[str | None, str]]:
                 event = line[7:]
             elif line.startswith("data: "):
                 data.append(line[6:])
-        pairs.append((event, "\n".join(data)))
+        if data:  # a block of only comments dispatches no event
+            pairs.append((event, "\n".join(data)))
     return pairs
 
 

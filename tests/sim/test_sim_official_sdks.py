@@ -262,3 +262,13 @@ def test_anthropic_sdk_tool_loop_with_thinking_replays_the_signed_blocks(claude)
             tools=tools,
             messages=second_turn,
         )
+
+
+def test_openai_sdk_ignores_the_noise_real_servers_send(oai):
+    stream = oai.chat.completions.create(
+        model=f"echo?{FAST}&noise=1",
+        messages=[{"role": "user", "content": "through the noise we go again"}],
+        stream=True,
+    )
+    text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+    assert text == "through the noise we go again"

@@ -464,3 +464,11 @@ def test_bad_sim_parameter_is_a_clear_400(send):
     response = send("openai", "echo?tps=fast")
     assert response.status_code == 400
     assert "tps='fast' is not a number" in response.json()["error"]["message"]
+
+
+def test_noise_adds_sse_comments_and_obfuscation_that_parsers_must_ignore(send):
+    raw = send("openai", f"echo?{FAST}&noise=1", "a b c d e f g h i j").text
+    assert raw.startswith(": OPENROUTER PROCESSING\n\n") and ": keep-alive\n\n" in raw
+    chunks = stream_json("openai", raw)
+    assert all("obfuscation" in c for c in chunks)
+    assert streamed_text("openai", raw) == "a b c d e f g h i j"

@@ -176,6 +176,20 @@ class OpenAIFamily(Family):
         )
 
     def frames(self, script: Script, exchange: Exchange) -> Iterator[Frame]:
+        if not exchange.options.get("noise"):
+            yield from self._frames(script, exchange)
+            return
+        # OpenRouter-style keep-alive comments and OpenAI's obfuscation padding field.
+        yield b": OPENROUTER PROCESSING\n\n", 0
+        for number, (data, tokens) in enumerate(self._frames(script, exchange)):
+            if number % 8 == 7:
+                yield b": keep-alive\n\n", 0
+            if data.endswith(b"}\n\n"):
+                pad = b"Xy7kQ2pLm9"[: number % 10]
+                data = data[:-3] + b',"obfuscation":"' + pad + b'"}\n\n'
+            yield data, tokens
+
+    def _frames(self, script: Script, exchange: Exchange) -> Iterator[Frame]:
         options = exchange.body.get("stream_options")
         include_usage = isinstance(options, dict) and options.get("include_usage") is True
         head = self._head(exchange)
