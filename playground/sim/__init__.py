@@ -17,7 +17,8 @@ Parameters after ``?`` in the model id (``echo?tps=2000&fail=429&fail_times=2``)
 ``fail_times`` (first N requests for this model id in this family fail), ``retry_after``
 (seconds: ``Retry-After``, ``retry-after-ms`` and the family's body hint), ``fail_key``
 (fault only for credentials containing it), ``after`` / ``stall_after`` (tokens before a
-stream fault strikes). Unknown parameters are ignored. Keys containing ``invalid`` or
+stream fault strikes), ``noise=1`` (SSE comments and ``obfuscation`` padding in the OpenAI
+family, for parser robustness). Unknown parameters are ignored. Keys containing ``invalid`` or
 ``revoked`` are rejected the way each family rejects a bad key; a missing key is accepted.
 
 ``GET /_sim/requests`` lists recent requests (keys masked, images elided);
