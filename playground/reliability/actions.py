@@ -69,6 +69,11 @@ REQUEST_FAULTS = frozenset(
 """Failures caused by the request, not the candidate: they never count towards the circuit
 breaker and never put a candidate in cooldown (the next request may well succeed there)."""
 
+KEY_FAULTS = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.AUTH, ErrorKind.BILLING})
+"""Failures of one key rather than the whole candidate: they count towards the candidate's
+circuit breaker only on its last untried key, so a bad or rate-limited first key can never
+open the breaker before the router has rotated to the others."""
+
 
 def plan_from_action(action: Action) -> Plan:
     """The plan that starts at ``action`` on the ladder (``stop`` is a plan of its own)."""

@@ -63,7 +63,13 @@ from playground.events import (
     Retry,
     StreamEvent,
 )
-from playground.reliability.actions import REQUEST_FAULTS, Action, Plan, build_plans
+from playground.reliability.actions import (
+    KEY_FAULTS,
+    REQUEST_FAULTS,
+    Action,
+    Plan,
+    build_plans,
+)
 from playground.reliability.backoff import full_jitter_delay
 from playground.reliability.deadlines import AttemptDeadlines, guard_deadlines
 from playground.reliability.health import BreakerState, CandidateHealth, CandidateState, Gate
@@ -281,7 +287,8 @@ class Router:
             if error.after_output:
                 yield error  # the partial answer ends here, labelled; reactions follow
             opened = False
-            if error.kind not in REQUEST_FAULTS:
+            on_last_key = key_pos == len(order) - 1
+            if error.kind not in REQUEST_FAULTS and (error.kind not in KEY_FAULTS or on_last_key):
                 opened = health.record_failure(self._clock())
                 if opened:
                     yield CircuitOpen(

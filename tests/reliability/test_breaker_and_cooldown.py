@@ -218,3 +218,29 @@ async def test_single_candidate_gets_no_default_cooldown(
     assert router.state("a/only").cooldown_until is None
     again = await collect(router.stream(request(), [candidate("a/only")]))
     assert kinds(again) == ["attempt", "error"]  # the user may try again at once
+
+
+async def test_a_rate_limited_first_key_cannot_open_the_breaker_before_rotation(
+    make_router: MakeRouter, fake: FakeProvider
+) -> None:
+    fake.script("m:sk-key-one-aaaa-1111", failure(ErrorKind.RATE_LIMITED, 429))
+    fake.script("m", answer())
+    cand = candidate("p/m", "sk-key-one-aaaa-1111", "sk-key-two-bbbb-2222")
+    router = make_router(retries=2, breaker_failures=3)  # three failed attempts on key one
+    events = await collect(router.stream(request(), [cand]))
+
+    assert "circuit_open" not in kinds(events)
+    assert fake.keys_used() == ["sk-key-one-aaaa-1111"] * 3 + ["sk-key-two-bbbb-2222"]
+    assert events[-1].answered_by == "p/m"
+
+
+async def test_key_failures_on_the_last_key_do_count(
+    make_router: MakeRouter, fake: FakeProvider
+) -> None:
+    fake.script("m", failure(ErrorKind.RATE_LIMITED, 429))
+    cand = candidate("p/m", "sk-key-one-aaaa-1111", "sk-key-two-bbbb-2222")
+    router = make_router(retries=2, breaker_failures=3)
+    events = await collect(router.stream(request(), [cand]))
+    assert kinds(events).count("attempt") == 6
+    assert "circuit_open" in kinds(events)
+    assert router.state("p/m").breaker is BreakerState.OPEN
