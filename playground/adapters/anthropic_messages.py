@@ -21,6 +21,7 @@ from playground.adapters.errors import (
     stream_cut,
 )
 from playground.adapters.http_stream import base_url, request_headers, run_stream
+from playground.adapters.json_scan import loads
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import tool_call_end
 from playground.endpoint import AuthKind, Endpoint, Protocol
@@ -217,7 +218,7 @@ class MessagesParser:
 
     def _event(self, data: str, out: list[StreamEvent]) -> None:
         try:
-            event = json.loads(data)
+            event = loads(data)
         except ValueError:
             self.finished = True
             out.append(protocol_error("invalid JSON in a stream event", data, self.after_output))

@@ -29,6 +29,7 @@ from playground.adapters.errors import (
     typed_error,
 )
 from playground.adapters.http_stream import base_url, request_headers, run_stream
+from playground.adapters.json_scan import loads
 from playground.adapters.sse import SSEDecoder
 from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.events import (
@@ -240,7 +241,7 @@ class GeminiParser:
 
     def _event(self, data: str, out: list[StreamEvent]) -> None:
         try:
-            chunk = json.loads(data)
+            chunk = loads(data)
         except ValueError:
             self.finished = True
             out.append(protocol_error("invalid JSON in a stream chunk", data, self.after_output))

@@ -22,6 +22,7 @@ from playground.adapters.errors import (
     stream_cut,
 )
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
+from playground.adapters.json_scan import loads
 from playground.adapters.ndjson import NDJSONDecoder
 from playground.adapters.tool_calls import tool_call_end
 from playground.endpoint import Endpoint, Protocol
@@ -177,7 +178,7 @@ class OllamaParser:
 
     def _line(self, line: bytes, out: list[StreamEvent]) -> None:
         try:
-            obj = json.loads(line)
+            obj = loads(line.decode("utf-8", "replace"))
         except ValueError:
             self.finished = True
             out.append(protocol_error("invalid JSON in a stream line", line, self.after_output))

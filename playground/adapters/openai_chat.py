@@ -23,6 +23,7 @@ from playground.adapters.errors import (
     stream_cut,
 )
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
+from playground.adapters.json_scan import loads
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.think_tags import ThinkTagSplitter
 from playground.adapters.tool_calls import ToolCallAccumulator
@@ -219,7 +220,7 @@ class ChatCompletionsParser:
         self._think = ThinkTagSplitter()
         self._finish_reason: str | None = None
         self._refused = False
-        self._loads = json.loads
+        self._loads = loads
 
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         """Events completed by ``chunk``."""

@@ -23,6 +23,7 @@ from playground.adapters.errors import (
     stream_cut,
 )
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
+from playground.adapters.json_scan import loads
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import tool_call_end
 from playground.endpoint import Endpoint, Protocol
@@ -191,7 +192,7 @@ class ResponsesParser:
 
     def _event(self, data: str, out: list[StreamEvent]) -> None:
         try:
-            event = json.loads(data)
+            event = loads(data)
         except ValueError:
             self.finished = True
             out.append(protocol_error("invalid JSON in a stream event", data, self.after_output))

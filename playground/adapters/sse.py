@@ -93,6 +93,8 @@ class SSEDecoder:
                     self._meta.append((self._id, self._retry))
             elif line[:6] == b"data: ":
                 data.append(line[6:].decode("utf-8", "replace"))
+            elif line[:7] == b"event: ":
+                self._event = line[7:].decode("utf-8", "replace")
             else:
                 self._field(line)
         return events

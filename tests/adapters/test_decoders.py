@@ -125,3 +125,15 @@ def test_id_and_retry_belong_to_the_event_they_were_sent_with():
         ("c", "2", 10),
         ("d", "2", 10),  # the last event id persists, as the spec says
     ]
+
+
+def test_chunk_json_parser_accepts_padding_and_raises_value_error_on_garbage():
+    from playground.adapters.json_scan import loads
+
+    assert loads('{"type":"message_stop"      }') == {"type": "message_stop"}
+    assert loads('{"a": [1, 2]}   ') == {"a": [1, 2]}
+    assert loads('  {"a": 1}') == {"a": 1}
+    assert loads("[DONE]".lower().replace("[done]", "null")) is None
+    for bad in ('{"choices": [', "{oops}", "not json", ""):
+        with pytest.raises(ValueError):
+            loads(bad)
