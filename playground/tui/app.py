@@ -221,9 +221,7 @@ class PlaygroundApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen actions are off while a dialog is open (their keys are priority
         bindings so the prompt's own editing keys do not swallow them)."""
-        if action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
-            return False
-        return True
+        return not (action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.height < 32, "-short")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from playground.session import PaneStatus
 from playground.tui.startup import FIRST_RUN_PANES
-from playground.tui.widgets.chat_pane import ChatPane
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.turn_view import ErrorNotice, Notice, ToolCard
 

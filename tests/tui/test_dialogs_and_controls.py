@@ -1,0 +1,231 @@
+"""Picker, credential panel, thinking slider, image attach, export, autosave and resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, OptionList
+
+from playground.request import ThinkingLevel
+from playground.session import PaneStatus
+from playground.tui.screens.credentials import CredentialPanel
+from playground.tui.screens.export import ExportDialog
+from playground.tui.screens.model_picker import ModelPicker
+from playground.tui.widgets.chat_pane import PaneHeader
+from playground.tui.widgets.prompt_input import PromptInput
+from playground.tui.widgets.thinking_slider import ThinkingSlider
+from playground.tui.widgets.turn_view import ErrorNotice
+
+from .conftest import wait_until
+
+ECHO = "sim/echo?tps=0&ttft_ms=0"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+async def send(pilot, text: str) -> None:
+    prompt = pilot.app.query_one(PromptInput)
+    prompt.focus()
+    prompt.load_text(text)
+    await pilot.press("enter")
+
+
+def option_specs(picker: ModelPicker) -> list[str]:
+    option_list = picker.query_one(OptionList)
+    specs = []
+    for index in range(option_list.option_count):
+        option = option_list.get_option_at_index(index)
+        spec = getattr(option, "spec", None)
+        if spec:
+            specs.append(spec)
+    return specs
+
+
+async def test_picker_fuzzy_search_adds_a_pane_and_remembers_it_as_recent(make_app):
+    app = make_app([ECHO])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+        picker = app.screen
+        await pilot.press(*"anthr thinker")
+        await wait_until(pilot, lambda: "sim-anthropic/thinker" in option_specs(picker))
+        assert option_specs(picker)[0] == "sim-anthropic/thinker"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        assert app.chat_panes[1].pane.spec == "sim-anthropic/thinker"
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+        assert option_specs(app.screen)[0] == "sim-anthropic/thinker"  # recent first
+
+
+async def test_picker_filters_by_capability_and_dims_providers_without_keys(make_app):
+    app = make_app([ECHO])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+        picker = app.screen
+        await pilot.press("f3")  # vision only
+        specs = option_specs(picker)
+        models = {m.spec: m for m in picker.models}
+        assert specs and all(models[s].vision for s in specs)
+        assert not picker._usable("openai")  # no key in the isolated environment
+        assert picker._usable("sim")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ModelPicker))
+
+
+async def test_changing_a_panes_model_keeps_its_conversation(make_app):
+    app = make_app([ECHO])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await send(pilot, "remember me")
+        view = app.chat_panes[0]
+        await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.DONE)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+        await pilot.press(*"sim/lorem")
+        await wait_until(pilot, lambda: "sim/lorem" in option_specs(app.screen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: view.pane.spec == "sim/lorem")
+        assert "sim/lorem" in str(view.query_one(PaneHeader).render())
+        assert len(view.pane.history) == 2
+
+
+async def test_credential_panel_checks_all_providers_concurrently(make_app):
+    app = make_app([ECHO, "sim-anthropic/thinker"])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        await pilot.press("ctrl+k")
+        await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        panel = app.screen
+        table = panel.query_one(DataTable)
+        slugs = [str(key.value) for key in table.rows]
+        assert {"sim", "sim-anthropic"} <= set(slugs)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: not panel.checking and panel.states["sim"].live is not None)
+        assert panel.states["sim"].live.ok
+        assert panel.states["sim"].dot == "ok"
+
+
+async def test_setting_a_key_without_a_keyring_fails_with_one_clear_line(make_app):
+    app = make_app([ECHO])
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await pilot.press("ctrl+k")
+        await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        await pilot.press("f")  # every provider
+        table = app.screen.query_one(DataTable)
+        openai_row = [str(k.value) for k in table.rows].index("openai")
+        table.move_cursor(row=openai_row)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: bool(app.screen.query("#key-value")))
+        key_input = app.screen.query_one("#key-value", Input)
+        assert key_input.password
+        await pilot.press(*"sk-test-not-a-real-key-123456")
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: any(
+                "keyring" in n.message.lower() or "keyring" in (n.title or "").lower()
+                for n in app._notifications
+            ),
+        )
+        messages = [n.message for n in app._notifications]
+        assert all("sk-test-not-a-real-key-123456" not in m for m in messages)
+
+
+async def test_thinking_slider_moves_by_keyboard_and_mouse_and_panes_show_the_mapping(make_app):
+    app = make_app(["sim-anthropic/thinker", ECHO])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        slider = app.query_one("#thinking", ThinkingSlider)
+        slider.focus()
+        await pilot.press("right", "right", "right")
+        assert slider.level is ThinkingLevel.MEDIUM
+        assert app.session.thinking is ThinkingLevel.MEDIUM
+        thinker_header = str(app.chat_panes[0].query_one(PaneHeader).render())
+        assert "budget" in thinker_header
+        echo_header = str(app.chat_panes[1].query_one(PaneHeader).render())
+        assert "does not think" in echo_header  # the clamp reason
+        x_of_xhigh = slider._spans()[-1][0] + 1
+        await pilot.click(ThinkingSlider, offset=(x_of_xhigh, 0))
+        assert slider.level is ThinkingLevel.XHIGH
+        await pilot.press("home")
+        assert slider.level is ThinkingLevel.OFF
+
+
+async def test_a_pane_can_override_the_global_thinking_level(make_app):
+    app = make_app(
+        ["sim-anthropic/thinker?tps=0&ttft_ms=0", "sim-anthropic/thinker?tps=0&ttft_ms=0&run=2"]
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: bool(app.screen.query("#pane-thinking")))
+        await pilot.press("end", "enter")
+        first, second = app.chat_panes
+        assert first.pane.thinking is ThinkingLevel.XHIGH
+        assert second.pane.thinking is None
+        assert "(pane)" in str(first.query_one(PaneHeader).render())
+        await send(pilot, "think hard")
+        await wait_until(pilot, lambda: not first.busy and not second.busy)
+        assert first.pane.turns[-1].thinking == "xhigh"
+        assert second.pane.turns[-1].thinking == "off"
+
+
+async def test_an_image_is_refused_by_panes_without_vision_with_a_reason(make_app, tmp_path):
+    image = tmp_path / "dot.png"
+    image.write_bytes(PNG)
+    app = make_app(["sim/vision?tps=0&ttft_ms=0", ECHO])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        app._attach_picked(str(image))
+        assert app.image is not None and "dot.png" in app.image_label
+        await send(pilot, "what is this?")
+        vision, echo = app.chat_panes
+        await wait_until(pilot, lambda: not vision.busy and not echo.busy)
+        assert vision.pane.metrics.status is PaneStatus.DONE
+        assert echo.pane.metrics.status is PaneStatus.FAILED
+        assert "cannot read images" in str(echo.query_one(ErrorNotice).render())
+        assert app.image is None  # used by one prompt only
+
+
+async def test_export_writes_markdown_and_json(make_app, tmp_path: Path):
+    app = make_app([ECHO])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await send(pilot, "export me")
+        await wait_until(pilot, lambda: app.chat_panes[0].pane.metrics.status is PaneStatus.DONE)
+        for fmt, name in (("md", "out.md"), ("json", "out.json")):
+            await pilot.press("ctrl+e")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+            if fmt == "json":
+                await pilot.click("#fmt-json")
+            path_input = app.screen.query_one("#export-path", Input)
+            path_input.value = str(tmp_path / name)
+            await pilot.click("#export")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ExportDialog))
+        assert "export me" in (tmp_path / "out.md").read_text()
+        data = json.loads((tmp_path / "out.json").read_text())
+        assert data["panes"][0]["turns"][0]["text"] == "export me"
+
+
+async def test_sessions_autosave_and_resume_reopens_panes_and_conversations(make_app):
+    app = make_app([ECHO, "sim/lorem?tps=0&ttft_ms=0&tokens=5"], persist=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        await send(pilot, "keep this")
+        await wait_until(pilot, lambda: all(not v.busy for v in app.chat_panes))
+        await app.action_quit()
+    resumed = make_app(resume=True, persist=True)
+    async with resumed.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: len(resumed.chat_panes) == 2)
+        echo = resumed.chat_panes[0]
+        assert echo.pane.spec == ECHO
+        assert echo.last_answer == "keep this"
+        assert [m.role for m in echo.pane.history] == ["user", "assistant"]
