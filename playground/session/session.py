@@ -57,7 +57,7 @@ class Session:
         self.id = session_id or uuid.uuid4().hex[:12]
         self.panes: list[Pane] = []
         self._thinking: ThinkingLevel = config.defaults.thinking
-        self.system: str | None = config.defaults.system
+        self._system: str | None = config.defaults.system
         self.max_tokens: int | None = config.defaults.max_tokens
         self._router = router
         self._router_options = dict(router_options or {})
@@ -147,6 +147,16 @@ class Session:
     def thinking(self, level: ThinkingLevel | str) -> None:
         self._thinking = ThinkingLevel(level)
         self.store.settings(thinking=str(self._thinking))
+
+    @property
+    def system(self) -> str | None:
+        """The system prompt sent with every pane's requests; saved on change."""
+        return self._system
+
+    @system.setter
+    def system(self, text: str | None) -> None:
+        self._system = text or None
+        self.store.settings(system=self._system)
 
     @property
     def started_router(self) -> Any:
@@ -406,8 +416,11 @@ def _restore(session: Session, records: list[dict[str, Any]]) -> list[str]:
             if pane_id not in panes:
                 panes[pane_id] = pane
                 order.append(pane_id)
-        elif kind == "settings" and record.get("thinking"):
-            session._thinking = ThinkingLevel(record["thinking"])
+        elif kind == "settings":
+            if record.get("thinking"):
+                session._thinking = ThinkingLevel(record["thinking"])
+            if "system" in record:
+                session._system = record["system"]
         elif kind == "order":
             order = [p for p in record["panes"] if p in panes]
         elif pane_id not in panes:

@@ -123,6 +123,7 @@ async def test_session_file_resume_and_exports_never_hold_the_key(capture, tmp_p
     other = session.add_pane("openai/gpt-4o")
     pane.thinking = ThinkingLevel.OFF
     session.thinking = ThinkingLevel.LOW
+    session.system = "Be brief."
     await collect(pane.send("remember me"))
     await collect(other.send("and me"))
     session.move_pane(other, 0)
@@ -139,6 +140,7 @@ async def test_session_file_resume_and_exports_never_hold_the_key(capture, tmp_p
     resumed = Session.resume(config=config, sessions_dir=tmp_path)
     assert [p.spec for p in resumed.panes] == ["openai/gpt-4o", "openai/gpt-4o-mini"]
     assert resumed.thinking is ThinkingLevel.LOW
+    assert resumed.system == "Be brief."
     restored = resumed.panes[1]
     assert restored.thinking is ThinkingLevel.OFF
     assert [m.text for m in restored.history] == ["remember me", "ok"]
@@ -146,6 +148,7 @@ async def test_session_file_resume_and_exports_never_hold_the_key(capture, tmp_p
     capture.queue(Reply(OPENAI))
     await collect(restored.send("next"))
     assert [m["content"] for m in capture.requests[-1].json()["messages"]] == [
+        "Be brief.",  # the restored system prompt
         "remember me",
         "ok",
         "next",
