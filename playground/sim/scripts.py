@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count as count_from
 from itertools import cycle, islice
 from typing import Any, Literal
 
@@ -149,16 +151,22 @@ def _think(script: Script, conv: Conversation) -> None:
 def _thinking_pieces(prompt: str, count: int) -> list[str]:
     short = _quote(prompt)
     sentences = (
-        f"The user wrote {short} and I want to answer well.",
-        "First I restate the question in my own words.",
+        "I restate the question in my own words.",
         "Then I list what is known and what is being asked.",
         "A few candidate answers come to mind; I compare them.",
         "The simplest answer that is correct is usually best.",
         "I check the reasoning once more for mistakes.",
         "Everything is consistent, so I can move on.",
     )
-    words = (word for sentence in cycle(sentences) for word in sentence.split())
-    chosen = list(islice(words, count))
+
+    def passes() -> Iterator[str]:
+        for number in count_from(1):
+            opening = f"The user wrote {short}." if number == 1 else f"Pass {number}:"
+            yield from opening.split()
+            for sentence in sentences:
+                yield from sentence.split()
+
+    chosen = list(islice(passes(), count))
     return [chosen[0], *(" " + word for word in chosen[1:])] if chosen else []
 
 
