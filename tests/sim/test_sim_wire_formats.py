@@ -162,6 +162,16 @@ def test_lorem_is_deterministic_and_honours_tokens(send, family):
             "thinkingConfig.thinkingBudget=1024, includeThoughts=true",
         ),
         ("ollama", {"think": "medium"}, "think=medium"),
+        ("openai", {"reasoning": {"effort": "low"}}, "reasoning.effort=low"),
+        (
+            "gemini",
+            {
+                "generationConfig": {
+                    "thinkingConfig": {"thinkingLevel": "HIGH", "includeThoughts": True}
+                }
+            },
+            "thinkingConfig.thinkingLevel=HIGH, includeThoughts=true",
+        ),
     ],
 )
 def test_thinker_thinks_then_states_the_setting_it_received(send, family, extra, setting):
@@ -180,6 +190,25 @@ def test_thinker_without_a_thinking_setting_does_not_think_and_says_so(send, fam
     assert "Thinking setting received: none (thinking off). Thinking is off" in streamed_text(
         family, raw
     )
+
+
+@pytest.mark.parametrize(
+    ("family", "extra", "setting"),
+    [
+        ("openai", {"reasoning_effort": "none"}, "reasoning_effort=none"),
+        ("anthropic", {"thinking": {"type": "disabled"}}, "thinking.type=disabled"),
+        (
+            "gemini",
+            {"generationConfig": {"thinkingConfig": {"thinkingBudget": 0}}},
+            "thinkingConfig.thinkingBudget=0, includeThoughts=false",
+        ),
+        ("ollama", {"think": False}, "think=false"),
+    ],
+)
+def test_thinking_switched_off_explicitly_is_reported_as_received(send, family, extra, setting):
+    raw = send(family, f"thinker?{FAST}", "q", extra=extra).text
+    assert streamed_thinking(family, raw) == ""
+    assert f"Thinking setting received: {setting}. Thinking is off" in streamed_text(family, raw)
 
 
 def test_more_effort_means_more_thinking(send):
