@@ -74,6 +74,8 @@ FAULT_MATRIX: dict[str, tuple[dict[Protocol, ErrorKind], str]] = {
         R,
     ),
     "malformed&after=0": (dict.fromkeys(FAMILIES, K_.PROTOCOL), F),
+    # a stall after the first token: the idle-gap deadline fires, the partial answer stays
+    "stall&after=1": (dict.fromkeys(FAMILIES, K_.TIMEOUT), SHOWN),
 }
 
 
@@ -118,7 +120,12 @@ def sim_router(client: httpx.AsyncClient, vtime: VirtualTime) -> Callable[..., R
     """A router on the real adapters; backoff sleeps are virtual, attempt deadlines real."""
 
     def build(**policy: object) -> Router:
-        settings = {"first_token_timeout_s": 0.3, "breaker_failures": 50, **policy}
+        settings = {
+            "first_token_timeout_s": 0.3,
+            "idle_timeout_s": 0.3,
+            "breaker_failures": 50,
+            **policy,
+        }
         return Router(
             ReliabilityConfig(**settings),
             client,
