@@ -2,7 +2,8 @@
 
 All times are on the router's clock (``time.monotonic`` unless a test injects another).
 
-Breaker: ``closed`` until ``breaker_failures`` consecutive failed attempts, then ``open`` for
+Breaker: ``closed`` until ``breaker_failures`` consecutive failed attempts (the router does
+not count faults of the request, nor key-level faults while other keys remain), then ``open`` for
 ``breaker_reset_s``; after that the next request is let through as the single ``half_open``
 probe (concurrent requests keep skipping the candidate while the probe runs). A successful
 probe closes the breaker, a failed one opens it again for another ``breaker_reset_s``.
@@ -10,9 +11,9 @@ probe closes the breaker, a failed one opens it again for another ``breaker_rese
 Cooldown: a candidate whose server sent a Retry-After is skipped until that wait ran out. A
 candidate the router falls back from (there is a next one to go to) is also skipped for an
 escalating default: ``cooldown_s``, doubling on each cooldown in a row (at most
-:data:`MAX_COOLDOWN_DOUBLINGS` times), reset by a success. A single-candidate chain gets no
-default cooldown: skipping its only model would just block the user (the breaker still
-protects the provider).
+:data:`MAX_COOLDOWN_DOUBLINGS` times), reset by a success. The last candidate of a chain (so
+also a lone model) gets no default cooldown: skipping it would just block the user (the
+breaker still protects the provider).
 """
 
 from __future__ import annotations
