@@ -135,22 +135,23 @@ def error_from_exception(exc: BaseException, after_output: bool) -> Error:
     import httpx
 
     detail = _one_line(str(exc)) or type(exc).__name__
+    where = _host(exc)
     if isinstance(exc, httpx.TimeoutException):
         what = {
-            httpx.ConnectTimeout: "connecting timed out",
-            httpx.ReadTimeout: "the provider stopped sending data (read timeout)",
-            httpx.WriteTimeout: "sending the request timed out",
+            httpx.ConnectTimeout: f"connecting to {where} timed out",
+            httpx.ReadTimeout: f"{where} stopped sending data (read timeout)",
+            httpx.WriteTimeout: f"sending the request to {where} timed out",
             httpx.PoolTimeout: "no free connection in the pool (pool timeout)",
-        }.get(type(exc), "the request timed out")
+        }.get(type(exc), f"the request to {where} timed out")
         return _build(ErrorKind.TIMEOUT, what, None, None, after_output, None)
     if _is_tls(exc, ssl):
-        message = f"TLS handshake or certificate check failed: {detail}"
+        message = f"TLS handshake or certificate check with {where} failed: {detail}"
         return _build(ErrorKind.NETWORK, message, None, None, after_output, None)
     if isinstance(exc, httpx.RemoteProtocolError):
-        message = f"the stream was cut: the server closed the connection ({detail})"
+        message = f"the stream was cut: {where} closed the connection ({detail})"
         return _build(ErrorKind.NETWORK, message, None, None, after_output, None)
     if isinstance(exc, httpx.ConnectError):
-        message = f"could not connect: {detail}"
+        message = f"could not connect to {where} ({detail}); is it running, and is the URL right?"
         return _build(ErrorKind.NETWORK, message, None, None, after_output, None)
     if isinstance(exc, httpx.TransportError | OSError):
         message = f"network error: {detail}"
@@ -409,6 +410,15 @@ def _is_tls(exc: BaseException, ssl: Any) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def _host(exc: BaseException) -> str:
+    """``host:port`` of the failed request (never its path or query, which may hold keys)."""
+    try:
+        url = exc.request.url  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):
+        return "the server"
+    return f"{url.host}:{url.port}" if url.port else str(url.host)
 
 
 def _one_line(text: str) -> str:

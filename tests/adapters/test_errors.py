@@ -202,8 +202,8 @@ def test_mid_stream_error_payloads(protocol, payload, kind):
 def test_exceptions_are_classified():
     request = httpx.Request("POST", "https://example.invalid/v1/chat/completions")
     cases = [
-        (httpx.ConnectError("[Errno 111] Connection refused", request=request), ErrorKind.NETWORK, "could not connect"),
-        (httpx.ConnectTimeout("timed out", request=request), ErrorKind.TIMEOUT, "connecting timed out"),
+        (httpx.ConnectError("Connection refused", request=request), ErrorKind.NETWORK, "could not connect to example.invalid (Connection refused)"),
+        (httpx.ConnectTimeout("timed out", request=request), ErrorKind.TIMEOUT, "connecting to example.invalid timed out"),
         (httpx.ReadTimeout("timed out", request=request), ErrorKind.TIMEOUT, "read timeout"),
         (httpx.RemoteProtocolError("peer closed connection without sending complete message body", request=request), ErrorKind.NETWORK, "stream was cut"),
         (httpx.ReadError("Connection reset by peer", request=request), ErrorKind.NETWORK, "reset"),

@@ -215,7 +215,7 @@ async def test_unreachable_url_is_a_network_error(protocol, client):
     ep = endpoint(protocol, f"http://127.0.0.1:{port}")
     (error,) = await collect(REQUEST, ep, client)
     assert (error.kind, error.retryable, error.after_output) == (ErrorKind.NETWORK, True, False)
-    assert error.message.startswith("could not connect")
+    assert error.message.startswith(f"could not connect to 127.0.0.1:{port}")
 
 
 async def test_json_error_body_with_status_200_is_reported(replay, client):
