@@ -55,6 +55,8 @@ class SSEDecoder:
 
     def feed_pairs(self, chunk: bytes) -> list[tuple[str, str]]:
         """Like :meth:`feed`, but each event is an ``(event name, data)`` tuple."""
+        if self._meta:
+            self._meta.clear()  # id/retry bookkeeping lives only for one feed() call
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
@@ -101,6 +103,8 @@ class SSEDecoder:
 
     def flush_pairs(self) -> list[tuple[str, str]]:
         """Like :meth:`flush`, with ``(event name, data)`` tuples."""
+        if self._meta:
+            self._meta.clear()
         if self._pending:
             line = bytes(self._pending)
             self._pending.clear()
@@ -150,16 +154,14 @@ class SSEDecoder:
             return [SSEEvent(data, name) for name, data in pairs]
         # Events before the first id/retry line carry none.
         meta[:0] = [(None, None)] * (len(pairs) - len(meta))
-        events = [
+        return [
             SSEEvent(data, name, id_, retry)
             for (name, data), (id_, retry) in zip(pairs, meta, strict=True)
         ]
-        meta.clear()
-        return events
 
 
 async def aiter_sse(chunks: AsyncIterable[bytes]) -> AsyncIterator[SSEEvent]:
-    """Decode an async byte stream (``httpx.Response.aiter_raw()``) into SSE events."""
+    """Decode an async byte stream (``httpx.Response.aiter_bytes()``) into SSE events."""
     decoder = SSEDecoder()
     async for chunk in chunks:
         for event in decoder.feed(chunk):

@@ -137,3 +137,10 @@ def test_chunk_json_parser_accepts_padding_and_raises_value_error_on_garbage():
     for bad in ('{"choices": [', "{oops}", "not json", ""):
         with pytest.raises(ValueError):
             loads(bad)
+
+
+def test_id_bookkeeping_does_not_grow_when_only_pairs_are_used():
+    decoder = SSEDecoder()
+    for i in range(1000):
+        assert decoder.feed_pairs(f"id: {i}\ndata: x\n\n".encode()) == [("", "x")]
+    assert len(decoder._meta or []) <= 1
