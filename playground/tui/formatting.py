@@ -12,6 +12,7 @@ from playground.events import (
     CircuitHalfOpen,
     CircuitOpen,
     Cooldown,
+    Done,
     Error,
     Fallback,
     KeyRotated,
@@ -107,8 +108,9 @@ def status_line(
     return line
 
 
-def usage_line(metrics: PaneMetrics) -> Text:
-    """Second footer line: input/output tokens, cost and the candidate that answered."""
+def usage_line(metrics: PaneMetrics, label: str = "") -> Text:
+    """Second footer line: input/output tokens, cost and the candidate that answered
+    (only when it is not simply ``label``, the pane's own model)."""
     line = Text()
     line.append(f"{format_tokens(metrics.input_tokens)} in · ")
     line.append(f"{format_tokens(metrics.output_tokens)} out")
@@ -116,7 +118,7 @@ def usage_line(metrics: PaneMetrics) -> Text:
         line.append(f" ({format_tokens(metrics.reasoning_tokens)} thinking)", style="dim")
     line.append(" · " + format_cost(metrics.cost_usd))
     who = metrics.answered_by or metrics.candidate
-    if who:
+    if who and who != label:
         line.append("  by ", style="dim")
         line.append(who, style="italic")
     line.no_wrap = True
@@ -155,6 +157,9 @@ def timeline_row(event: object) -> tuple[str, str] | None:
         return "⊘", f"breaker open {event.candidate} after {event.failures} failures"
     if isinstance(event, CircuitHalfOpen):
         return "◑", f"breaker half-open {event.candidate} · probing"
+    if isinstance(event, Done):
+        who = f" by {event.answered_by}" if event.answered_by else ""
+        return "✓", f"answered{who} · {event.stop_reason}"
     if isinstance(event, Error):
         status = f"{event.status} " if event.status else ""
         return "✗", f"{status}{event.kind} · {short_reason(event.message, 80)}"

@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from playground.tui.app import PlaygroundApp
 
 SHOWN_LIMIT = 250
+SPEC_WIDTH = 38
+NAME_WIDTH = 26
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` cells."""
+    return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
+
+
 FILTERS = ("tools", "vision", "thinking")
 
 
@@ -232,18 +241,17 @@ class ModelPicker(ModalScreen[str | None]):
         usable = self._usable(model.provider)
         star = "★ " if model.spec in self.preferences.favourites else "  "
         label = Text(star)
-        label.append(model.spec, style="bold" if usable else "dim")
-        if model.name and model.name != model.id:
-            label.append(f"  {model.name}", style="dim")
-        label.append("  ")
+        label.append(_cell(model.spec, SPEC_WIDTH), style="bold" if usable else "dim")
+        label.append(" ")
+        name = model.name if model.name and model.name != model.id else ""
+        label.append(_cell(name, NAME_WIDTH), style="dim")
+        label.append(" ")
         label.append_text(_badges(model))
-        details = []
-        if model.context_window:
-            details.append(f"{format_tokens(model.context_window)} ctx")
-        price = _price(model)
-        if price:
-            details.append(price)
-        label.append(" · ".join(details), style="dim")
+        context = f"{format_tokens(model.context_window)} ctx" if model.context_window else ""
+        label.append(context.rjust(10), style="dim")
+        label.append("  " + _price(model), style="dim")
+        label.no_wrap = True
+        label.overflow = "ellipsis"
         if not usable:
             label.stylize("dim")
         return _PickOption(label, model.spec)

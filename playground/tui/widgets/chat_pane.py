@@ -160,7 +160,7 @@ class ChatPane(Vertical):
         compact = 0 < self.size.width < 36
         line = status_line(metrics, self.clock, steps_limit=MAX_TOOL_STEPS, compact=compact)
         line.append("\n")
-        line.append_text(usage_line(metrics))
+        line.append_text(usage_line(metrics, self.pane.target.label))
         return line
 
     def refresh_header(self) -> None:
@@ -323,6 +323,7 @@ class ChatPane(Vertical):
             self.post_message(self.RouterEvent(self, event, self.clock()))
             await view.error(self._error_text(event))
         elif isinstance(event, Done):
+            self.post_message(self.RouterEvent(self, event, self.clock()))
             view.end_step()
         self.refresh_footer()
 

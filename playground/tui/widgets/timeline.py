@@ -9,7 +9,15 @@ from textual.widgets import RichLog, Static
 
 from playground.tui.formatting import timeline_row
 
-ROW_STYLE = {"⟳": "yellow", "↪": "bold magenta", "✗": "red", "⊘": "red", "❄": "cyan", "⚿": "cyan"}
+ROW_STYLE = {
+    "✓": "green",
+    "⟳": "yellow",
+    "↪": "bold magenta",
+    "✗": "red",
+    "⊘": "red",
+    "❄": "cyan",
+    "⚿": "cyan",
+}
 
 
 class BreakerStates(Static):
@@ -39,7 +47,9 @@ class TimelinePanel(Vertical):
         line.append(f"{pane_label} ", style="bold")
         line.append(f"{icon} ", style=ROW_STYLE.get(icon, "bold"))
         line.append(body)
-        self.log_widget.write(line)
+        log = self.log_widget
+        width = log.scrollable_content_region.width
+        log.write(line, width=width if width > 10 else None)
         return True
 
     def show_states(self, states: list[tuple[str, str]]) -> None:

@@ -1,0 +1,311 @@
+"""Visual snapshots of every screen (pytest-textual-snapshot).
+
+Deterministic by construction: fixed terminal sizes, no animation, no cursor blink, a stepping
+clock for metrics, the simulated provider at tps=0, isolated config and keys. Update with
+``pytest tests/tui/test_snapshots.py --snapshot-update`` and review the SVGs as images.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, TextArea
+
+from playground.config.schema import Config, ProviderConfig, RouteConfig
+from playground.credentials import LiveResult
+from playground.request import ThinkingLevel
+from playground.session import PaneStatus
+from playground.tui.screens.credentials import CredentialPanel
+from playground.tui.screens.export import ExportDialog
+from playground.tui.screens.model_picker import ModelPicker
+from playground.tui.widgets.prompt_input import PromptInput
+from playground.tui.widgets.thinking_slider import ThinkingSlider
+from playground.tui.widgets.turn_view import ThinkingSection, ToolCard
+
+from .conftest import fast_reliability, wait_until
+
+FAST = "tps=0&ttft_ms=0"
+ECHO = f"sim/echo?{FAST}"
+LOREM = f"sim/lorem?{FAST}&tokens=120"
+THINKER = f"sim-anthropic/thinker?{FAST}"
+WIDE = (140, 36)
+
+
+def frozen_clock() -> float:
+    """Every reading is the same instant, so durations and rates in snapshots are fixed."""
+    return 1000.0
+
+
+@pytest.fixture
+def make_app(make_app):
+    """Snapshot apps run on a frozen clock."""
+
+    def build(*args, **kwargs):
+        kwargs.setdefault("clock", frozen_clock)
+        return make_app(*args, **kwargs)
+
+    return build
+
+
+def pin_metrics(app, values: list[tuple[float, float]]) -> None:
+    """Give finished panes fixed TTFT / rate figures (the live values depend on timing;
+    the Pilot tests check the real ones)."""
+    for view, (ttft_ms, rate) in zip(app.chat_panes, values, strict=True):
+        view.pane.metrics.ttft_ms = ttft_ms
+        view.pane.metrics.tokens_per_s = rate
+        view.refresh_footer()
+
+
+def steady(app) -> None:
+    """No blinking cursors anywhere on the current screen."""
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+async def ready(pilot, panes: int) -> None:
+    await wait_until(pilot, lambda: len(pilot.app.chat_panes) == panes)
+    steady(pilot.app)
+
+
+async def send_and_finish(pilot, text: str) -> None:
+    app = pilot.app
+    prompt = app.query_one(PromptInput)
+    prompt.focus()
+    prompt.load_text(text)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: all(v.turn_views for v in app.chat_panes))
+    await wait_until(
+        pilot,
+        lambda: all(not v.busy and v.turn_views[-1].answer is None for v in app.chat_panes),
+    )
+    await pilot.pause()
+
+
+def test_first_run(snap_compare, make_app):
+    async def run_before(pilot):
+        await ready(pilot, 3)
+
+    assert snap_compare(make_app(), terminal_size=WIDE, run_before=run_before)
+
+
+def test_mid_stream(snap_compare, make_app):
+    stalled = f"sim/lorem?{FAST}&tokens=400&fail=stall&after=60"
+    app = make_app([stalled, ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        prompt = app.query_one(PromptInput)
+        prompt.load_text("Tell me a long story")
+        await pilot.press("enter")
+        slow = app.chat_panes[0]
+        await wait_until(pilot, lambda: len(slow.pane.turns[-1].text.split()) == 60)
+        await wait_until(pilot, lambda: app.chat_panes[1].pane.metrics.status is PaneStatus.DONE)
+        app.frame_clock.flush_now(slow)
+        slow.pane.metrics.tokens_per_s = 2000.0  # the stall makes the live rate time-dependent
+        slow.refresh_footer()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_finished_with_metrics(snap_compare, make_app):
+    app = make_app([ECHO, LOREM, THINKER])
+
+    async def run_before(pilot):
+        await ready(pilot, 3)
+        await send_and_finish(pilot, "Compare these three answers")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0), (310.0, 655.0)])
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_narrow_80x24(snap_compare, make_app):
+    app = make_app()
+
+    async def run_before(pilot):
+        await ready(pilot, 3)
+        app.query_one("#hint").display = False
+        app.session.panes[2].target = app.session.resolver.resolve(ECHO)
+        app.chat_panes[2].refresh_header()
+        await send_and_finish(pilot, "hi from a small terminal")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_model_picker(snap_compare, make_app):
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+        steady(app)
+        await pilot.press(*"sim")
+        await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count > 3)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_model_picker_with_vision_filter(snap_compare, make_app):
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+        steady(app)
+        await pilot.press(*"gpt-4o", "f3")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_credential_panel_with_failures(snap_compare, make_app):
+    config = Config(
+        reliability=fast_reliability(),
+        providers={
+            "groq": ProviderConfig(api_key="gsk_" + "x" * 48, base_url="http://127.0.0.1:9/v1"),
+            "openai": ProviderConfig(api_key="sk-proj-" + "y" * 40),
+        },
+    )
+    app = make_app([ECHO], config=config)
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("ctrl+k")
+        await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        panel = app.screen
+        # Live results are injected so latencies are fixed; real checks are tested elsewhere.
+        panel.states["groq"].live = LiveResult(
+            "unreachable", None, None, "connection refused", "check base_url for groq"
+        )
+        panel.states["openai"].live = LiveResult(
+            "unauthorized", 212.0, 401, "Incorrect API key provided",
+            "the key from config was rejected: replace it with `playground keys set openai`",
+        )  # fmt: skip
+        panel.states["sim"].live = LiveResult("ok", 3.0, 200, "ok", None)
+        panel._fill()
+        panel.query_one(DataTable).move_cursor(row=0)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(150, 30), run_before=run_before)
+
+
+def test_thinking_slider_medium(snap_compare, make_app):
+    app = make_app([THINKER, ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#thinking", ThinkingSlider).focus()
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 20), run_before=run_before)
+
+
+def test_thinking_slider_xhigh_with_pane_override(snap_compare, make_app):
+    app = make_app([THINKER, f"{THINKER}&run=2"])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#thinking", ThinkingSlider).level = ThinkingLevel.XHIGH
+        app.chat_panes[1].pane.thinking = ThinkingLevel.LOW
+        for view in app.chat_panes:
+            view.refresh_header()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 20), run_before=run_before)
+
+
+def test_thinking_shown_in_a_collapsible_section(snap_compare, make_app):
+    app = make_app([THINKER])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        app.query_one("#thinking", ThinkingSlider).level = ThinkingLevel.LOW
+        await send_and_finish(pilot, "Why is the sky blue?")
+        app.chat_panes[0].query_one(ThinkingSection).collapsed = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)
+
+
+def test_fallback_timeline(snap_compare, make_app):
+    config = Config(
+        reliability=fast_reliability(),
+        routes={
+            "flaky": RouteConfig(
+                models=[f"sim/echo?fail=429&retry_after=0&{FAST}", f"sim-anthropic/echo?{FAST}"]
+            )
+        },
+    )
+    app = make_app(["flaky"], config=config)
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("ctrl+t")
+        await send_and_finish(pilot, "hello")
+
+    assert snap_compare(app, terminal_size=(130, 30), run_before=run_before)
+
+
+def test_error_states(snap_compare, make_app):
+    app = make_app(
+        [f"sim/echo?fail=401&{FAST}", f"sim/lorem?{FAST}&tokens=80&fail=midstream_error&after=25"]
+    )
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        await send_and_finish(pilot, "this will not go well")
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_tool_cards(snap_compare, make_app):
+    app = make_app([f"sim/tools?{FAST}"])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("ctrl+g")
+        await send_and_finish(pilot, "use a tool")
+        await wait_until(pilot, lambda: bool(app.chat_panes[0].query(ToolCard)))
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
+def test_export_dialog(snap_compare, make_app):
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        steady(app)
+        app.screen.query_one("#export-path", Input).value = "/tmp/playground-session.md"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=run_before)
+
+
+def test_light_theme(snap_compare, make_app):
+    app = make_app([ECHO, LOREM])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        await pilot.press("f9")
+        await send_and_finish(pilot, "light mode please")
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
+def test_prompt_with_multiple_lines(snap_compare, make_app):
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        prompt = app.query_one(TextArea)
+        prompt.focus()
+        await pilot.press(*"first line", "ctrl+j", *"second line")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=run_before)
