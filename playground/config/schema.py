@@ -93,7 +93,7 @@ class ReliabilityConfig(_Strict):
     idle_timeout_s: float = Field(60.0, gt=0)
     total_timeout_s: float = Field(600.0, gt=0)
     cooldown_s: float = Field(30.0, ge=0)
-    breaker_failures: int = Field(3, ge=1)
+    breaker_failures: int = Field(5, ge=1)
     breaker_reset_s: float = Field(30.0, gt=0)
     fallback_after_output: bool = True
     actions: dict[str, ErrorAction] = Field(default_factory=dict)

@@ -37,7 +37,7 @@ def test_every_line_has_the_contract_fields(ask, write_config) -> None:
     thinker = sim_model("sim-gemini", "thinker")
     config = write_config(
         f'[routes.tour]\nmodels = ["{limited}", "{overloaded}", "{thinker}"]\n'
-        "[reliability]\nbackoff_base_s = 0.01\nbackoff_max_s = 0.02\n"
+        "[reliability]\nbackoff_base_s = 0.01\nbackoff_max_s = 0.02\nbreaker_failures = 3\n"
     )
     tools = sim_model("sim", "tools")
     result = ask(
