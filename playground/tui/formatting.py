@@ -62,8 +62,10 @@ def short_reason(reason: str, limit: int = 48) -> str:
 
 
 def format_tokens(count: int) -> str:
-    """``12,345`` style, or ``12.3k`` above 100k."""
-    return f"{count / 1000:.1f}k" if count >= 100_000 else f"{count:,}"
+    """``12,345`` style; ``128k`` above 100k; ``1.0M`` above a million."""
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    return f"{count / 1000:.0f}k" if count >= 100_000 else f"{count:,}"
 
 
 def format_duration_ms(ms: float | None) -> str:

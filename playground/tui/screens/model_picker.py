@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from playground.tui.app import PlaygroundApp
 
 SHOWN_LIMIT = 250
-SPEC_WIDTH = 38
-NAME_WIDTH = 26
+SPEC_WIDTH = 34
+NAME_WIDTH = 24
 
 
 def _cell(text: str, width: int) -> str:
@@ -44,13 +44,10 @@ def _price(model: ModelInfo) -> str:
 
 
 def _badges(model: ModelInfo) -> Text:
+    """Fixed-position capability badges: ⚒ tools, ◉ vision, ✦ thinking."""
     text = Text()
-    for flag, label in (("tools", "tools"), ("vision", "vision"), ("thinking", "think")):
-        value = getattr(model, flag)
-        text.append(
-            f" {label} " if value else " " * (len(label) + 2), style="reverse" if value else ""
-        )
-        text.append(" ")
+    for flag, badge in (("tools", "⚒"), ("vision", "◉"), ("thinking", "✦")):
+        text.append(f"{badge} " if getattr(model, flag) else "  ", style="bold")
     return text
 
 
@@ -90,8 +87,8 @@ class ModelPicker(ModalScreen[str | None]):
             yield Static("", id="picker-filters")
             yield OptionList(id="picker-list")
             yield Static(
-                "enter pick · F2 tools · F3 vision · F4 thinking · F5 ★ favourite · "
-                "● ok ◌ unchecked ○ missing ✗ invalid",
+                "enter pick · F2 ⚒ tools · F3 ◉ vision · F4 ✦ thinking · F5 ★ favourite · "
+                "keys: ● ok ◌ unchecked ○ missing ✗ invalid",
                 classes="dialog-help",
             )
 
