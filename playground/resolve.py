@@ -2,7 +2,7 @@
 fallback chain of :class:`~playground.endpoint.Candidate`s ready for the router.
 
 Base URL precedence: ``[providers.X] base_url`` in config > the spec itself
-(``custom:URL/model``) > the catalog default. Simulated providers' relative base URLs are
+(``custom:URL#model``) > the catalog default. Simulated providers' relative base URLs are
 prefixed with the embedded simulator's root URL. Every resolved key of a provider becomes
 one endpoint of the candidate, so the router can rotate keys.
 """
@@ -13,12 +13,17 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from playground.catalog.types import ModelInfo, ProviderInfo
 from playground.config.schema import Config, ProviderConfig, RouteConfig
 from playground.endpoint import AuthKind, Candidate, Endpoint, Protocol
 from playground.secret import Secret
+
+if TYPE_CHECKING:
+    from playground.catalog.catalog import Catalog
+    from playground.credentials.types import CredentialStatus, ResolvedKey
+    from playground.frameworks import FrameworkOverlay
 
 DEMO_FALLBACK_ROUTE = "demo-fallback"
 """The built-in route the first-run app opens on to show retries and a fallback live.
@@ -95,10 +100,10 @@ class Resolver:
     (``--from PATH``: a framework's providers, agent routes and keys)."""
 
     config: Config
-    catalog: Any
+    catalog: Catalog
     env: Mapping[str, str] | None = None
     cwd: Path | None = None
-    overlay: Any = None
+    overlay: FrameworkOverlay | None = None
     _cache: dict[str, ResolvedTarget] = field(default_factory=dict, repr=False)
 
     def routes(self) -> dict[str, tuple[str, ...]]:
@@ -156,7 +161,7 @@ class Resolver:
                 notes.append(f"skipped fallback {extra}: {exc}")
         return _target(spec, hops, is_route=False, notes=notes)
 
-    def _hop(self, spec: str, *, keys: Sequence[Any] | None = None) -> _Hop:
+    def _hop(self, spec: str, *, keys: Sequence[ResolvedKey] | None = None) -> _Hop:
         """One candidate; ``keys`` (a framework agent's keys for this hop) win over lookup."""
         from playground.catalog import CatalogError
 
@@ -214,7 +219,7 @@ class Resolver:
         provider: ProviderInfo,
         provider_part: str,
         override: ProviderConfig | None,
-        preferred: Sequence[Any] | None = None,
+        preferred: Sequence[ResolvedKey] | None = None,
     ) -> list[tuple[Secret | None, str | None, AuthKind]]:
         """One entry per usable key (rotation order); one keyless entry when none is needed."""
         configured_none = override is not None and override.auth == AuthKind.NONE
@@ -235,28 +240,27 @@ class Resolver:
             return [(None, None, AuthKind.NONE)]
         resolved = []
         for key in keys:
-            secret = key.secret if isinstance(key.secret, Secret) else Secret(str(key.secret))
-            kind = getattr(key, "auth_kind", None) or AuthKind.API_KEY
+            kind = key.auth_kind
             if override is not None and override.auth not in (None, AuthKind.NONE):
                 kind = override.auth
-            resolved.append((secret, getattr(key, "source", None), AuthKind(kind)))
+            resolved.append((key.secret, key.source, AuthKind(kind)))
         return resolved
 
     def _provider_config(self, slug: str) -> ProviderConfig | None:
-        found = self.config.providers.get(slug)
-        overlay_providers = getattr(self.overlay, "providers", None) or {}
+        # A table may be named by an alias: [providers.google] applies to gemini.
+        name = self.catalog.config_name(slug) or slug
+        found = self.config.providers.get(name)
+        overlay_providers = self.overlay.providers if self.overlay else {}
         return found or overlay_providers.get(slug)
 
     def _overlay_routes(self) -> Mapping[str, RouteConfig]:
-        return getattr(self.overlay, "routes", None) or {}
+        return self.overlay.routes if self.overlay else {}
 
-    def _overlay_route_keys(self, name: str) -> list[list[Any]]:
-        route_keys = getattr(self.overlay, "route_keys", None) or {}
-        return list(route_keys.get(name, ()))
+    def _overlay_route_keys(self, name: str) -> list[list[ResolvedKey]]:
+        return list(self.overlay.route_keys.get(name, ())) if self.overlay else []
 
-    def _overlay_keys(self, slug: str) -> list[Any]:
-        keys = getattr(self.overlay, "keys", None) or {}
-        return list(keys.get(slug, ()))
+    def _overlay_keys(self, slug: str) -> list[ResolvedKey]:
+        return list(self.overlay.keys.get(slug, ())) if self.overlay else []
 
 
 def _target(label: str, hops: list[_Hop], *, is_route: bool, notes: list[str]) -> ResolvedTarget:
@@ -269,12 +273,12 @@ def _target(label: str, hops: list[_Hop], *, is_route: bool, notes: list[str]) -
     )
 
 
-def _missing_key_message(provider: ProviderInfo, status: Any) -> str:
+def _missing_key_message(provider: ProviderInfo, status: CredentialStatus) -> str:
     env = " or ".join(provider.env_vars[:2]) if provider.env_vars else None
     hint = f"run `playground keys set {provider.slug}`"
     if env:
         hint = f"set {env} or {hint}"
-    problems = [str(p) for p in (getattr(status, "problems", None) or [])]
+    problems = status.problems
     detail = f" ({problems[0]})" if problems else ""
     return f"no key for {provider.slug}{detail}: {hint}"
 
@@ -284,7 +288,7 @@ def default_resolver(
     *,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
-    overlay: Any = None,
+    overlay: FrameworkOverlay | None = None,
 ) -> Resolver:
     """A resolver over the packaged catalog merged with ``config``."""
     from playground.catalog import load_catalog

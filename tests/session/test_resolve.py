@@ -146,3 +146,14 @@ def test_framework_route_keys_pick_each_hops_own_key(tmp_path) -> None:
     target = resolver(cwd=tmp_path, overlay=overlay).resolve("bot")
     assert [[e.api_key.reveal() for e in c.endpoints] for c in target.chain] == [[KEY_A], [KEY_B]]
     assert target.chain[1].endpoints[0].key_source == "picoclaw model_list[1]"
+
+
+def test_a_provider_table_named_by_an_alias_applies_to_the_provider(tmp_path) -> None:
+    r = resolver(
+        '[providers.google]\nbase_url = "http://127.0.0.1:9/gemini"\nheaders = {x-team = "a"}\n',
+        env={"GEMINI_API_KEY": "AIza" + "x" * 35},
+        cwd=tmp_path,
+    )
+    (endpoint,) = r.resolve("gemini/gemini-2.5-flash").chain[0].endpoints
+    assert endpoint.base_url == "http://127.0.0.1:9/gemini"
+    assert endpoint.headers == {"x-team": "a"}
