@@ -305,7 +305,13 @@ class PlaygroundApp(App[None]):
         from playground.frameworks import framework_overlay, load_framework
 
         report = load_framework(self.options.from_path, self.options.framework)
-        return framework_overlay(report)
+        for error in report.errors:
+            self.notify(error, title="--from", severity="error", timeout=15)
+        overlay = framework_overlay(report)
+        for key in overlay.locked:
+            hint = getattr(key, "unlock_hint", None) or "it is locked"
+            self.notify(f"{key.source_label}: {hint}", title="locked key", severity="warning")
+        return overlay
 
     def _add_session_pane(self, spec: str, *, notify: bool = False) -> Pane | None:
         from playground.resolve import ResolveError
@@ -681,7 +687,7 @@ class PlaygroundApp(App[None]):
         if self._credentials is None:
             from playground.tui.credential_states import collect_credentials
 
-            self._credentials = collect_credentials(self.config, self.catalog)
+            self._credentials = collect_credentials(self.config, self.catalog, self.overlay)
         return self._credentials
 
     def providers_in_use(self) -> set[str]:
@@ -705,13 +711,13 @@ class PlaygroundApp(App[None]):
     def refresh_credentials(self, slug: str) -> None:
         """Re-resolve one provider's credential and let idle panes pick up the change."""
         from playground.credentials import resolve_credentials
-        from playground.tui.credential_states import ProviderCredential
+        from playground.tui.credential_states import ProviderCredential, with_overlay_keys
 
         states = self.credential_states()
         provider = self.catalog.provider(slug)
         try:
             status = resolve_credentials(provider, self.config, catalog=self.catalog)
-            states[slug] = ProviderCredential(provider, status)
+            states[slug] = ProviderCredential(provider, with_overlay_keys(status, self.overlay))
         except Exception as exc:  # keep the panel usable whatever a source does
             states[slug] = ProviderCredential(provider, None, error=str(exc))
         self.credentials_changed(slug)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from playground.config.schema import Config
@@ -48,15 +48,25 @@ class ProviderCredential:
         return self.dot != "missing" and self.status is not None and self.status.ready
 
 
-def collect_credentials(config: Config, catalog: Any) -> dict[str, ProviderCredential]:
-    """Resolve every provider's credential (offline; no network)."""
+def with_overlay_keys(status: Any, overlay: Any) -> Any:
+    """The status with a framework's keys (``--from PATH``) in front, as the resolver uses them."""
+    keys = list((getattr(overlay, "keys", None) or {}).get(status.provider, ()))
+    if not keys:
+        return status
+    return replace(status, keys=keys, source=keys[0].source)
+
+
+def collect_credentials(
+    config: Config, catalog: Any, overlay: Any = None
+) -> dict[str, ProviderCredential]:
+    """Resolve every provider's credential (offline; no network), framework keys first."""
     from playground.credentials import resolve_credentials
 
     out: dict[str, ProviderCredential] = {}
     for provider in catalog.providers():
         try:
             status = resolve_credentials(provider, config, catalog=catalog)
-            out[provider.slug] = ProviderCredential(provider, status)
+            out[provider.slug] = ProviderCredential(provider, with_overlay_keys(status, overlay))
         except Exception as exc:  # one broken source must not hide the others
             out[provider.slug] = ProviderCredential(provider, None, error=str(exc))
     return out

@@ -229,3 +229,37 @@ async def test_sessions_autosave_and_resume_reopens_panes_and_conversations(make
         assert echo.pane.spec == ECHO
         assert echo.last_answer == "keep this"
         assert [m.role for m in echo.pane.history] == ["user", "assistant"]
+
+
+async def test_from_a_framework_opens_one_pane_per_agent_and_lists_its_keys(
+    sim_env, tmp_path, monkeypatch
+):
+    from playground.config.schema import Config
+    from playground.tui.app import PlaygroundApp
+    from playground.tui.startup import AppOptions
+
+    project = tmp_path / "project"
+    (project / "agents" / "ops").mkdir(parents=True)
+    (project / "config.toml").write_text(
+        '[model]\nprovider = "anthropic"\nmodel = "claude-sonnet-4-20250514"\n'
+        'authType = "api_key"\n'
+    )
+    (project / "agents" / "ops" / "agent-config.toml").write_text(
+        '[model]\nprovider = "groq"\nmodel = "llama-3.3-70b-versatile"\nauthType = "api_key"\n'
+    )
+    key = "gsk_" + "k" * 52
+    monkeypatch.setenv("GROQ_API_KEY", key)
+    options = AppOptions(from_path=str(project), persist=False)
+    app = PlaygroundApp(options, config=Config())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) >= 1)
+        names = [v.pane.spec for v in app.chat_panes]
+        assert "ops" in names
+        ops = app.chat_panes[names.index("ops")]
+        assert ops.pane.target.primary.label == "groq/llama-3.3-70b-versatile"
+        await pilot.press("ctrl+k")
+        await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        rows = [str(k.value) for k in app.screen.query_one(DataTable).rows]
+        assert "groq" in rows
+        shown = app.screen.states["groq"].status.key.masked
+        assert shown != key and shown.endswith(key[-4:])

@@ -173,5 +173,41 @@ async def test_the_fallback_route_shows_retries_and_the_hop_that_answered(make_a
         assert "retry in" in notices and "fallback →" in notices
         assert view.pane.metrics.answered_by == ECHO
         timeline = app.query_one("#timeline-log")
-        rows = "\n".join(str(line.text) for line in timeline.lines)
+        rows = " ".join(line.text.strip() for line in timeline.lines)
         assert "attempt 1" in rows and "fallback sim/echo" in rows
+
+
+async def test_bindings_are_remappable_from_the_ui_config(make_app):
+    from playground.config.schema import Config, UiConfig
+
+    from .conftest import fast_reliability
+
+    config = Config(reliability=fast_reliability(), ui=UiConfig(bindings={"toggle_timeline": "f6"}))
+    app = make_app([ECHO], config=config)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        timeline = app.query_one("#timeline")
+        assert not timeline.display
+        await pilot.press("f6")
+        assert timeline.display
+        await pilot.press("ctrl+t")  # the default key no longer toggles it
+        assert timeline.display
+
+
+async def test_clear_and_new_session_keep_the_panes_but_drop_the_conversation(make_app):
+    app = make_app([ECHO])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await send(pilot, "one")
+        await wait_until(pilot, lambda: idle(app))
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: not app.chat_panes[0].turn_views)
+        assert app.chat_panes[0].pane.history == []
+        old_id = app.session.id
+        await send(pilot, "two")
+        await wait_until(pilot, lambda: idle(app))
+        await app.action_new_session()
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        assert app.session.id != old_id
+        assert app.chat_panes[0].pane.spec == ECHO
+        assert not app.chat_panes[0].turn_views
