@@ -13,15 +13,9 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from playground.adapters.body import apply_overrides
-from playground.adapters.errors import (
-    SHAPE_ERRORS,
-    error_from_payload,
-    protocol_error,
-    shape_error,
-    stream_cut,
-)
+from playground.adapters.errors import error_from_payload, stream_cut
+from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, request_headers, run_stream
-from playground.adapters.json_scan import loads
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import tool_call_end
 from playground.endpoint import AuthKind, Endpoint, Protocol
@@ -176,53 +170,28 @@ class _ToolBlock:
         self.fragments: list[str] = []
 
 
-class MessagesParser:
+class MessagesParser(FrameParser[tuple[str, str]]):
     """Turns Messages SSE bytes into unified events."""
 
-    __slots__ = ("_sse", "_stop", "_tool_count", "_tools", "_usage", "after_output", "finished")
+    __slots__ = ("_stop", "_tool_count", "_tools", "_usage")
+    invalid_json = "invalid JSON in a stream event"
 
     def __init__(self) -> None:
-        self.finished = False
-        self.after_output = False
-        self._sse = SSEDecoder()
+        sse = SSEDecoder()
+        super().__init__(sse.feed_pairs, sse.flush_pairs)
         self._tools: dict[int, _ToolBlock] = {}  # open tool_use blocks by content index
         self._tool_count = 0
         self._stop: str | None = None
         self._usage = Usage()
 
-    def feed(self, chunk: bytes) -> list[StreamEvent]:
-        """Events completed by ``chunk``."""
-        out: list[StreamEvent] = []
-        try:
-            for _name, data in self._sse.feed_pairs(chunk):
-                self._event(data, out)
-                if self.finished:
-                    break
-        except SHAPE_ERRORS as exc:
-            self.finished = True
-            out.append(shape_error(exc, self.after_output))
-        return out
+    def _end_of_body(self, out: list[StreamEvent]) -> None:
+        """Without ``message_stop`` the stream was cut."""
+        self.finished = True
+        out.extend(self._close_tools())
+        out.append(stream_cut(self.after_output))
 
-    def finish(self) -> list[StreamEvent]:
-        """End of body: without ``message_stop`` the stream was cut."""
-        out: list[StreamEvent] = []
-        for _name, data in self._sse.flush_pairs():
-            if self.finished:
-                break
-            self._event(data, out)
-        if not self.finished:
-            self.finished = True
-            out.extend(self._close_tools())
-            out.append(stream_cut(self.after_output))
-        return out
-
-    def _event(self, data: str, out: list[StreamEvent]) -> None:
-        try:
-            event = loads(data)
-        except ValueError:
-            self.finished = True
-            out.append(protocol_error("invalid JSON in a stream event", data, self.after_output))
-            return
+    def _frame(self, frame: tuple[str, str], out: list[StreamEvent]) -> None:
+        event = self._json(frame[1], out)
         kind = event.get("type") if isinstance(event, dict) else None
         if kind == "content_block_delta":
             self._delta(event.get("index", 0), event.get("delta") or {}, out)

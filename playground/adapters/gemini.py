@@ -21,15 +21,12 @@ from urllib.parse import quote
 
 from playground.adapters.body import apply_overrides
 from playground.adapters.errors import (
-    SHAPE_ERRORS,
     error_from_payload,
-    protocol_error,
-    shape_error,
     stream_cut,
     typed_error,
 )
+from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, request_headers, run_stream
-from playground.adapters.json_scan import loads
 from playground.adapters.sse import SSEDecoder
 from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.events import (
@@ -188,46 +185,26 @@ def _schema(schema: Any) -> Any:
     return schema
 
 
-class GeminiParser:
+class GeminiParser(FrameParser[tuple[str, str]]):
     """Turns Gemini SSE bytes into unified events."""
 
-    __slots__ = ("_finish", "_sse", "_tool_count", "_usage", "after_output", "finished")
+    __slots__ = ("_finish", "_tool_count", "_usage")
+    invalid_json = "invalid JSON in a stream chunk"
 
     def __init__(self) -> None:
-        self.finished = False
-        self.after_output = False
-        self._sse = SSEDecoder()
+        sse = SSEDecoder()
+        super().__init__(sse.feed_pairs, sse.flush_pairs)
         self._finish: str | None = None
         self._tool_count = 0
         self._usage: dict[str, Any] | None = None
 
-    def feed(self, chunk: bytes) -> list[StreamEvent]:
-        """Events completed by ``chunk``."""
-        out: list[StreamEvent] = []
-        try:
-            for _name, data in self._sse.feed_pairs(chunk):
-                self._event(data, out)
-                if self.finished:
-                    break
-        except SHAPE_ERRORS as exc:
-            self.finished = True
-            out.append(shape_error(exc, self.after_output))
-        return out
-
-    def finish(self) -> list[StreamEvent]:
-        """End of body: Gemini's normal end, if a ``finishReason`` arrived; else a cut."""
-        out: list[StreamEvent] = []
-        for _name, data in self._sse.flush_pairs():
-            if self.finished:
-                break
-            self._event(data, out)
-        if self.finished:
-            return out
+    def _end_of_body(self, out: list[StreamEvent]) -> None:
+        """Gemini's normal end, if a ``finishReason`` arrived; else a cut."""
         self.finished = True
         out.extend(self._final_usage())
         if self._finish is None:
             out.append(stream_cut(self.after_output))
-            return out
+            return
         if self._finish in _REFUSALS:
             reason = StopReason.REFUSAL
         elif self._finish == "MAX_TOKENS":
@@ -237,15 +214,9 @@ class GeminiParser:
         else:
             reason = StopReason.STOP
         out.append(Done(stop_reason=reason))
-        return out
 
-    def _event(self, data: str, out: list[StreamEvent]) -> None:
-        try:
-            chunk = loads(data)
-        except ValueError:
-            self.finished = True
-            out.append(protocol_error("invalid JSON in a stream chunk", data, self.after_output))
-            return
+    def _frame(self, frame: tuple[str, str], out: list[StreamEvent]) -> None:
+        chunk = self._json(frame[1], out)
         if isinstance(chunk, list) and chunk:  # tolerate a one-element array
             chunk = chunk[0]
         if not isinstance(chunk, dict):

@@ -14,15 +14,9 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from playground.adapters.body import apply_overrides
-from playground.adapters.errors import (
-    SHAPE_ERRORS,
-    error_from_payload,
-    protocol_error,
-    shape_error,
-    stream_cut,
-)
+from playground.adapters.errors import error_from_payload, stream_cut
+from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
-from playground.adapters.json_scan import loads
 from playground.adapters.ndjson import NDJSONDecoder
 from playground.adapters.tool_calls import tool_call_end
 from playground.endpoint import Endpoint, Protocol
@@ -141,48 +135,24 @@ def _wire_messages(message: Message) -> list[dict[str, Any]]:
     return wire
 
 
-class OllamaParser:
+class OllamaParser(FrameParser[bytes]):
     """Turns ``/api/chat`` NDJSON bytes into unified events."""
 
-    __slots__ = ("_lines", "_tool_count", "after_output", "finished")
+    __slots__ = ("_tool_count",)
+    invalid_json = "invalid JSON in a stream line"
 
     def __init__(self) -> None:
-        self.finished = False
-        self.after_output = False
-        self._lines = NDJSONDecoder()
+        lines = NDJSONDecoder()
+        super().__init__(lines.feed, lines.flush)
         self._tool_count = 0
 
-    def feed(self, chunk: bytes) -> list[StreamEvent]:
-        """Events completed by ``chunk``."""
-        out: list[StreamEvent] = []
-        try:
-            for line in self._lines.feed(chunk):
-                self._line(line, out)
-                if self.finished:
-                    break
-        except SHAPE_ERRORS as exc:
-            self.finished = True
-            out.append(shape_error(exc, self.after_output))
-        return out
+    def _end_of_body(self, out: list[StreamEvent]) -> None:
+        """Without a ``done: true`` line the stream was cut."""
+        self.finished = True
+        out.append(stream_cut(self.after_output))
 
-    def finish(self) -> list[StreamEvent]:
-        """End of body: without a ``done: true`` line the stream was cut."""
-        out: list[StreamEvent] = []
-        for line in self._lines.flush():
-            if not self.finished:
-                self._line(line, out)
-        if not self.finished:
-            self.finished = True
-            out.append(stream_cut(self.after_output))
-        return out
-
-    def _line(self, line: bytes, out: list[StreamEvent]) -> None:
-        try:
-            obj = loads(line.decode("utf-8", "replace"))
-        except ValueError:
-            self.finished = True
-            out.append(protocol_error("invalid JSON in a stream line", line, self.after_output))
-            return
+    def _frame(self, frame: bytes, out: list[StreamEvent]) -> None:
+        obj = self._json(frame, out)
         if not isinstance(obj, dict):
             return
         if obj.get("error"):

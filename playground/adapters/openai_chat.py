@@ -15,15 +15,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from playground.adapters.body import apply_overrides
-from playground.adapters.errors import (
-    SHAPE_ERRORS,
-    error_from_payload,
-    protocol_error,
-    shape_error,
-    stream_cut,
-)
+from playground.adapters.errors import error_from_payload, stream_cut
+from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
-from playground.adapters.json_scan import loads
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.think_tags import ThinkTagSplitter
 from playground.adapters.tool_calls import ToolCallAccumulator
@@ -198,69 +192,35 @@ def _wire_messages(
     return wire
 
 
-class ChatCompletionsParser:
+class ChatCompletionsParser(FrameParser[tuple[str, str]]):
     """Turns Chat Completions SSE bytes into unified events."""
 
-    __slots__ = (
-        "_finish_reason",
-        "_loads",
-        "_refused",
-        "_sse",
-        "_think",
-        "_tools",
-        "after_output",
-        "finished",
-    )
+    __slots__ = ("_finish_reason", "_refused", "_think", "_tools")
+    invalid_json = "invalid JSON in a stream chunk"
 
     def __init__(self) -> None:
-        self.finished = False
-        self.after_output = False
-        self._sse = SSEDecoder()
+        sse = SSEDecoder()
+        super().__init__(sse.feed_pairs, sse.flush_pairs)
         self._tools = ToolCallAccumulator()
         self._think = ThinkTagSplitter()
         self._finish_reason: str | None = None
         self._refused = False
-        self._loads = loads
 
-    def feed(self, chunk: bytes) -> list[StreamEvent]:
-        """Events completed by ``chunk``."""
-        out: list[StreamEvent] = []
-        try:
-            for event_name, data in self._sse.feed_pairs(chunk):
-                self._event(data, event_name, out)
-                if self.finished:
-                    break
-        except SHAPE_ERRORS as exc:
+    def _end_of_body(self, out: list[StreamEvent]) -> None:
+        """A missing ``[DONE]`` is tolerated after a finish reason; otherwise a cut."""
+        if self._finish_reason is None:
             self.finished = True
-            out.append(shape_error(exc, self.after_output))
-        return out
+            out.extend(self._tools.close_all())
+            out.append(stream_cut(self.after_output))
+        else:
+            self._done(out)
 
-    def finish(self) -> list[StreamEvent]:
-        """End of body: a missing ``[DONE]`` is tolerated after a finish reason."""
-        out: list[StreamEvent] = []
-        for event_name, data in self._sse.flush_pairs():
-            if self.finished:
-                break
-            self._event(data, event_name, out)
-        if not self.finished:
-            if self._finish_reason is None:
-                self.finished = True
-                out.extend(self._tools.close_all())
-                out.append(stream_cut(self.after_output))
-            else:
-                self._done(out)
-        return out
-
-    def _event(self, data: str, event_name: str, out: list[StreamEvent]) -> None:
+    def _frame(self, frame: tuple[str, str], out: list[StreamEvent]) -> None:
+        event_name, data = frame
         if data == "[DONE]":
             self._done(out)
             return
-        try:
-            chunk = self._loads(data)
-        except ValueError:
-            self.finished = True
-            out.append(protocol_error("invalid JSON in a stream chunk", data, self.after_output))
-            return
+        chunk = self._json(data, out)
         if not isinstance(chunk, dict):
             return
         if chunk.get("error") or event_name == "error":
