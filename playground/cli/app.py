@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the app on the panes the arguments ask for; returns the exit code."""
-    from playground.config.loader import ConfigError, load_config
     from playground.request import ThinkingLevel
-
-    try:
-        config, _ = load_config(args.config)
-    except ConfigError as exc:
-        print(f"playground: {exc}", file=sys.stderr)
-        return 2
     from playground.tui.app import PlaygroundApp
     from playground.tui.startup import AppOptions
 
@@ -27,5 +19,8 @@ def run(args: argparse.Namespace) -> int:
         from_path=args.from_path,
         framework=args.framework,
     )
-    PlaygroundApp(options, config=config).run()
-    return 0
+    # The config is loaded by the app right after its first frame (start-up is measured);
+    # a bad config closes the app and prints one line naming file, key and line (exit 2).
+    app = PlaygroundApp(options)
+    app.run()
+    return app.return_code or 0

@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from playground.request import ImagePart, ThinkingLevel
-from playground.session.metrics import PaneStatus
 from playground.tui.frame_clock import FrameClock
 from playground.tui.startup import AppOptions, StartupPlan, plan_startup
 from playground.tui.styles_path import stylesheet_paths
@@ -229,14 +228,23 @@ class PlaygroundApp(App[None]):
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
         self.screen.set_class(self.size.height < 32, "-short")
-        self.theme = (
-            self.config.ui.theme
-            if self.config.ui.theme in self.available_themes
-            else ("textual-dark")
-        )
-        if self.config.ui.bindings:
-            self.set_keymap(self.config.ui.bindings)
         self.query_one(PromptInput).focus()
+        self._refresh_summary()
+        # Paint the first frame, then load the config and open the session.
+        self.call_after_refresh(self._start_session)
+
+    async def _start_session(self) -> None:
+        from playground.config.loader import ConfigError
+
+        try:
+            config = self.config
+        except ConfigError as exc:  # one clear line after the app closes, exit code 2
+            self.exit(return_code=2, message=f"playground: {exc}")
+            return
+        if config.ui.theme in self.available_themes:
+            self.theme = config.ui.theme
+        if config.ui.bindings:
+            self.set_keymap(config.ui.bindings)
         try:
             await self._open_session()
         except Exception as exc:  # one clear line, never a traceback
@@ -386,7 +394,7 @@ class PlaygroundApp(App[None]):
     def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
         pane = message.pane.pane
         error = pane.turns[-1].error if pane.turns else None
-        if message.status is PaneStatus.FAILED and error:
+        if message.status == "failed" and error:
             self.notify(str(error.get("message", "failed")), title=pane.spec, severity="error")
         self._refresh_summary()
         self._refresh_breakers()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playground.config.schema import Config
+if TYPE_CHECKING:
+    from playground.config.schema import Config
 
 DOTS: dict[str, tuple[str, str]] = {
     "ok": ("●", "green"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from playground.catalog.types import ModelInfo
 from playground.events import (
     Attempt,
     CircuitHalfOpen,
@@ -18,26 +18,31 @@ from playground.events import (
     KeyRotated,
     Retry,
 )
-from playground.session.metrics import PaneMetrics, PaneStatus
 
-STATUS_LOOK: dict[PaneStatus, tuple[str, str]] = {
-    PaneStatus.IDLE: ("·", "idle"),
-    PaneStatus.WAITING: ("…", "waiting"),
-    PaneStatus.THINKING: ("◐", "thinking"),
-    PaneStatus.STREAMING: ("●", "streaming"),
-    PaneStatus.TOOL: ("⚒", "running tool"),
-    PaneStatus.RETRYING: ("⟳", "retrying"),
-    PaneStatus.FELL_BACK: ("↪", "fell back"),
-    PaneStatus.DONE: ("✓", "done"),
-    PaneStatus.FAILED: ("✗", "failed"),
-    PaneStatus.CANCELLED: ("■", "cancelled"),
+if TYPE_CHECKING:
+    from playground.catalog.types import ModelInfo
+    from playground.session.metrics import PaneMetrics
+
+# Keyed by PaneStatus values (a StrEnum, so members look up their plain strings): the
+# session package is imported only once the app opens its session, after the first frame.
+STATUS_LOOK: dict[str, tuple[str, str]] = {
+    "idle": ("·", "idle"),
+    "waiting": ("…", "waiting"),
+    "thinking": ("◐", "thinking"),
+    "streaming": ("●", "streaming"),
+    "tool": ("⚒", "running tool"),
+    "retrying": ("⟳", "retrying"),
+    "fell_back": ("↪", "fell back"),
+    "done": ("✓", "done"),
+    "failed": ("✗", "failed"),
+    "cancelled": ("■", "cancelled"),
 }
-STATUS_CLASS: dict[PaneStatus, str] = {
-    PaneStatus.DONE: "ok",
-    PaneStatus.FAILED: "error",
-    PaneStatus.CANCELLED: "warning",
-    PaneStatus.RETRYING: "warning",
-    PaneStatus.FELL_BACK: "warning",
+STATUS_CLASS: dict[str, str] = {
+    "done": "ok",
+    "failed": "error",
+    "cancelled": "warning",
+    "retrying": "warning",
+    "fell_back": "warning",
 }
 
 
@@ -91,10 +96,10 @@ def status_line(
 ) -> Text:
     """First footer line: status (with retry countdown / hop), TTFT and tokens per second."""
     icon, word = STATUS_LOOK[metrics.status]
-    if metrics.status is PaneStatus.RETRYING and metrics.retry_until is not None:
+    if metrics.status == "retrying" and metrics.retry_until is not None:
         remaining = max(0.0, metrics.retry_until - clock())
         word = f"retrying in {remaining:.0f} s" if remaining >= 1 else "retrying now"
-    if metrics.status is PaneStatus.DONE and metrics.hop > 1:
+    if metrics.status == "done" and metrics.hop > 1:
         word = f"done via hop {metrics.hop}"
     line = Text(f"{icon} {word}", style=_status_style(metrics.status))
     if metrics.steps and steps_limit:
@@ -128,7 +133,7 @@ def usage_line(metrics: PaneMetrics, label: str = "") -> Text:
     return line
 
 
-def _status_style(status: PaneStatus) -> str:
+def _status_style(status: str) -> str:
     return {
         "ok": "bold green",
         "error": "bold red",

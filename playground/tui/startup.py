@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playground.config.schema import Config
 from playground.request import ThinkingLevel
+
+if TYPE_CHECKING:
+    from playground.config.schema import Config
 
 FIRST_RUN_PANES = ("sim/echo", "sim-anthropic/thinker", "demo-fallback")
 """What a new user without keys sees: an echo, a thinking model and the fallback demo."""

@@ -38,7 +38,6 @@ from playground.events import (
     ToolCallStart,
     ToolResult,
 )
-from playground.session.metrics import PaneStatus
 from playground.tui.formatting import capability_badges, short_reason, status_line, usage_line
 from playground.tui.widgets.turn_view import TurnView
 
@@ -71,7 +70,7 @@ class ChatPane(Vertical):
     class StreamFinished(Message):
         """A turn of this pane ended (done, failed or cancelled)."""
 
-        def __init__(self, pane: ChatPane, status: PaneStatus) -> None:
+        def __init__(self, pane: ChatPane, status: str) -> None:
             super().__init__()
             self.pane = pane
             self.status = status
@@ -196,7 +195,7 @@ class ChatPane(Vertical):
         self.set_interval(0.5, self._tick_countdown)
 
     def _tick_countdown(self) -> None:
-        if self.pane.metrics.status is PaneStatus.RETRYING:
+        if self.pane.metrics.status == "retrying":
             self.refresh_footer()
 
     def _mark_dirty(self) -> None:
@@ -270,7 +269,7 @@ class ChatPane(Vertical):
     async def _consume(self, stream: AsyncIterator[StreamEvent], view: TurnView) -> None:
         loop_time = time.perf_counter
         last_yield = loop_time()
-        status = PaneStatus.FAILED
+        status = "failed"
         try:
             async for event in stream:
                 kind = type(event)

@@ -9,7 +9,6 @@ a list length, not a re-render. See :mod:`playground.tui.stream_buffer` for what
 from __future__ import annotations
 
 from rich.console import RenderableType
-from rich.markdown import Markdown as RichMarkdown
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -93,6 +92,8 @@ class StreamingText(Widget):
     def _block_renderable(self, block: str) -> RenderableType:
         if not self.markdown:
             return Text(block.rstrip("\n"))
+        from rich.markdown import Markdown as RichMarkdown  # first use, not at start-up
+
         theme = getattr(self.app, "current_theme", None)
         code_theme = "monokai" if theme is None or theme.dark else "friendly"
         return RichMarkdown(block, code_theme=code_theme)
