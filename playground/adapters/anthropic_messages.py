@@ -17,7 +17,7 @@ from playground.adapters.errors import error_from_payload, stream_cut
 from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
-from playground.adapters.tool_calls import tool_call_end
+from playground.adapters.tool_calls import OpenCalls
 from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.events import (
     Done,
@@ -25,8 +25,6 @@ from playground.events import (
     StreamEvent,
     TextDelta,
     ThinkingDelta,
-    ToolCallDelta,
-    ToolCallStart,
     Usage,
 )
 from playground.request import (
@@ -160,34 +158,23 @@ def _block(part: Any) -> dict[str, Any] | None:
     return None
 
 
-class _ToolBlock:
-    __slots__ = ("fragments", "id", "index", "name")
-
-    def __init__(self, index: int, call_id: str, name: str) -> None:
-        self.index = index
-        self.id = call_id
-        self.name = name
-        self.fragments: list[str] = []
-
-
 class MessagesParser(FrameParser[tuple[str, str]]):
     """Turns Messages SSE bytes into unified events."""
 
-    __slots__ = ("_stop", "_tool_count", "_tools", "_usage")
+    __slots__ = ("_stop", "_tools", "_usage")
     invalid_json = "invalid JSON in a stream event"
 
     def __init__(self) -> None:
         sse = SSEDecoder()
         super().__init__(sse.feed_pairs, sse.flush_pairs)
-        self._tools: dict[int, _ToolBlock] = {}  # open tool_use blocks by content index
-        self._tool_count = 0
+        self._tools: OpenCalls[int] = OpenCalls()  # open tool_use blocks by content index
         self._stop: str | None = None
         self._usage = Usage()
 
     def _end_of_body(self, out: list[StreamEvent]) -> None:
         """Without ``message_stop`` the stream was cut."""
         self.finished = True
-        out.extend(self._close_tools())
+        out.extend(self._tools.close_all())
         out.append(stream_cut(self.after_output))
 
     def _frame(self, frame: tuple[str, str], out: list[StreamEvent]) -> None:
@@ -198,9 +185,9 @@ class MessagesParser(FrameParser[tuple[str, str]]):
         elif kind == "content_block_start":
             self._block_start(event.get("index", 0), event.get("content_block") or {}, out)
         elif kind == "content_block_stop":
-            block = self._tools.pop(event.get("index", 0), None)
-            if block is not None:
-                out.append(_end(block))
+            end = self._tools.end(event.get("index", 0))
+            if end is not None:
+                out.append(end)
         elif kind == "message_start":
             usage = (event.get("message") or {}).get("usage")
             if usage:
@@ -212,25 +199,23 @@ class MessagesParser(FrameParser[tuple[str, str]]):
                 out.append(self._merge_usage(usage))
         elif kind == "message_stop":
             self.finished = True
-            out.extend(self._close_tools())
+            out.extend(self._tools.close_all())
             out.append(Done(stop_reason=_STOP_REASONS.get(self._stop or "", StopReason.STOP)))
         elif kind == "error":
             self.finished = True
-            out.extend(self._close_tools())
+            out.extend(self._tools.close_all())
             out.append(error_from_payload(event, Protocol.ANTHROPIC, self.after_output))
         # "ping" and unknown event types are ignored, as the SDK does.
 
     def _block_start(self, index: int, block: dict[str, Any], out: list[StreamEvent]) -> None:
         kind = block.get("type")
         if kind == "tool_use":
-            tool = _ToolBlock(self._tool_count, block.get("id", ""), block.get("name", ""))
-            self._tool_count += 1
-            self._tools[index] = tool
             self.after_output = True
-            out.append(ToolCallStart(tool.index, tool.id, tool.name))
-            initial = block.get("input")
-            if initial:  # some proxies send the whole input in the start event
-                tool.fragments.append(json.dumps(initial))
+            initial = block.get("input")  # some proxies send the whole input here
+            arguments = json.dumps(initial) if initial else ""
+            out.append(
+                self._tools.start(index, block.get("id", ""), block.get("name", ""), arguments)
+            )
         elif kind == "redacted_thinking":
             self.after_output = True
             out.append(ThinkingDelta("", signature=block.get("data"), redacted=True))
@@ -259,8 +244,7 @@ class MessagesParser(FrameParser[tuple[str, str]]):
             fragment = delta.get("partial_json")
             tool = self._tools.get(index)
             if fragment and tool is not None:
-                tool.fragments.append(fragment)
-                out.append(ToolCallDelta(tool.index, tool.id, fragment))
+                out.append(tool.add(fragment))
 
     def _merge_usage(self, usage: dict[str, Any]) -> Usage:
         current = self._usage
@@ -282,13 +266,3 @@ class MessagesParser(FrameParser[tuple[str, str]]):
             current.cache_read_tokens,
             current.cache_write_tokens,
         )
-
-    def _close_tools(self) -> list[StreamEvent]:
-        """Tool blocks never stopped (e.g. cut by ``max_tokens``) end with what arrived."""
-        blocks = sorted(self._tools.values(), key=lambda b: b.index)
-        self._tools.clear()
-        return [_end(b) for b in blocks]
-
-
-def _end(block: _ToolBlock) -> StreamEvent:
-    return tool_call_end(block.index, block.id, block.name, "".join(block.fragments))

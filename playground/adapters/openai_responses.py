@@ -19,7 +19,7 @@ from playground.adapters.errors import error_from_payload, stream_cut
 from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
-from playground.adapters.tool_calls import tool_call_end
+from playground.adapters.tool_calls import OpenCalls
 from playground.endpoint import Endpoint, Protocol
 from playground.events import (
     Done,
@@ -27,8 +27,6 @@ from playground.events import (
     StreamEvent,
     TextDelta,
     ThinkingDelta,
-    ToolCallDelta,
-    ToolCallStart,
     Usage,
 )
 from playground.request import (
@@ -135,33 +133,22 @@ def _items(message: Message) -> list[dict[str, Any]]:
     return items
 
 
-class _Call:
-    __slots__ = ("fragments", "id", "index", "name")
-
-    def __init__(self, index: int, call_id: str, name: str) -> None:
-        self.index = index
-        self.id = call_id
-        self.name = name
-        self.fragments: list[str] = []
-
-
 class ResponsesParser(FrameParser[tuple[str, str]]):
     """Turns Responses API SSE bytes into unified events."""
 
-    __slots__ = ("_calls", "_refused", "_tool_count")
+    __slots__ = ("_calls", "_refused")
     invalid_json = "invalid JSON in a stream event"
 
     def __init__(self) -> None:
         sse = SSEDecoder()
         super().__init__(sse.feed_pairs, sse.flush_pairs)
-        self._calls: dict[str, _Call] = {}  # open function calls by item id
-        self._tool_count = 0
+        self._calls: OpenCalls[str] = OpenCalls()  # open function calls by item id
         self._refused = False
 
     def _end_of_body(self, out: list[StreamEvent]) -> None:
         """Without ``response.completed`` the stream was cut."""
         self.finished = True
-        out.extend(self._close_calls())
+        out.extend(self._calls.close_all())
         out.append(stream_cut(self.after_output))
 
     def _frame(self, frame: tuple[str, str], out: list[StreamEvent]) -> None:
@@ -185,17 +172,15 @@ class ResponsesParser(FrameParser[tuple[str, str]]):
             call = self._calls.get(event.get("item_id", ""))
             fragment = event.get("delta")
             if call is not None and fragment:
-                call.fragments.append(fragment)
-                out.append(ToolCallDelta(call.index, call.id, fragment))
+                out.append(call.add(fragment))
         elif kind == "response.output_item.added":
             self._item_added(event.get("item") or {}, out)
         elif kind == "response.output_item.done":
             item = event.get("item") or {}
-            call = self._calls.pop(item.get("id", ""), None)
-            if call is not None:
-                raw = item.get("arguments")
-                raw = raw if isinstance(raw, str) else "".join(call.fragments)
-                out.append(tool_call_end(call.index, call.id, call.name, raw))
+            raw = item.get("arguments")
+            end = self._calls.end(item.get("id", ""), raw if isinstance(raw, str) else None)
+            if end is not None:
+                out.append(end)
         elif kind == "response.refusal.delta":
             text = event.get("delta")
             if text:
@@ -206,24 +191,20 @@ class ResponsesParser(FrameParser[tuple[str, str]]):
             self._end(event.get("response") or {}, out)
         elif kind in ("response.failed", "error"):
             self.finished = True
-            out.extend(self._close_calls())
+            out.extend(self._calls.close_all())
             payload = (event.get("response") or {}).get("error") if kind != "error" else event
             out.append(error_from_payload({"error": payload}, Protocol.OPENAI, self.after_output))
 
     def _item_added(self, item: dict[str, Any], out: list[StreamEvent]) -> None:
         if item.get("type") != "function_call":
             return
-        call = _Call(
-            self._tool_count, item.get("call_id") or item.get("id", ""), item.get("name", "")
-        )
-        self._tool_count += 1
-        self._calls[item.get("id", "")] = call
+        call_id = item.get("call_id") or item.get("id", "")
         self.after_output = True
-        out.append(ToolCallStart(call.index, call.id, call.name))
+        out.append(self._calls.start(item.get("id", ""), call_id, item.get("name", "")))
 
     def _end(self, response: dict[str, Any], out: list[StreamEvent]) -> None:
         self.finished = True
-        out.extend(self._close_calls())
+        out.extend(self._calls.close_all())
         usage = response.get("usage")
         if usage:
             out.append(
@@ -243,13 +224,8 @@ class ResponsesParser(FrameParser[tuple[str, str]]):
             stop = StopReason.REFUSAL
         elif response.get("status") == "incomplete":
             stop = StopReason.LENGTH
-        elif self._tool_count:
+        elif self._calls.count:
             stop = StopReason.TOOL_USE
         else:
             stop = StopReason.STOP
         out.append(Done(stop_reason=stop))
-
-    def _close_calls(self) -> list[StreamEvent]:
-        calls = sorted(self._calls.values(), key=lambda c: c.index)
-        self._calls.clear()
-        return [tool_call_end(c.index, c.id, c.name, "".join(c.fragments)) for c in calls]

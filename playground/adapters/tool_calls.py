@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from playground.events import ToolCallDelta, ToolCallEnd, ToolCallStart
+
+KeyT = TypeVar("KeyT")
 
 
 def tool_call_end(index: int, call_id: str, name: str, raw_arguments: str) -> ToolCallEnd:
@@ -24,7 +26,9 @@ def tool_call_end(index: int, call_id: str, name: str, raw_arguments: str) -> To
     return ToolCallEnd(index, call_id, name, arguments, raw_arguments)
 
 
-class _Call:
+class PendingCall:
+    """A tool call whose argument fragments are still arriving."""
+
     __slots__ = ("fragments", "id", "index", "name")
 
     def __init__(self, index: int, call_id: str, name: str) -> None:
@@ -33,15 +37,64 @@ class _Call:
         self.name = name
         self.fragments: list[str] = []
 
+    def add(self, fragment: str) -> ToolCallDelta:
+        """Record one argument fragment and return its event."""
+        self.fragments.append(fragment)
+        return ToolCallDelta(self.index, self.id, fragment)
 
-class ToolCallAccumulator:
-    """Tracks OpenAI-style tool calls keyed by the wire ``index`` (parallel calls)."""
+    def end(self, raw_arguments: str | None = None) -> ToolCallEnd:
+        """The finished call: ``raw_arguments`` if the wire sent them whole, else the fragments."""
+        if raw_arguments is None:
+            raw_arguments = "".join(self.fragments)
+        return tool_call_end(self.index, self.id, self.name, raw_arguments)
+
+
+class OpenCalls(Generic[KeyT]):
+    """Tool calls being streamed, keyed by the handle the wire uses for them.
+
+    Output indexes count the calls in the order they started (``count`` is the next one).
+    """
 
     __slots__ = ("_open", "count")
 
     def __init__(self) -> None:
-        self._open: dict[int, _Call] = {}
-        self.count = 0  # calls started so far; also the next output index
+        self._open: dict[KeyT, PendingCall] = {}
+        self.count = 0
+
+    def start(self, key: KeyT, call_id: str, name: str, arguments: str = "") -> ToolCallStart:
+        """Open a call under ``key`` and return its start event.
+
+        ``arguments`` is argument text that came with the start itself (it gets no delta).
+        """
+        call = PendingCall(self.count, call_id, name)
+        if arguments:
+            call.fragments.append(arguments)
+        self.count += 1
+        self._open[key] = call
+        return ToolCallStart(call.index, call.id, call.name)
+
+    def get(self, key: KeyT) -> PendingCall | None:
+        """The open call under ``key``, if any."""
+        return self._open.get(key)
+
+    def end(self, key: KeyT, raw_arguments: str | None = None) -> ToolCallEnd | None:
+        """Finish the call under ``key`` (see :meth:`PendingCall.end`); None if none is open."""
+        call = self._open.pop(key, None)
+        return None if call is None else call.end(raw_arguments)
+
+    def close_all(self) -> list[ToolCallEnd]:
+        """Finish every open call (at the end of the answer or of the stream), in order."""
+        if not self._open:
+            return []
+        calls = sorted(self._open.values(), key=lambda c: c.index)
+        self._open.clear()
+        return [c.end() for c in calls]
+
+
+class ToolCallAccumulator(OpenCalls[int]):
+    """Tracks OpenAI-style tool calls keyed by the wire ``index`` (parallel calls)."""
+
+    __slots__ = ()
 
     def update(
         self, wire_index: int, call_id: str | None, name: str | None, fragment: str | None
@@ -51,29 +104,15 @@ class ToolCallAccumulator:
         call = self._open.get(wire_index)
         if call is not None and call_id and call_id != call.id and call.fragments:
             # A server that numbers every whole call 0: the previous call is complete.
-            out.append(self._close(wire_index))
+            out.append(self._open.pop(wire_index).end())
             call = None
         if call is None:
             if not call_id and not name and not fragment:
                 return out
-            call = _Call(self.count, call_id or f"call_{self.count}", name or "")
-            self.count += 1
-            self._open[wire_index] = call
-            out.append(ToolCallStart(call.index, call.id, call.name))
+            out.append(self.start(wire_index, call_id or f"call_{self.count}", name or ""))
+            call = self._open[wire_index]
         elif name and not call.name:
             call.name = name
         if fragment:
-            call.fragments.append(fragment)
-            out.append(ToolCallDelta(call.index, call.id, fragment))
+            out.append(call.add(fragment))
         return out
-
-    def _close(self, wire_index: int) -> ToolCallEnd:
-        call = self._open.pop(wire_index)
-        return tool_call_end(call.index, call.id, call.name, "".join(call.fragments))
-
-    def close_all(self) -> list[ToolCallEnd]:
-        """Finish every open call (at ``finish_reason`` or end of stream), in order."""
-        if not self._open:
-            return []
-        ordered = sorted(self._open, key=lambda k: self._open[k].index)
-        return [self._close(k) for k in ordered]
