@@ -18,6 +18,7 @@ from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import OpenCalls
+from playground.adapters.wire_parts import append_turn
 from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.events import (
     Done,
@@ -125,12 +126,8 @@ def _wire_messages(messages: list[Message]) -> list[dict[str, Any]]:
     for message in messages:
         role = "assistant" if message.role == "assistant" else "user"
         blocks = [b for b in (_block(p) for p in message.parts) if b is not None]
-        if not blocks:
-            continue
-        if wire and wire[-1]["role"] == role:
-            wire[-1]["content"].extend(blocks)
-        else:
-            wire.append({"role": role, "content": blocks})
+        if blocks:
+            append_turn(wire, role, "content", blocks)
     return wire
 
 

@@ -28,6 +28,7 @@ from playground.adapters.errors import (
 from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
+from playground.adapters.wire_parts import append_turn
 from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.events import (
     Done,
@@ -168,12 +169,8 @@ def _contents(messages: list[Message]) -> list[dict[str, Any]]:
             parts.append(wire)
         if signature and parts:
             parts[-1].setdefault("thoughtSignature", signature)
-        if not parts:
-            continue
-        if contents and contents[-1]["role"] == role:
-            contents[-1]["parts"].extend(parts)
-        else:
-            contents.append({"role": role, "parts": parts})
+        if parts:
+            append_turn(contents, role, "parts", parts)
     return contents
 
 

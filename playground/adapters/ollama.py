@@ -19,6 +19,7 @@ from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
 from playground.adapters.ndjson import NDJSONDecoder
 from playground.adapters.tool_calls import tool_call_end
+from playground.adapters.wire_parts import function_tools, thinking_text
 from playground.endpoint import Endpoint, Protocol
 from playground.events import (
     Done,
@@ -34,8 +35,6 @@ from playground.request import (
     ChatRequest,
     ImagePart,
     Message,
-    TextPart,
-    ThinkingPart,
     ToolCallPart,
     ToolResultPart,
 )
@@ -80,17 +79,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
         messages.extend(_wire_messages(message))
     body: dict[str, Any] = {"model": endpoint.model, "messages": messages, "stream": True}
     if request.tools:
-        body["tools"] = [
-            {
-                "type": "function",
-                "function": {
-                    "name": t.name,
-                    "description": t.description,
-                    "parameters": t.parameters,
-                },
-            }
-            for t in request.tools
-        ]
+        body["tools"] = function_tools(request.tools)
     options: dict[str, Any] = {}
     if request.max_tokens is not None:
         options["num_predict"] = request.max_tokens
@@ -113,9 +102,9 @@ def _wire_messages(message: Message) -> list[dict[str, Any]]:
         for p in message.parts
         if isinstance(p, ToolResultPart)
     ]
-    text = "".join(p.text for p in message.parts if isinstance(p, TextPart))
+    text = message.text
     images = [p.data_b64 for p in message.parts if isinstance(p, ImagePart)]
-    thinking = "".join(p.text for p in message.parts if isinstance(p, ThinkingPart))
+    thinking = thinking_text(message.parts)
     calls = [p for p in message.parts if isinstance(p, ToolCallPart)]
     if not (text or images or thinking or calls):
         return wire

@@ -8,7 +8,6 @@ accumulated by ``index``; usage is accepted on any chunk (the last wins).
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from playground.adapters.http_stream import base_url, bearer, request_headers, r
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.think_tags import ThinkTagSplitter
 from playground.adapters.tool_calls import ToolCallAccumulator
+from playground.adapters.wire_parts import compact_json, data_url, function_tools, thinking_text
 from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.events import (
     Done,
@@ -34,7 +34,6 @@ from playground.request import (
     ChatRequest,
     ImagePart,
     TextPart,
-    ThinkingPart,
     ToolCallPart,
     ToolResultPart,
 )
@@ -117,17 +116,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
         "stream_options": {"include_usage": True},
     }
     if request.tools:
-        body["tools"] = [
-            {
-                "type": "function",
-                "function": {
-                    "name": tool.name,
-                    "description": tool.description,
-                    "parameters": tool.parameters,
-                },
-            }
-            for tool in request.tools
-        ]
+        body["tools"] = function_tools(request.tools)
     if request.max_tokens is not None:
         body[_max_tokens_field(endpoint)] = request.max_tokens
     if request.temperature is not None:
@@ -166,11 +155,11 @@ def _wire_messages(
                     {
                         "id": c.id,
                         "type": "function",
-                        "function": {"name": c.name, "arguments": _compact_json(c.arguments)},
+                        "function": {"name": c.name, "arguments": compact_json(c.arguments)},
                     }
                     for c in calls
                 ]
-            thinking = "".join(p.text for p in parts if isinstance(p, ThinkingPart))
+            thinking = thinking_text(parts)
             if replay_field in ("reasoning_content", "reasoning") and thinking:
                 out[replay_field] = thinking
             wire.append(out)
@@ -184,8 +173,7 @@ def _wire_messages(
     content: list[dict[str, Any]] = []
     for part in content_parts:
         if isinstance(part, ImagePart):
-            url = f"data:{part.media_type};base64,{part.data_b64}"
-            content.append({"type": "image_url", "image_url": {"url": url}})
+            content.append({"type": "image_url", "image_url": {"url": data_url(part)}})
         else:
             content.append({"type": "text", "text": part.text})
     wire.append({"role": "user", "content": content})
@@ -314,8 +302,3 @@ def _usage(usage: dict[str, Any]) -> Usage:
         cache_read_tokens=prompt_details.get("cached_tokens") or 0,
         cache_write_tokens=prompt_details.get("cache_write_tokens") or 0,
     )
-
-
-def _compact_json(value: Any) -> str:
-    """Arguments as the models themselves write them (no spaces after separators)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

@@ -9,7 +9,6 @@ item id; ``response.completed`` / ``incomplete`` / ``failed`` end the stream (no
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import OpenCalls
+from playground.adapters.wire_parts import compact_json, data_url
 from playground.endpoint import Endpoint, Protocol
 from playground.events import (
     Done,
@@ -97,7 +97,7 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
 def _items(message: Message) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if message.role == "assistant":
-        text = "".join(p.text for p in message.parts if isinstance(p, TextPart))
+        text = message.text
         if text:
             content = [{"type": "output_text", "text": text}]
             items.append({"role": "assistant", "content": content})
@@ -107,19 +107,17 @@ def _items(message: Message) -> list[dict[str, Any]]:
             if isinstance(part, TextPart):
                 content.append({"type": "input_text", "text": part.text})
             elif isinstance(part, ImagePart):
-                url = f"data:{part.media_type};base64,{part.data_b64}"
-                content.append({"type": "input_image", "image_url": url})
+                content.append({"type": "input_image", "image_url": data_url(part)})
         if content:
             items.append({"role": "user", "content": content})
     for part in message.parts:
         if isinstance(part, ToolCallPart):
-            arguments = json.dumps(part.arguments, separators=(",", ":"), ensure_ascii=False)
             items.append(
                 {
                     "type": "function_call",
                     "call_id": part.id,
                     "name": part.name,
-                    "arguments": arguments,
+                    "arguments": compact_json(part.arguments),
                 }
             )
         elif isinstance(part, ToolResultPart):
