@@ -27,10 +27,13 @@ from playground.sim.families.base import (
     Exchange,
     Family,
     JsonObject,
+    bearer_token,
     decoded_size,
     dumps,
+    is_rejected_key,
     json_string,
-    retry_after_text,
+    overflow_tokens,
+    retry_headers,
 )
 from playground.sim.scripts import Script, thinking_signature
 from playground.sim.streaming import Frame
@@ -113,10 +116,7 @@ class AnthropicFamily(Family):
     def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
         if headers.get("x-api-key"):
             return headers["x-api-key"].strip()
-        auth = headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            return auth[7:].strip()
-        return None
+        return bearer_token(headers)
 
     def auth_error(self, exchange: Exchange) -> ErrorReply | None:
         headers = exchange.headers
@@ -126,7 +126,7 @@ class AnthropicFamily(Family):
         if not key:
             return None
         via_api_key = bool(headers.get("x-api-key"))
-        if "invalid" in key or "revoked" in key:
+        if is_rejected_key(key):
             message = "invalid x-api-key" if via_api_key else "Invalid bearer token"
             return self.error("401", exchange, detail=message)
         if key.startswith("sk-ant-oat"):
@@ -137,9 +137,6 @@ class AnthropicFamily(Family):
                     "401", exchange, detail="OAuth authentication is currently not supported."
                 )
         return None
-
-    def wants_stream(self, body: JsonObject) -> bool:
-        return body.get("stream") is True
 
     def parse(self, body: JsonObject) -> Conversation:
         if not body.get("model"):
@@ -365,16 +362,14 @@ class AnthropicFamily(Family):
             headers["x-should-retry"] = "true"
         elif kind == "400ctx":
             status, err_type = 400, "invalid_request_error"
-            used = CONTEXT_WINDOW + max(1, int(detail or 0))
+            used = overflow_tokens(CONTEXT_WINDOW, detail)
             message = f"prompt is too long: {used} tokens > {CONTEXT_WINDOW} maximum"
         elif kind == "404":
             status, err_type = 404, "not_found_error"
             message = f"model: {exchange.model_id}"
         elif kind == "400":
             status, err_type, message = 400, "invalid_request_error", detail
-        if retry_after is not None and status in (429, 500, 503, 529):
-            headers["retry-after"] = retry_after_text(retry_after)
-            headers["retry-after-ms"] = str(int(retry_after * 1000))
+        headers.update(retry_headers(status, retry_after, millis=True))
         body = {
             "type": "error",
             "error": {"type": err_type, "message": message},

@@ -66,6 +66,34 @@ def retry_after_text(seconds: float) -> str:
     return str(int(seconds)) if seconds == int(seconds) else f"{seconds:g}"
 
 
+def retry_headers(
+    status: int, retry_after: float | None, *, millis: bool = False
+) -> dict[str, str]:
+    """``retry-after`` (and ``retry-after-ms`` with ``millis``) for a retryable status."""
+    if retry_after is None or status not in (429, 500, 503, 529):
+        return {}
+    headers = {"retry-after": retry_after_text(retry_after)}
+    if millis:
+        headers["retry-after-ms"] = str(int(retry_after * 1000))
+    return headers
+
+
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    """The token of an ``Authorization: Bearer`` header (maybe empty), or None without one."""
+    auth = headers.get("authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+
+
+def is_rejected_key(key: str) -> bool:
+    """Keys containing ``invalid`` or ``revoked`` are refused by every family."""
+    return "invalid" in key or "revoked" in key
+
+
+def overflow_tokens(limit: int, detail: str) -> int:
+    """The token count a context-overflow error reports: ``detail`` tokens over ``limit``."""
+    return limit + max(1, int(detail or 0))
+
+
 def decoded_size(data_b64: str) -> int | None:
     """Decoded byte size of base64 data, or None when it is not valid base64."""
     try:
@@ -112,17 +140,20 @@ class Family(ABC):
     def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
         """The credential the request carries, if any."""
 
-    @abstractmethod
     def auth_error(self, exchange: Exchange) -> ErrorReply | None:
         """The family's auth failure for this request, or None when it may pass."""
+        key = exchange.credential
+        if key and is_rejected_key(key):
+            return self.error("401", exchange)
+        return None
 
     @abstractmethod
     def parse(self, body: JsonObject) -> Conversation:
         """Read the neutral conversation from a request body (raises :class:`BadRequest`)."""
 
-    @abstractmethod
     def wants_stream(self, body: JsonObject) -> bool:
-        """Whether the body asks for a streamed answer."""
+        """Whether the body asks for a streamed answer (``"stream": true`` by default)."""
+        return body.get("stream") is True
 
     @abstractmethod
     def frames(self, script: Script, exchange: Exchange) -> Iterator[Frame]:

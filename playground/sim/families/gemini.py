@@ -32,7 +32,8 @@ from playground.sim.families.base import (
     decoded_size,
     dumps,
     json_string,
-    retry_after_text,
+    overflow_tokens,
+    retry_headers,
 )
 from playground.sim.scripts import Script
 from playground.sim.streaming import Frame
@@ -91,12 +92,6 @@ class GeminiFamily(Family):
 
     def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
         return headers.get("x-goog-api-key") or query.get("key") or None
-
-    def auth_error(self, exchange: Exchange) -> ErrorReply | None:
-        key = exchange.credential
-        if key and ("invalid" in key or "revoked" in key):
-            return self.error("401", exchange)
-        return None
 
     def wants_stream(self, body: JsonObject) -> bool:
         return True  # decided by the URL method, see the app
@@ -274,7 +269,6 @@ class GeminiFamily(Family):
     def error(
         self, kind: str, exchange: Exchange, *, retry_after: float | None = None, detail: str = ""
     ) -> ErrorReply:
-        headers: dict[str, str] = {}
         details: list[JsonObject] | None = None
         model = exchange.model_id
         status, code, message = 500, "INTERNAL", "An internal error has occurred. Please retry."
@@ -328,7 +322,7 @@ class GeminiFamily(Family):
             code, message = "UNAVAILABLE", "The model is overloaded. Please try again later."
         elif kind == "400ctx":
             status, code = 400, "INVALID_ARGUMENT"
-            used = INPUT_LIMIT + max(1, int(detail or 0))
+            used = overflow_tokens(INPUT_LIMIT, detail)
             message = (
                 f"The input token count ({used}) exceeds the maximum number of tokens allowed "
                 f"({INPUT_LIMIT})."
@@ -342,12 +336,10 @@ class GeminiFamily(Family):
             )
         elif kind == "400":
             status, code, message = 400, "INVALID_ARGUMENT", detail
-        if retry_after is not None and status in (429, 500, 503, 529):
-            headers["retry-after"] = retry_after_text(retry_after)
         error: JsonObject = {"code": status, "message": message, "status": code}
         if details is not None:
             error["details"] = details
-        return ErrorReply(status, {"error": error}, headers)
+        return ErrorReply(status, {"error": error}, retry_headers(status, retry_after))
 
     def stream_error_event(self, exchange: Exchange) -> bytes:
         body = (

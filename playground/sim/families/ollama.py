@@ -30,10 +30,11 @@ from playground.sim.families.base import (
     Exchange,
     Family,
     JsonObject,
+    bearer_token,
     decoded_size,
     dumps,
     json_string,
-    retry_after_text,
+    retry_headers,
     sniff_image_type,
 )
 from playground.sim.scripts import Script
@@ -70,14 +71,7 @@ class OllamaFamily(Family):
     stream_media_type = "application/x-ndjson"
 
     def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
-        auth = headers.get("authorization", "")
-        return auth[7:].strip() or None if auth.lower().startswith("bearer ") else None
-
-    def auth_error(self, exchange: Exchange) -> ErrorReply | None:
-        key = exchange.credential
-        if key and ("invalid" in key or "revoked" in key):
-            return self.error("401", exchange)
-        return None
+        return bearer_token(headers) or None
 
     def wants_stream(self, body: JsonObject) -> bool:
         return body.get("stream", True) is not False
@@ -203,7 +197,6 @@ class OllamaFamily(Family):
     def error(
         self, kind: str, exchange: Exchange, *, retry_after: float | None = None, detail: str = ""
     ) -> ErrorReply:
-        headers: dict[str, str] = {}
         status, message = 500, "llama runner process has terminated: exit status 2"
         if kind == "401":
             status, message = 401, "unauthorized"
@@ -222,9 +215,7 @@ class OllamaFamily(Family):
             status, message = 400, detail
         elif kind == "midstream":
             message = "an error was encountered while running the model"
-        if retry_after is not None and status in (429, 500, 503, 529):
-            headers["retry-after"] = retry_after_text(retry_after)
-        return ErrorReply(status, {"error": message}, headers)
+        return ErrorReply(status, {"error": message}, retry_headers(status, retry_after))
 
     def stream_error_event(self, exchange: Exchange) -> bytes:
         return b'{"error":"an error was encountered while running the model"}\n'

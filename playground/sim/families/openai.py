@@ -28,10 +28,12 @@ from playground.sim.families.base import (
     Exchange,
     Family,
     JsonObject,
+    bearer_token,
     data_url_parts,
     dumps,
     json_string,
-    retry_after_text,
+    overflow_tokens,
+    retry_headers,
 )
 from playground.sim.scripts import Script
 from playground.sim.streaming import Frame
@@ -98,19 +100,8 @@ class OpenAIFamily(Family):
     stream_media_type = "text/event-stream; charset=utf-8"
 
     def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
-        auth = headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            return auth[7:].strip()
-        return headers.get("api-key") or None
-
-    def auth_error(self, exchange: Exchange) -> ErrorReply | None:
-        key = exchange.credential
-        if key and ("invalid" in key or "revoked" in key):
-            return self.error("401", exchange)
-        return None
-
-    def wants_stream(self, body: JsonObject) -> bool:
-        return body.get("stream") is True
+        token = bearer_token(headers)
+        return token if token is not None else headers.get("api-key") or None
 
     def parse(self, body: JsonObject) -> Conversation:
         if not body.get("model"):
@@ -306,7 +297,7 @@ class OpenAIFamily(Family):
             message = "The engine is currently overloaded, please try again later."
         elif kind == "400ctx":
             status = 400
-            used = CONTEXT_WINDOW + max(1, int(detail or 0))
+            used = overflow_tokens(CONTEXT_WINDOW, detail)
             message = (
                 f"This model's maximum context length is {CONTEXT_WINDOW} tokens. However, your "
                 f"messages resulted in {used} tokens. Please reduce the length of the messages."
@@ -320,9 +311,7 @@ class OpenAIFamily(Family):
             status, message, err_type = 400, detail, "invalid_request_error"
         else:  # 500 and the non-streamed form of a mid-stream failure
             message = "The server had an error while processing your request. Sorry about that!"
-        if retry_after is not None and status in (429, 500, 503, 529):
-            headers["retry-after"] = retry_after_text(retry_after)
-            headers["retry-after-ms"] = str(int(retry_after * 1000))
+        headers.update(retry_headers(status, retry_after, millis=True))
         if status == 429:
             headers["x-ratelimit-remaining-requests"] = "0"
         body = {"error": {"message": message, "type": err_type, "param": param, "code": code}}
