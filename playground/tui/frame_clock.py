@@ -34,6 +34,9 @@ def next_interval(current: float, frame_cost: float, *, fastest: float, slowest:
 class FrameClock:
     """Coalesces redraws of many panes into adaptive frames.
 
+    Each frame flushes at most ``max_per_frame`` targets (the rest follow half a frame later),
+    so a frame's repaint stays small however many panes stream.
+
     ``schedule(delay, callback)`` is the host's one-shot timer (``App.set_timer`` style); it is
     injected so the clock can be driven without an app in tests. ``housekeeping`` runs at most
     every ``housekeeping_every_s`` while frames are being drawn (the app freezes the garbage
@@ -49,6 +52,7 @@ class FrameClock:
         timer: Callable[[], float] = time.perf_counter,
         housekeeping: Callable[[], None] | None = None,
         housekeeping_every_s: float = 1.0,
+        max_per_frame: int = 2,
     ) -> None:
         self._schedule = schedule
         self._timer = timer
@@ -60,6 +64,7 @@ class FrameClock:
         self._due = 0.0
         self.frames = 0
         self.last_frame_cost = 0.0
+        self.max_per_frame = max_per_frame
         self._housekeeping = housekeeping
         self._housekeeping_every_s = housekeeping_every_s
         self._last_housekeeping = timer()
@@ -79,8 +84,11 @@ class FrameClock:
 
     def _frame(self) -> None:
         self._pending = False
-        targets = list(self._dirty.values())
-        self._dirty.clear()
+        # At most ``max_per_frame`` targets per frame, oldest first: each compositor update
+        # then repaints a few panes, keeping every pause of the event loop short.
+        targets = list(self._dirty.values())[: self.max_per_frame]
+        for target in targets:
+            del self._dirty[id(target)]
         started = self._timer()
         # A late frame means the loop is busy (rendering happens after flush, in the
         # compositor), so lateness counts as cost too.
@@ -97,3 +105,8 @@ class FrameClock:
         self.interval = next_interval(
             self.interval, self.last_frame_cost, fastest=self.fastest, slowest=self.slowest
         )
+        if self._dirty and not self._pending:
+            self._pending = True
+            delay = self.fastest / 2
+            self._due = self._timer() + delay
+            self._schedule(delay, self._frame)

@@ -72,7 +72,7 @@ class StreamBuffer:
 
     __slots__ = ("_frozen", "_pending", "_tail", "freeze_chars", "max_tail_chars", "received")
 
-    def __init__(self, freeze_chars: int = 800, max_tail_chars: int = 2000) -> None:
+    def __init__(self, freeze_chars: int = 600, max_tail_chars: int = 1200) -> None:
         self._frozen: list[str] = []
         self._tail = ""
         self._pending: list[str] = []

@@ -263,3 +263,72 @@ async def test_from_a_framework_opens_one_pane_per_agent_and_lists_its_keys(
         assert "groq" in rows
         shown = app.screen.states["groq"].status.key.masked
         assert shown != key and shown.endswith(key[-4:])
+
+
+class MemoryKeyring:
+    """An in-memory keyring backend for the set/delete round trip."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, name: str) -> str | None:
+        return self.values.get((service, name))
+
+    def set_password(self, service: str, name: str, value: str) -> None:
+        self.values[(service, name)] = value
+
+    def delete_password(self, service: str, name: str) -> None:
+        self.values.pop((service, name), None)
+
+
+async def test_a_key_set_in_the_panel_is_used_by_open_panes_without_a_restart(
+    make_app, sim_env, monkeypatch
+):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from playground.config.schema import Config, ProviderConfig
+
+    from .conftest import fast_reliability
+
+    class Backend(MemoryKeyring, KeyringBackend):
+        pass
+
+    backend = Backend()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: backend)
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_" + "e" * 52)
+    config = Config(
+        reliability=fast_reliability(),
+        providers={"groq": ProviderConfig(base_url=f"{sim_env}/openai/v1")},
+    )
+    app = make_app(["groq/echo?tps=0&ttft_ms=0"], config=config)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        view = app.chat_panes[0]
+        assert "env" in (view.pane.target.primary.endpoints[0].key_source or "").lower()
+        await pilot.press("ctrl+k")
+        await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[str(k.value) for k in table.rows].index("groq"))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: bool(app.screen.query("#key-value")))
+        new_key = "gsk_" + "n" * 52
+        await pilot.press(*new_key, "enter")
+        await wait_until(pilot, lambda: ("playground", "groq") in backend.values)
+        source = view.pane.target.primary.endpoints[0].key_source or ""
+        assert "keyring" in source.lower()
+        await pilot.press("escape")
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        prompt.load_text("still works")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.DONE)
+        await pilot.press("ctrl+k")
+        await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[str(k.value) for k in table.rows].index("groq"))
+        await pilot.press("d")
+        await wait_until(pilot, lambda: ("playground", "groq") not in backend.values)
+        assert "env" in (view.pane.target.primary.endpoints[0].key_source or "").lower()

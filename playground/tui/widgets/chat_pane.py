@@ -17,6 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from playground.events import (
@@ -54,8 +55,24 @@ class PaneHeader(Static):
     """Model label, capability badges and the effective thinking setting."""
 
 
-class PaneFooter(Static):
-    """Live metrics: status, TTFT, tokens/s, tokens, cost, who answered."""
+class PaneFooter(Widget):
+    """Live metrics: status, TTFT, tokens/s, tokens, cost, who answered.
+
+    Redrawn every frame while streaming, so it has a fixed height and repaints without
+    asking for a new layout (a ``Static.update`` would).
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def show(self, text: Text) -> None:
+        """Replace the two lines and repaint."""
+        self.text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.text
 
 
 class Transcript(VerticalScroll):
@@ -169,7 +186,7 @@ class ChatPane(Vertical):
     def refresh_footer(self) -> None:
         """Redraw the metrics footer."""
         footer = self.query_one(PaneFooter)
-        footer.update(self._footer_text())
+        footer.show(self._footer_text())
         status = self.pane.metrics.status
         for name in ("done", "failed", "cancelled", "retrying"):
             footer.set_class(status.value.startswith(name[:5]), f"-{name}")
