@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from playground.adapters.body import apply_overrides
 from playground.adapters.errors import error_from_payload, stream_cut
 from playground.adapters.frame_parser import FrameParser
-from playground.adapters.http_stream import base_url, request_headers, run_stream
+from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import OpenCalls
 from playground.adapters.wire_parts import append_turn
@@ -91,7 +91,7 @@ def auth_headers(endpoint: Endpoint) -> dict[str, str]:
     if endpoint.auth_kind is AuthKind.NONE or not endpoint.api_key:
         return headers
     if endpoint.auth_kind is AuthKind.OAUTH_TOKEN:
-        headers["authorization"] = f"Bearer {endpoint.api_key.reveal()}"
+        headers.update(bearer(endpoint))
         extra = {k.lower(): v for k, v in endpoint.headers.items()}.get("anthropic-beta", "")
         headers["anthropic-beta"] = ",".join(b for b in (OAUTH_BETA, extra) if b)
     else:
