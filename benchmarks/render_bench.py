@@ -55,6 +55,14 @@ def _child_cpu_seconds() -> float:
     return total
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process in MB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
     """Stream ``tokens`` per pane at ``tps`` into 4 panes and measure."""
     from playground.sim.scripts import lorem_pieces
@@ -144,6 +152,7 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
         "lag_p99_ms": lags[int(len(lags) * 0.99) - 1] * 1000 if len(lags) > 1 else 0.0,
         "lag_median_ms": statistics.median(lags) * 1000 if lags else 0.0,
         "keystrokes_echoed": echoed,
+        "rss_mb": _rss_mb(),
         "text_identical": all(t == expected for t in texts),
     }
 
@@ -205,7 +214,8 @@ def main() -> None:
                 f" | last token on screen {result['last_token_on_screen_s'] * 1000:.0f} ms"
                 f" | loop lag p99 {result['lag_p99_ms']:.1f} ms, max {result['lag_max_ms']:.1f} ms"
                 f" | keys echoed {result['keystrokes_echoed']}"
-                f" | text identical {result['text_identical']}",
+                f" | text identical {result['text_identical']}"
+                f" | RSS {result['rss_mb']:.0f} MB",
                 flush=True,
             )
     if not args.no_startup:

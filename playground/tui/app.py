@@ -519,7 +519,7 @@ class PlaygroundApp(App[None]):
         if self.tools is None:
             self.tools = demo_tools()
             names = ", ".join(spec.name for spec in self.tools.specs)
-            self.tools_label = f"demo ({names}) · step limit {MAX_TOOL_STEPS}"
+            self.tools_label = f"demo: {names} · ≤{MAX_TOOL_STEPS} steps"
         else:
             self.tools = None
             self.tools_label = "off"
@@ -534,7 +534,10 @@ class PlaygroundApp(App[None]):
         except (ToolsFileError, OSError) as exc:
             self.notify(str(exc), title="tools file", severity="error")
             return
-        self.tools_label = f"{Path(path).name} ({len(self.tools.specs)} tools)"
+        from playground.session import MAX_TOOL_STEPS
+
+        count = len(self.tools.specs)
+        self.tools_label = f"{Path(path).name}: {count} tools · ≤{MAX_TOOL_STEPS} steps"
         self._refresh_summary()
 
     # --- per-pane actions ----------------------------------------------------------------
@@ -791,38 +794,9 @@ class PlaygroundApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        commands = [
-            ("Add pane", "Pick a model for a new pane", self.action_add_pane),
-            ("Close pane", "Close the active pane", self.action_close_pane),
-            ("Change model", "Pick another model for the active pane", self.action_change_model),
-            ("Credentials", "Check, set and delete API keys", self.action_credentials),
-            (
-                "Fallback timeline",
-                "Show or hide retries and fallbacks",
-                self.action_toggle_timeline,
-            ),
-            ("Export session", "Save the session as Markdown or JSON", self.action_export),
-            ("Toggle demo tools", "Offer calculator, clock and weather", self.action_toggle_tools),
-            ("Load tools file", "Offer tools from a JSON-Schema file", self.action_tools_file),
-            ("Attach image", "Attach an image to the next prompt", self.action_attach_image),
-            ("Stop all", "Stop every streaming pane", self.action_stop_all),
-            ("Stop pane", "Stop the active pane", self.action_stop_pane),
-            ("Retry pane", "Send the active pane's last prompt again", self.action_retry_pane),
-            ("Copy answer", "Copy the active pane's last answer", self.action_copy_answer),
-            ("Clear", "Clear every pane's conversation", self.action_clear),
-            ("New session", "Start a new session with the same panes", self.action_new_session),
-            ("Move pane left", "Move the active pane left", lambda: self.action_move_pane(-1)),
-            ("Move pane right", "Move the active pane right", lambda: self.action_move_pane(1)),
-            ("More thinking", "Raise the global thinking level", lambda: self.action_thinking(1)),
-            (
-                "Pane thinking",
-                "Set the active pane's own thinking level",
-                self.action_pane_thinking,
-            ),
-            ("Less thinking", "Lower the global thinking level", lambda: self.action_thinking(-1)),
-            ("Light / dark", "Switch between light and dark theme", self.action_toggle_dark),
-        ]
-        for title, help_text, callback in commands:
+        from playground.tui.palette import palette_commands
+
+        for title, help_text, callback in palette_commands(self):
             yield SystemCommand(title, help_text, callback)
 
     async def action_quit(self) -> None:

@@ -144,7 +144,7 @@ async def test_demo_tools_show_calls_as_cards_with_local_results(make_app):
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         await pilot.press("ctrl+g")
         assert app.tools is not None
-        assert "step limit" in str(app.query_one("#tools-state").render())
+        assert "≤5 steps" in str(app.query_one("#tools-state").render())
         await send(pilot, "what is 6*7")
         view = app.chat_panes[0]
         await wait_until(pilot, lambda: not view.busy and bool(view.query(ToolCard)), 15)
@@ -211,3 +211,17 @@ async def test_clear_and_new_session_keep_the_panes_but_drop_the_conversation(ma
         assert app.session.id != old_id
         assert app.chat_panes[0].pane.spec == ECHO
         assert not app.chat_panes[0].turn_views
+
+
+async def test_the_command_palette_lists_every_main_screen_action(make_app):
+    from playground.tui.app import MAIN_SCREEN_ACTIONS
+    from playground.tui.palette import palette_commands
+
+    app = make_app([ECHO])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        titles = {title for title, _, _ in palette_commands(app)}
+        assert len(titles) >= len(MAIN_SCREEN_ACTIONS)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"timeline", "enter")
+        await wait_until(pilot, lambda: app.query_one("#timeline").display)
