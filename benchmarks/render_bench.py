@@ -135,6 +135,7 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
         texts = [v.last_answer for v in views]
         echoed = prompt.text == typed  # type: ignore[attr-defined]
         ChatPane.refresh_header = original_consume_end  # type: ignore[method-assign]
+        rss = _rss_mb()
         await app.action_quit()
     total_tokens = tokens * PANES
     delays = [drawn_at[p] - received_at[p] for p in received_at]
@@ -152,7 +153,7 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
         "lag_p99_ms": lags[int(len(lags) * 0.99) - 1] * 1000 if len(lags) > 1 else 0.0,
         "lag_median_ms": statistics.median(lags) * 1000 if lags else 0.0,
         "keystrokes_echoed": echoed,
-        "rss_mb": _rss_mb(),
+        "rss_mb": rss,
         "text_identical": all(t == expected for t in texts),
     }
 

@@ -398,6 +398,19 @@ class PlaygroundApp(App[None]):
             self.notify(str(error.get("message", "failed")), title=pane.spec, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
+        if not any(view.busy for view in self.chat_panes):
+            self.release_frozen_objects()
+
+    def release_frozen_objects(self) -> None:
+        """Let the garbage collector see everything again and collect once.
+
+        While streaming, long-lived objects are frozen (``gc.freeze``) so full collections
+        stay short; when every pane is idle (or widgets were removed) one full collection
+        reclaims whatever became garbage meanwhile, so nothing leaks.
+        """
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     @on(ChatPane.RouterEvent)
     def _router_event(self, message: ChatPane.RouterEvent) -> None:
@@ -444,6 +457,7 @@ class PlaygroundApp(App[None]):
         for view in self.chat_panes:
             await view.clear()
         self.query_one(TimelinePanel).clear()
+        self.release_frozen_objects()
 
     async def action_new_session(self) -> None:
         """Start a new session with the same panes (the old one stays saved)."""
@@ -470,6 +484,7 @@ class PlaygroundApp(App[None]):
             if pane is not None:
                 await self._mount_pane(pane)
         self._highlight_active()
+        self.release_frozen_objects()
         self.notify("new session started")
 
     def action_toggle_timeline(self) -> None:
@@ -617,6 +632,7 @@ class PlaygroundApp(App[None]):
         self.grid.relayout()
         self._highlight_active()
         self._refresh_summary()
+        self.release_frozen_objects()
 
     def action_add_pane(self) -> None:
         """Pick a model for a new pane."""
@@ -803,4 +819,5 @@ class PlaygroundApp(App[None]):
         """Stop streams, flush the autosave and quit."""
         if self.session is not None:
             await self.session.aclose()
+        gc.unfreeze()
         self.exit()

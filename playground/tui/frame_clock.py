@@ -35,7 +35,8 @@ class FrameClock:
     """Coalesces redraws of many panes into adaptive frames.
 
     Each frame flushes at most ``max_per_frame`` targets (the rest follow half a frame later),
-    so a frame's repaint stays small however many panes stream.
+    so a frame's repaint stays small however many panes stream (measured: one pane per
+    repaint gives both the lowest loop lag and the lowest CPU with four fast streams).
 
     ``schedule(delay, callback)`` is the host's one-shot timer (``App.set_timer`` style); it is
     injected so the clock can be driven without an app in tests. ``housekeeping`` runs at most
@@ -51,8 +52,8 @@ class FrameClock:
         min_fps: float = 6.0,
         timer: Callable[[], float] = time.perf_counter,
         housekeeping: Callable[[], None] | None = None,
-        housekeeping_every_s: float = 1.0,
-        max_per_frame: int = 2,
+        housekeeping_every_s: float = 0.5,
+        max_per_frame: int = 1,
     ) -> None:
         self._schedule = schedule
         self._timer = timer

@@ -66,7 +66,7 @@ class Target:
         self.flushes += 1
 
 
-def test_frame_clock_coalesces_many_marks_into_one_flush_per_frame():
+def test_frame_clock_coalesces_many_marks_and_repaints_one_pane_per_frame():
     scheduled: list = []
     now = [0.0]
     clock = FrameClock(lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: now[0])
@@ -76,7 +76,12 @@ def test_frame_clock_coalesces_many_marks_into_one_flush_per_frame():
         clock.mark_dirty(b)
     assert len(scheduled) == 1
     scheduled.pop()[1]()
+    assert (a.flushes, b.flushes) == (1, 0)  # the oldest first, the other half a frame later
+    delay, follow_up = scheduled.pop()
+    assert delay < clock.fastest
+    follow_up()
     assert (a.flushes, b.flushes) == (1, 1)
+    assert not scheduled
     clock.mark_dirty(a)
     clock.flush_now(a)
     assert a.flushes == 2

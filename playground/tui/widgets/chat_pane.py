@@ -76,7 +76,20 @@ class PaneFooter(Widget):
 
 
 class Transcript(VerticalScroll):
-    """The scrolling conversation of a pane."""
+    """The scrolling conversation of a pane; follows new text while scrolled to the bottom.
+
+    Scrolling up (wheel, keys, scrollbar) stops following; scrolling back to the bottom
+    resumes it.
+    """
+
+    follow = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value - 0.5:
+            self.follow = False
+        elif new_value >= self.max_scroll_y - 1:
+            self.follow = True
 
 
 class ChatPane(Vertical):
@@ -107,7 +120,6 @@ class ChatPane(Vertical):
         self.clock = clock
         self.turn_views: list[TurnView] = []
         self._current: TurnView | None = None
-        self._follow = True
 
     def compose(self) -> ComposeResult:
         yield PaneHeader(self._header_text())
@@ -205,7 +217,7 @@ class ChatPane(Vertical):
 
     def _keep_following(self) -> None:
         transcript = self.transcript
-        if self._follow:
+        if transcript.follow:
             transcript.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def on_mount(self) -> None:
@@ -218,21 +230,9 @@ class ChatPane(Vertical):
     def _mark_dirty(self) -> None:
         self.app.frame_clock.mark_dirty(self)  # type: ignore[attr-defined]
 
-    # --- scrolling: follow while at the bottom ----------------------------------------------
-
-    def on_mouse_scroll_up(self) -> None:
-        self._follow = False
-
-    def on_mouse_scroll_down(self) -> None:
-        self.call_after_refresh(self._update_follow)
-
-    def _update_follow(self) -> None:
-        transcript = self.transcript
-        self._follow = transcript.scroll_y >= transcript.max_scroll_y - 1
-
     def follow(self, enabled: bool = True) -> None:
         """Turn auto-follow on (jump to the end) or off."""
-        self._follow = enabled
+        self.transcript.follow = enabled
         if enabled:
             self.transcript.scroll_end(animate=False)
 
@@ -264,7 +264,7 @@ class ChatPane(Vertical):
         self.turn_views.append(view)
         self._current = view
         self.transcript.mount(view)
-        self._follow = True
+        self.transcript.follow = True
         self.refresh_header()
         self.refresh_footer()
         self._consume(stream, view)
