@@ -398,15 +398,14 @@ class PlaygroundApp(App[None]):
             self.notify(str(error.get("message", "failed")), title=pane.spec, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
-        if not any(view.busy for view in self.chat_panes):
-            self.release_frozen_objects()
 
     def release_frozen_objects(self) -> None:
         """Let the garbage collector see everything again and collect once.
 
         While streaming, long-lived objects are frozen (``gc.freeze``) so full collections
-        stay short; when every pane is idle (or widgets were removed) one full collection
-        reclaims whatever became garbage meanwhile, so nothing leaks.
+        stay short. Streaming itself leaves no cyclic garbage behind (measured: a full
+        collection after 100k tokens frees nothing), but removed widgets do (parent and
+        child refer to each other), so clearing or closing panes collects once.
         """
         gc.unfreeze()
         gc.collect()

@@ -9,6 +9,7 @@ a list length, not a re-render. See :mod:`playground.tui.stream_buffer` for what
 from __future__ import annotations
 
 from rich.console import RenderableType
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -34,10 +35,12 @@ class StreamingText(Widget):
         self.buffer = StreamBuffer()
         self.finished = False
         self._blocks: list[str] = []
-        self._frozen_lines: list[Strip] = []
+        # Frozen lines are kept as plain segment lists; a Strip (with its caches) is built
+        # only for the lines being painted, which keeps long messages cheap for the GC.
+        self._frozen_lines: list[list[Segment]] = []
         self._rendered_blocks = 0
         self._tail = ""
-        self._tail_lines: list[Strip] = []
+        self._tail_lines: list[list[Segment]] = []
         self._width = 0
         self._style: Style | None = None
         self.frames_drawn = 0
@@ -98,13 +101,12 @@ class StreamingText(Widget):
         code_theme = "monokai" if theme is None or theme.dark else "friendly"
         return RichMarkdown(block, code_theme=code_theme)
 
-    def _render(self, renderable: RenderableType, width: int) -> list[Strip]:
+    def _render(self, renderable: RenderableType, width: int) -> list[list[Segment]]:
         """Render to lines with the widget's base style applied once (not per paint)."""
         console = self.app.console
         options = console.options.update_width(width)
         style = self._base_style()
-        lines = console.render_lines(renderable, options, style=style, pad=True)
-        return [Strip(line, width) for line in lines]
+        return console.render_lines(renderable, options, style=style, pad=True)
 
     def _base_style(self) -> Style:
         if self._style is None:
@@ -141,8 +143,9 @@ class StreamingText(Widget):
 
     def render_line(self, y: int) -> Strip:
         frozen = self._frozen_lines
+        width = self._width
         if y < len(frozen):
-            return frozen[y]
+            return Strip(frozen[y], width)
         if y - len(frozen) < len(self._tail_lines):
-            return self._tail_lines[y - len(frozen)]
+            return Strip(self._tail_lines[y - len(frozen)], width)
         return Strip.blank(self.size.width, self._base_style())
