@@ -420,7 +420,7 @@ class PlaygroundApp(App[None]):
         self._refresh_breakers()
 
     def _refresh_breakers(self) -> None:
-        if self.session is None or self.session._router is None:
+        if self.session is None or not self.session.panes:
             return
         states: list[tuple[str, str]] = []
         seen: set[str] = set()
@@ -603,12 +603,14 @@ class PlaygroundApp(App[None]):
         if view.busy:
             self.notify("this pane is still streaming", severity="warning")
             return
+        previous = view.pane.turns[-1] if view.pane.turns else None
         try:
             stream = view.pane.retry()
         except RuntimeError as exc:
             self.notify(str(exc), severity="warning")
             return
-        prompt, images = view.pane._last_send[0], []  # type: ignore[index]
+        prompt = previous.prompt if previous is not None else ""
+        images = list(previous.images) if previous is not None else []
         self._turn_started[view.pane.id] = self.clock()
         view.start(stream, prompt, images)
 
