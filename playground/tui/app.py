@@ -41,6 +41,7 @@ MAX_PANES = 6
 MAIN_SCREEN_ACTIONS = frozenset(
     {
         "add_pane",
+        "stop_pane",
         "close_pane",
         "change_model",
         "credentials",

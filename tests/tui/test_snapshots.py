@@ -309,3 +309,18 @@ def test_prompt_with_multiple_lines(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 24), run_before=run_before)
+
+
+def test_markdown_and_code_blocks(snap_compare, make_app):
+    app = make_app([ECHO])
+    markdown = (
+        "# Heading\n\nSome **bold** and *italic* text with `inline code`.\n\n"
+        "```python\ndef greet(name: str) -> str:\n    return f'hello {name}'\n```\n\n"
+        "- one\n- two\n\n> a quote\n"
+    )
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await send_and_finish(pilot, markdown)
+
+    assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)

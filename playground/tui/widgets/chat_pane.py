@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -93,9 +94,21 @@ class Transcript(VerticalScroll):
 
 
 class ChatPane(Vertical):
-    """One session pane rendered: header, transcript, live footer."""
+    """One session pane rendered: header, transcript, live footer.
+
+    When the pane has focus (click it, or tab to it) single keys act on it.
+    """
 
     can_focus = True
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("s", "app.stop_pane", "stop", id="pane_stop"),
+        Binding("r", "app.retry_pane", "retry", id="pane_retry"),
+        Binding("c", "app.copy_answer", "copy", id="pane_copy"),
+        Binding("m", "app.change_model", "model", id="pane_model"),
+        Binding("t", "app.pane_thinking", "thinking", id="pane_thinking_key"),
+        Binding("x", "app.close_pane", "close", id="pane_close"),
+    ]
 
     class StreamFinished(Message):
         """A turn of this pane ended (done, failed or cancelled)."""
