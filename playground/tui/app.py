@@ -224,11 +224,16 @@ class PlaygroundApp(App[None]):
         return not (action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
     def on_resize(self) -> None:
+        self._fit_layout()
+
+    def _fit_layout(self) -> None:
+        """Short terminals trade borders for rows; narrow ones put the timeline below."""
         self.screen.set_class(self.size.height < 32, "-short")
+        self.screen.set_class(self.size.width < 110, "-narrow")
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
-        self.screen.set_class(self.size.height < 32, "-short")
+        self._fit_layout()
         self.query_one(PromptInput).focus()
         self._refresh_summary()
         # Paint the first frame, then load the config and open the session.

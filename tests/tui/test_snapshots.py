@@ -324,3 +324,18 @@ def test_markdown_and_code_blocks(snap_compare, make_app):
         await send_and_finish(pilot, markdown)
 
     assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)
+
+
+def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
+    config = Config(
+        reliability=fast_reliability(),
+        routes={"flaky": RouteConfig(models=[f"sim/echo?fail=503&{FAST}", ECHO])},
+    )
+    app = make_app(["flaky"], config=config)
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("ctrl+t")
+        await send_and_finish(pilot, "hi")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
