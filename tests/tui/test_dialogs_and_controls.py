@@ -332,3 +332,54 @@ async def test_a_key_set_in_the_panel_is_used_by_open_panes_without_a_restart(
         await pilot.press("d")
         await wait_until(pilot, lambda: ("playground", "groq") not in backend.values)
         assert "env" in (view.pane.target.primary.endpoints[0].key_source or "").lower()
+
+
+async def test_a_user_tools_file_is_offered_and_its_calls_show_as_cards(make_app, tmp_path):
+    from playground.tui.screens.path_prompt import PathPrompt
+    from playground.tui.widgets.turn_view import ToolCard
+
+    tools = tmp_path / "tools.json"
+    tools.write_text(
+        json.dumps(
+            [
+                {
+                    "name": "lookup_order",
+                    "description": "Find an order by id",
+                    "parameters": {
+                        "type": "object",
+                        "properties": {"order_id": {"type": "string"}},
+                        "required": ["order_id"],
+                    },
+                }
+            ]
+        )
+    )
+    app = make_app(["sim/tools?tps=0&ttft_ms=0"])
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        app.action_tools_file()
+        await wait_until(pilot, lambda: isinstance(app.screen, PathPrompt))
+        app.screen.query_one(Input).value = str(tools)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.tools is not None)
+        assert "tools.json: 1 tools" in str(app.query_one("#tools-state").render())
+        await send(pilot, "where is order 7?")
+        view = app.chat_panes[0]
+        await wait_until(pilot, lambda: not view.busy and bool(view.query(ToolCard)))
+        card = view.query_one(ToolCard)
+        assert card.tool_name == "lookup_order" and "order_id" in card.arguments
+        assert card.result is None  # user tools are not run locally: the call is shown
+        assert view.pane.metrics.status is PaneStatus.DONE
+
+
+async def test_a_bad_tools_file_is_one_clear_error(make_app, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    app = make_app([ECHO])
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        app.load_tools_file(str(bad))
+        assert app.tools is None
+        await wait_until(
+            pilot, lambda: any("invalid JSON" in n.message for n in app._notifications)
+        )
