@@ -153,7 +153,6 @@ class PlaygroundApp(App[None]):
         *,
         config: Config | None = None,
         clock: Callable[[], float] = time.monotonic,
-        session_factory: Callable[[], Session] | None = None,
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
@@ -162,7 +161,6 @@ class PlaygroundApp(App[None]):
             lambda delay, callback: self.set_timer(delay, callback), housekeeping=gc.freeze
         )
         self._config = config
-        self._session_factory = session_factory
         self.session: Session | None = None
         self.catalog: Any = None
         self.overlay: Any = None
@@ -262,30 +260,20 @@ class PlaygroundApp(App[None]):
     async def _open_session(self) -> None:
         from playground.session import Session
 
-        if self._session_factory is not None:
-            self.session = self._session_factory()
-            plan = StartupPlan([p.spec for p in self.session.panes] or [])
+        self.overlay = self._framework_overlay()
+        resumed = self._resume_session() if self.options.resume else None
+        if resumed is not None:
+            self.session = resumed
+            plan = StartupPlan([])
         else:
-            self.overlay = self._framework_overlay()
-            if self.options.resume:
-                self.session = Session.resume(
-                    config=self.config,
-                    overlay=self.overlay,
-                    sessions_dir=self.options.sessions_dir,
-                    clock=self.clock,
-                )
-                plan = StartupPlan([])
-                for note in self.session.resume_notes:
-                    self.notify(note, severity="warning")
-            else:
-                self.session = Session.open(
-                    self.config,
-                    overlay=self.overlay,
-                    persist=self.options.persist,
-                    sessions_dir=self.options.sessions_dir,
-                    clock=self.clock,
-                )
-                plan = self._startup_plan()
+            self.session = Session.open(
+                self.config,
+                overlay=self.overlay,
+                persist=self.options.persist,
+                sessions_dir=self.options.sessions_dir,
+                clock=self.clock,
+            )
+            plan = self._startup_plan()
         self.catalog = self.session.resolver.catalog
         if self.options.thinking is not None:
             self.session.thinking = ThinkingLevel(self.options.thinking)
@@ -299,6 +287,24 @@ class PlaygroundApp(App[None]):
         for pane in list(self.session.panes):
             await self._mount_pane(pane)
         self._highlight_active()
+
+    def _resume_session(self) -> Session | None:
+        """The last saved session, or None (with a note) when there is none to resume."""
+        from playground.session import Session, SessionError
+
+        try:
+            session = Session.resume(
+                config=self.config,
+                overlay=self.overlay,
+                sessions_dir=self.options.sessions_dir,
+                clock=self.clock,
+            )
+        except SessionError as exc:
+            self.notify(f"{exc}; starting a new one", title="--resume", severity="warning")
+            return None
+        for note in session.resume_notes:
+            self.notify(note, severity="warning")
+        return session
 
     def _startup_plan(self) -> StartupPlan:
         if self.overlay is not None and not self.options.models:

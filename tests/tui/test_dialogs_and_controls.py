@@ -383,3 +383,10 @@ async def test_a_bad_tools_file_is_one_clear_error(make_app, tmp_path):
         await wait_until(
             pilot, lambda: any("invalid JSON" in n.message for n in app._notifications)
         )
+
+
+async def test_resume_without_a_saved_session_starts_a_new_one_with_a_note(make_app):
+    app = make_app(resume=True)
+    async with app.run_test(size=(140, 36), notifications=True) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 3)  # the first-run panes
+        await wait_until(pilot, lambda: any("resume" in n.message for n in app._notifications))
