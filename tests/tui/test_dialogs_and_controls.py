@@ -12,7 +12,7 @@ from playground.session import PaneStatus
 from playground.tui.screens.credentials import CredentialPanel
 from playground.tui.screens.export import ExportDialog
 from playground.tui.screens.model_picker import ModelPicker
-from playground.tui.widgets.chat_pane import PaneHeader
+from playground.tui.widgets.chat_pane import PaneFooter, PaneHeader
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.thinking_slider import ThinkingSlider
 from playground.tui.widgets.turn_view import ErrorNotice
@@ -229,6 +229,8 @@ async def test_sessions_autosave_and_resume_reopens_panes_and_conversations(make
         assert echo.pane.spec == ECHO
         assert echo.last_answer == "keep this"
         assert [m.role for m in echo.pane.history] == ["user", "assistant"]
+        footer = str(echo.query_one(PaneFooter).render())
+        assert "done" in footer and "2 out" in footer  # the saved turn's metrics
 
 
 async def test_from_a_framework_opens_one_pane_per_agent_and_lists_its_keys(

@@ -52,6 +52,37 @@ YIELD_EVERY_S = 0.004
 """A worker that finds events already queued gives the loop a turn at least this often."""
 
 
+def restored_metrics(saved: dict[str, Any]) -> Any:
+    """A turn's saved metrics (from the autosave) as a ``PaneMetrics`` to draw the footer."""
+    from dataclasses import fields
+
+    from playground.session import PaneMetrics
+
+    names = {f.name for f in fields(PaneMetrics) if not f.name.startswith("_")} - {"clock"}
+    values = {k: v for k, v in saved.items() if k in names}
+    metrics = PaneMetrics(**values)
+    if isinstance(metrics.status, str):
+        from playground.session import PaneStatus
+
+        try:
+            metrics.status = PaneStatus(metrics.status)
+        except ValueError:
+            metrics.status = PaneStatus.IDLE
+    return metrics
+
+
+def saved_router_notice(data: dict[str, Any]) -> tuple[str, str] | None:
+    """The one-line notice of a saved retry or fallback event (as shown while streaming)."""
+    kind = data.get("type")
+    reason = short_reason(str(data.get("reason", "")))
+    if kind == "retry":
+        why = "Retry-After" if data.get("source") == "retry_after" else "backoff"
+        return "⟳", f"{reason} · retry in {float(data.get('delay_s', 0)):.1f} s ({why})"
+    if kind == "fallback":
+        return "↪", f"{reason} · fallback → {data.get('to', '')}"
+    return None
+
+
 class PaneHeader(Static):
     """Model label, capability badges and the effective thinking setting."""
 
@@ -196,6 +227,8 @@ class ChatPane(Vertical):
 
     def _footer_text(self) -> Text:
         metrics = self.pane.metrics
+        if metrics.started_at is None and self.pane.turns and self.pane.turns[-1].metrics:
+            metrics = restored_metrics(self.pane.turns[-1].metrics)
         from playground.session import MAX_TOOL_STEPS
 
         compact = 0 < self.size.width < 36
@@ -257,6 +290,10 @@ class ChatPane(Vertical):
             view = TurnView(turn.prompt, turn.images)
             self.turn_views.append(view)
             await self.transcript.mount(view)
+            for data in turn.router_events:
+                notice = saved_router_notice(data)
+                if notice is not None:
+                    await view.notice(*notice, "warning")
             if turn.thinking_text:
                 section = await view.ensure_thinking()
                 section.body.append(turn.thinking_text)
