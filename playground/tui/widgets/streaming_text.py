@@ -73,8 +73,7 @@ class StreamingText(Widget):
         self._tail = frame.tail
         self.frames_drawn += 1
         if not self._width:
-            self.refresh(layout=True)
-            return
+            return  # not laid out yet (or hidden, like collapsed thinking): drawn on first layout
         old_height = len(self._frozen_lines) + len(self._tail_lines)
         first_changed = len(self._frozen_lines)
         self._render_pending_blocks()
