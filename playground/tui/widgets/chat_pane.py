@@ -225,11 +225,17 @@ class ChatPane(Vertical):
         except Exception:  # a mapping problem must never break drawing
             return None
 
-    def _footer_text(self) -> Text:
+    def _shown_metrics(self) -> Any:
+        """The live metrics, or the last saved turn's after ``--resume``."""
         metrics = self.pane.metrics
         if metrics.started_at is None and self.pane.turns and self.pane.turns[-1].metrics:
-            metrics = restored_metrics(self.pane.turns[-1].metrics)
+            return restored_metrics(self.pane.turns[-1].metrics)
+        return metrics
+
+    def _footer_text(self, metrics: Any = None) -> Text:
         from playground.session import MAX_TOOL_STEPS
+
+        metrics = metrics if metrics is not None else self._shown_metrics()
 
         compact = 0 < self.size.width < 36
         line = status_line(metrics, self.clock, steps_limit=MAX_TOOL_STEPS, compact=compact)
@@ -244,10 +250,10 @@ class ChatPane(Vertical):
     def refresh_footer(self) -> None:
         """Redraw the metrics footer."""
         footer = self.query_one(PaneFooter)
-        footer.show(self._footer_text())
-        status = self.pane.metrics.status
+        metrics = self._shown_metrics()
+        footer.show(self._footer_text(metrics))
         for name in ("done", "failed", "cancelled", "retrying"):
-            footer.set_class(status.value.startswith(name[:5]), f"-{name}")
+            footer.set_class(metrics.status == name, f"-{name}")
 
     # --- frames ----------------------------------------------------------------------------
 
