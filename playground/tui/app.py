@@ -402,6 +402,10 @@ class PlaygroundApp(App[None]):
         self.image_label = ""
         self._refresh_summary()
 
+    @on(ChatPane.StreamStarted)
+    def _stream_started(self) -> None:
+        self.call_after_refresh(self._refresh_summary)
+
     @on(ChatPane.StreamFinished)
     def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
         pane = message.pane.pane

@@ -149,6 +149,13 @@ class ChatPane(Vertical):
             self.pane = pane
             self.status = status
 
+    class StreamStarted(Message):
+        """A turn of this pane began streaming."""
+
+        def __init__(self, pane: ChatPane) -> None:
+            super().__init__()
+            self.pane = pane
+
     class RouterEvent(Message):
         """A router event (attempt, retry, fallback…) for the timeline."""
 
@@ -343,6 +350,7 @@ class ChatPane(Vertical):
         loop_time = time.perf_counter
         last_yield = loop_time()
         status = "failed"
+        self.post_message(self.StreamStarted(self))
         try:
             async for event in stream:
                 kind = type(event)
