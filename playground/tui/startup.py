@@ -15,8 +15,8 @@ FIRST_RUN_PANES = ("sim/echo", "sim-anthropic/thinker", "demo-fallback")
 """What a new user without keys sees: an echo, a thinking model and the fallback demo."""
 
 FIRST_RUN_HINT = (
-    "No API keys found: these panes use the simulated provider. "
-    "Add one with `playground keys set openai` or OPENAI_API_KEY · ctrl+k credentials"
+    "No API keys found: simulated models. Add one with `playground keys set openai` "
+    "or OPENAI_API_KEY; ctrl+k checks keys."
 )
 
 

@@ -40,7 +40,13 @@ from playground.events import (
     ToolCallStart,
     ToolResult,
 )
-from playground.tui.formatting import capability_badges, short_reason, status_line, usage_line
+from playground.tui.formatting import (
+    capability_badges,
+    format_tokens,
+    short_reason,
+    status_line,
+    usage_line,
+)
 from playground.tui.widgets.turn_view import TurnView
 
 if TYPE_CHECKING:
@@ -81,6 +87,10 @@ def saved_router_notice(data: dict[str, Any]) -> tuple[str, str] | None:
     if kind == "fallback":
         return "↪", f"{reason} · fallback → {data.get('to', '')}"
     return None
+
+
+class EmptyPaneHint(Static):
+    """Shown in a pane until its first prompt."""
 
 
 class PaneHeader(Static):
@@ -174,8 +184,30 @@ class ChatPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield PaneHeader(self._header_text())
-        yield Transcript()
+        with Transcript():
+            yield EmptyPaneHint(self._empty_hint())
         yield PaneFooter(self._footer_text())
+
+    def _empty_hint(self) -> Text:
+        """What this pane is, shown until the first prompt."""
+        target = self.pane.target
+        text = Text()
+        if target.is_route:
+            text.append("fallback chain\n", style="bold")
+            for hop, candidate in enumerate(target.chain, start=1):
+                text.append(f" {hop}. {candidate.label}\n")
+        else:
+            model = target.primary_model
+            text.append(f"{model.name or model.id}\n", style="bold")
+            facts = []
+            if model.context_window:
+                facts.append(f"{format_tokens(model.context_window)} context")
+            if model.prices.input is not None:
+                facts.append(f"${model.prices.input:g}/${model.prices.output or 0:g} per M")
+            if facts:
+                text.append(" · ".join(facts) + "\n")
+        text.append("\nType below; Enter sends to every pane.", style="dim")
+        return text
 
     @property
     def transcript(self) -> Transcript:
@@ -299,6 +331,8 @@ class ChatPane(Vertical):
 
     async def show_turns(self, turns: list[Turn]) -> None:
         """Render saved turns (after ``--resume``)."""
+        if turns:
+            await self.query(EmptyPaneHint).remove()
         for turn in turns:
             view = TurnView(turn.prompt, turn.images)
             self.turn_views.append(view)
@@ -326,6 +360,7 @@ class ChatPane(Vertical):
         view = TurnView(prompt, images)
         self.turn_views.append(view)
         self._current = view
+        self.query(EmptyPaneHint).remove()
         self.transcript.mount(view)
         self.transcript.follow = True
         self.refresh_header()
