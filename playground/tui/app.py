@@ -451,9 +451,9 @@ class PlaygroundApp(App[None]):
                     continue
                 parts = []
                 if state.breaker.value != "closed":
-                    parts.append(f"breaker {state.breaker.value} ({state.breaker_in_s:.0f} s)")
+                    parts.append(f"breaker {state.breaker.value} ({state.breaker_in_s:.1f} s)")
                 if state.cooldown_in_s > 0:
-                    parts.append(f"cooling {state.cooldown_in_s:.0f} s")
+                    parts.append(f"cooling {state.cooldown_in_s:.1f} s")
                 if state.consecutive_failures:
                     parts.append(f"{state.consecutive_failures} failures")
                 if parts:
@@ -506,6 +506,8 @@ class PlaygroundApp(App[None]):
         """Show or hide the fallback timeline."""
         panel = self.query_one(TimelinePanel)
         panel.display = not panel.display
+        if panel.display:
+            self.call_after_refresh(panel.redraw)
         self._refresh_breakers()
 
     def action_toggle_dark(self) -> None:

@@ -266,3 +266,25 @@ async def test_a_focused_pane_takes_single_key_actions(make_app):
         await pilot.press("x")
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         assert app.chat_panes[0].pane.spec == ECHO
+
+
+async def test_timeline_rows_written_while_hidden_wrap_when_it_opens(make_app):
+    from playground.config.schema import Config, RouteConfig
+
+    from .conftest import fast_reliability
+
+    config = Config(
+        reliability=fast_reliability(),
+        routes={"flaky": RouteConfig(models=["sim/echo?fail=503&tps=0&ttft_ms=0", ECHO])},
+    )
+    app = make_app(["flaky"], config=config)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await send(pilot, "hi")
+        await wait_until(pilot, lambda: not app.chat_panes[0].busy)
+        await pilot.press("ctrl+t")
+        log = app.query_one("#timeline-log")
+        await wait_until(pilot, lambda: len(log.lines) > 3)
+        width = log.scrollable_content_region.width
+        assert all(line.cell_length <= width for line in log.lines)
+        assert "answered by" in " ".join(line.text for line in log.lines)

@@ -27,6 +27,10 @@ class BreakerStates(Static):
 class TimelinePanel(Vertical):
     """A toggleable side panel; rows are appended live as router events arrive."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Text] = []
+
     def compose(self) -> ComposeResult:
         yield Static("Fallback timeline", classes="panel-title")
         yield RichLog(wrap=True, markup=False, auto_scroll=True, id="timeline-log")
@@ -47,10 +51,28 @@ class TimelinePanel(Vertical):
         line.append(f"{pane_label} ", style="bold")
         line.append(f"{icon} ", style=ROW_STYLE.get(icon, "bold"))
         line.append(body)
+        self.rows.append(line)
+        self._write(line)
+        return True
+
+    def _write(self, line: Text) -> bool:
+        """Write one row wrapped to the panel's width; False while the panel has no width."""
         log = self.log_widget
         width = log.scrollable_content_region.width
-        log.write(line, width=width if width > 10 else None)
+        if not self.display or width <= 10:
+            return False  # hidden: rows are written when the panel is shown (redraw)
+        log.write(line, width=width)
         return True
+
+    def redraw(self) -> None:
+        """Write every row again at the current width (after the panel is shown or resized)."""
+        self.log_widget.clear()
+        for row in self.rows:
+            if not self._write(row):
+                break
+
+    def on_resize(self) -> None:
+        self.redraw()
 
     def show_states(self, states: list[tuple[str, str]]) -> None:
         """Show candidate health lines (label, description)."""
@@ -66,4 +88,5 @@ class TimelinePanel(Vertical):
 
     def clear(self) -> None:
         """Remove every row."""
+        self.rows.clear()
         self.log_widget.clear()
