@@ -65,6 +65,8 @@ def _rss_mb() -> float:
 
 async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
     """Stream ``tokens`` per pane at ``tps`` into 4 panes and measure."""
+    from textual import events
+
     from playground.sim.scripts import lorem_pieces
     from playground.tui.app import PlaygroundApp
     from playground.tui.startup import AppOptions
@@ -122,8 +124,17 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
         tick = asyncio.create_task(ticker())
         # Type while streaming: every character must arrive in the prompt.
         await asyncio.sleep(0.3)
-        for char in typed:
-            await pilot.press(char if char != " " else "space")
+        # Keystroke echo: post each key like the terminal driver does and time until the
+        # prompt shows it (Pilot.press waits for the app to go idle, which streaming delays).
+        key_ms: list[float] = []
+        for index, char in enumerate(typed):
+            pressed = time.perf_counter()
+            key = "space" if char == " " else char
+            app.post_message(events.Key(key, char))
+            while len(prompt.text) <= index:  # type: ignore[attr-defined]
+                await asyncio.sleep(0.001)
+            key_ms.append((time.perf_counter() - pressed) * 1000)
+            await asyncio.sleep(0.05)  # a fast typist: 20 keys per second
         while any(v.busy for v in views) or len(drawn_at) < PANES:
             await asyncio.sleep(0.02)
         running = False
@@ -153,6 +164,7 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
         "lag_p99_ms": lags[int(len(lags) * 0.99) - 1] * 1000 if len(lags) > 1 else 0.0,
         "lag_median_ms": statistics.median(lags) * 1000 if lags else 0.0,
         "keystrokes_echoed": echoed,
+        "key_echo_max_ms": max(key_ms),
         "rss_mb": rss,
         "text_identical": all(t == expected for t in texts),
     }
@@ -215,6 +227,7 @@ def main() -> None:
                 f" | last token on screen {result['last_token_on_screen_s'] * 1000:.0f} ms"
                 f" | loop lag p99 {result['lag_p99_ms']:.1f} ms, max {result['lag_max_ms']:.1f} ms"
                 f" | keys echoed {result['keystrokes_echoed']}"
+                f" (slowest {result['key_echo_max_ms']:.0f} ms)"
                 f" | text identical {result['text_identical']}"
                 f" | RSS {result['rss_mb']:.0f} MB",
                 flush=True,
