@@ -288,3 +288,20 @@ async def test_timeline_rows_written_while_hidden_wrap_when_it_opens(make_app):
         width = log.scrollable_content_region.width
         assert all(line.cell_length <= width for line in log.lines)
         assert "answered by" in " ".join(line.text for line in log.lines)
+
+
+async def test_closing_a_streaming_pane_stops_it_cleanly(make_app):
+    stalled = "sim/lorem?tps=0&ttft_ms=0&tokens=50&fail=stall&after=5"
+    app = make_app([stalled, ECHO])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        await send(pilot, "go")
+        slow = app.chat_panes[0]
+        await wait_until(pilot, lambda: len(slow.last_answer.split()) == 5)
+        session_pane = slow.pane
+        await pilot.press("ctrl+w")  # the first pane is the active one
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await wait_until(pilot, lambda: not session_pane.busy)
+        assert [p.spec for p in app.session.panes] == [ECHO]
+        await send(pilot, "still fine")
+        await wait_until(pilot, lambda: app.chat_panes[0].last_answer == "still fine")
