@@ -834,6 +834,10 @@ class PlaygroundApp(App[None]):
         for title, help_text, callback in palette_commands(self):
             yield SystemCommand(title, help_text, callback)
 
+    def on_unmount(self) -> None:
+        # The app is going away: its frozen objects must become collectable again.
+        gc.unfreeze()
+
     async def action_quit(self) -> None:
         """Stop streams, flush the autosave and quit."""
         if self.session is not None:

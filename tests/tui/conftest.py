@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import time
 from collections.abc import Callable, Iterator
@@ -39,6 +40,14 @@ async def wait_until(pilot, predicate: Callable[[], bool], timeout: float = 10.0
 def fast_reliability() -> ReliabilityConfig:
     """Retries and backoff short enough for tests."""
     return ReliabilityConfig(retries=1, backoff_base_s=0.01, backoff_max_s=0.02, cooldown_s=0.0)
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_gc() -> Iterator[None]:
+    """The app freezes long-lived objects for the garbage collector while streaming; give
+    every other test in the process a normal collector back."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture
