@@ -216,6 +216,17 @@ class PlaygroundApp(App[None]):
         self.active_index = max(0, min(self.active_index, len(panes) - 1))
         return panes[self.active_index]
 
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """An SVG screenshot whose spaces survive every SVG renderer.
+
+        Rich writes each styled run as its own ``<text>`` element; without
+        ``xml:space="preserve"`` SVG 1.1 renderers (librsvg, hence most image viewers and
+        converters) strip a run's leading and trailing spaces, so ``✓ done`` + ``  TTFT``
+        would show as ``✓ doneTTFT``. The terminal cells themselves were always right.
+        """
+        svg = super().export_screenshot(title=title, simplify=simplify)
+        return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen actions are off while a dialog is open (their keys are priority
         bindings so the prompt's own editing keys do not swallow them)."""

@@ -392,3 +392,16 @@ async def test_resume_without_a_saved_session_starts_a_new_one_with_a_note(make_
     async with app.run_test(size=(140, 36), notifications=True) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 3)  # the first-run panes
         await wait_until(pilot, lambda: any("resume" in n.message for n in app._notifications))
+
+
+async def test_svg_screenshots_keep_the_spaces_between_differently_styled_runs(make_app):
+    """Each styled run is its own <text> element; renderers must not trim its spaces."""
+    app = make_app([ECHO])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await send(pilot, "hi")
+        view = app.chat_panes[0]
+        await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.DONE)
+        svg = app.export_screenshot()
+    assert svg.startswith('<svg xml:space="preserve" ')
+    assert "&#160;&#160;TTFT&#160;" in svg  # the footer's separator run, spaces intact
