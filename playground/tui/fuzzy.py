@@ -45,3 +45,39 @@ def matches_all(terms: list[str], candidate: str) -> float | None:
             return None
         total += score
     return total
+
+
+WORD_STARTS = "/-_.: "
+
+
+def _starts_a_word(term: str, text: str) -> bool:
+    """Whether ``term`` occurs in ``text`` at its start or right after a separator."""
+    found = text.find(term)
+    while found >= 0:
+        if found == 0 or text[found - 1] in WORD_STARTS:
+            return True
+        found = text.find(term, found + 1)
+    return False
+
+
+def match_tier(term: str, provider: str, provider_name: str, model_id: str, name: str) -> int:
+    """How well one search term names a model, coarser than :func:`fuzzy_score`.
+
+    4: the provider itself (``anthropic``); 3: a prefix of the provider or of the model id
+    (``anthr``, ``claude`` for ``anthropic/claude-…``); 2: the start of a word inside the
+    model id or name (``gpt-4o`` in ``openrouter/openai/gpt-4o``); 1: a substring found
+    elsewhere; 0: only a fuzzy (subsequence) match. Used to rank provider groups, so a
+    provider's own models beat a reseller's copy that merely contains the term.
+    """
+    term = term.lower()
+    provider, provider_name = provider.lower(), provider_name.lower()
+    model_id, name = model_id.lower(), name.lower()
+    if term in (provider, provider_name):
+        return 4
+    if provider.startswith(term) or provider_name.startswith(term) or model_id.startswith(term):
+        return 3
+    if any(_starts_a_word(term, text) for text in (model_id, name, provider, provider_name)):
+        return 2
+    if term in model_id or term in name or term in provider:
+        return 1
+    return 0

@@ -62,6 +62,44 @@ async def test_picker_fuzzy_search_adds_a_pane_and_remembers_it_as_recent(make_a
         assert option_specs(app.screen)[0] == "sim-anthropic/thinker"  # recent first
 
 
+def group_order(specs: list[str]) -> list[str]:
+    """Providers in the order their model groups appear (routes have no provider part)."""
+    return list(dict.fromkeys(spec.split("/", 1)[0] for spec in specs if "/" in spec))
+
+
+async def picker_groups_for(pilot, query: str) -> list[str]:
+    app = pilot.app
+    await pilot.press("ctrl+n")
+    await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+    picker = app.screen
+    picker.query_one(Input).value = query
+    await pilot.pause()
+    groups = group_order(option_specs(picker))
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: not isinstance(app.screen, ModelPicker))
+    return groups
+
+
+async def test_picker_ranks_a_providers_own_models_before_resellers_and_usable_ones_first(
+    make_app,
+):
+    app = make_app([ECHO])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        claude = await picker_groups_for(pilot, "claude")
+        assert claude[0] == "anthropic"
+        assert claude.index("anthropic") < claude.index("venice") < len(claude)
+        assert claude.index("anthropic") < claude.index("openrouter")
+        gpt = await picker_groups_for(pilot, "gpt-4o")
+        assert gpt[0] == "openai"
+        assert gpt.index("openai") < gpt.index("azure-openai") < gpt.index("venice")
+        echo = await picker_groups_for(pilot, "echo")
+        assert echo[0] == "sim"  # simulated credentials are usable; sim is listed first
+        assert echo[:4] == ["sim", "sim-anthropic", "sim-gemini", "sim-ollama"]
+        provider = await picker_groups_for(pilot, "openrouter claude")
+        assert provider == ["openrouter"]
+
+
 async def test_picker_filters_by_capability_and_dims_providers_without_keys(make_app):
     app = make_app([ECHO])
     async with app.run_test(size=(140, 40)) as pilot:

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from playground.tui.credential_states import DOTS, ProviderCredential
 from playground.tui.formatting import format_tokens
-from playground.tui.fuzzy import matches_all
+from playground.tui.fuzzy import match_tier, matches_all
 from playground.tui.preferences import Preferences
 
 if TYPE_CHECKING:
@@ -75,6 +75,9 @@ class ModelPicker(ModalScreen[str | None]):
         self.credentials: dict[str, ProviderCredential] = app.credential_states()
         catalog = app.catalog
         self.models: list[ModelInfo] = list(catalog.models()) if catalog is not None else []
+        providers = catalog.providers() if catalog is not None else []
+        self.provider_order: dict[str, int] = {p.slug: i for i, p in enumerate(providers)}
+        self.provider_names: dict[str, str] = {p.slug: p.name for p in providers}
         session = app.session
         self.routes: dict[str, tuple[str, ...]] = (
             session.resolver.routes() if session is not None else {}
@@ -166,13 +169,13 @@ class ModelPicker(ModalScreen[str | None]):
             filter_text.append(f"[{'x' if on else ' '}] {name}  ", style="bold" if on else "dim")
         self.query_one("#picker-filters", Static).update(filter_text)
 
-        scored: list[tuple[float, ModelInfo]] = []
+        scored: list[tuple[int, float, ModelInfo]] = []
         for model in self.models:
             if self.filters and not self._passes_filters(model):
                 continue
             score = matches_all(terms, f"{model.spec} {model.name}") if terms else 0.0
             if score is not None:
-                scored.append((score, model))
+                scored.append((self._tier(terms, model), score, model))
         route_hits = [
             (name, chain)
             for name, chain in self.routes.items()
@@ -180,7 +183,7 @@ class ModelPicker(ModalScreen[str | None]):
         ]
         options: list[Option | None] = []
         pinned = [*self.preferences.favourites, *self.preferences.recent]
-        by_spec = {m.spec: m for _, m in scored}
+        by_spec = {m.spec: m for _, _, m in scored}
         pinned_models = [by_spec[s] for s in dict.fromkeys(pinned) if s in by_spec]
         if pinned_models:
             options.append(Option(Text("★ favourites and recent", style="bold"), disabled=True))
@@ -192,14 +195,14 @@ class ModelPicker(ModalScreen[str | None]):
                 label.append("  " + " → ".join(chain), style="dim")
                 options.append(_PickOption(label, name))
         if terms:
-            scored.sort(key=lambda item: -item[0])
+            scored.sort(key=lambda item: (-item[0], -item[1]))
         shown = scored[:SHOWN_LIMIT]
         groups: dict[str, list[ModelInfo]] = {}
-        for _, model in shown:
+        best_tier: dict[str, int] = {}
+        for tier, _, model in shown:
             groups.setdefault(model.provider, []).append(model)
-        order = (
-            sorted(groups, key=lambda slug: (not self._usable(slug), 0)) if not terms else groups
-        )
+            best_tier[model.provider] = max(best_tier.get(model.provider, 0), tier)
+        order = sorted(groups, key=lambda slug: self._group_rank(slug, best_tier[slug], terms))
         for slug in order:
             options.append(Option(self._group_title(slug), disabled=True))
             options.extend(self._option(m) for m in groups[slug])
@@ -215,6 +218,20 @@ class ModelPicker(ModalScreen[str | None]):
             if not option_list.get_option_at_index(index).disabled:
                 option_list.highlighted = index
                 break
+
+    def _tier(self, terms: list[str], model: ModelInfo) -> int:
+        """Summed :func:`match_tier` of the terms; 0 when any term matched only fuzzily."""
+        name = self.provider_names.get(model.provider, model.provider)
+        tiers = [match_tier(t, model.provider, name, model.id, model.name) for t in terms]
+        return 0 if 0 in tiers else sum(tiers)
+
+    def _group_rank(self, slug: str, tier: int, terms: list[str]) -> tuple[bool, bool, int, int]:
+        """Sort key of a provider group: real matches before fuzzy-only ones, then usable
+        credentials (simulated ones are), then the best match, then the catalog's order
+        (providers before the resellers that carry their models)."""
+        fuzzy_only = bool(terms) and tier == 0
+        order = self.provider_order.get(slug, len(self.provider_order))
+        return (fuzzy_only, not self._usable(slug), -tier, order)
 
     def _usable(self, slug: str) -> bool:
         credential = self.credentials.get(slug)
