@@ -106,6 +106,11 @@ class Resolver:
     overlay: FrameworkOverlay | None = None
     _cache: dict[str, ResolvedTarget] = field(default_factory=dict, repr=False)
 
+    def invalidate(self) -> None:
+        """Forget resolved targets, so the next :meth:`resolve` reads credentials again
+        (call it after a key was stored or deleted)."""
+        self._cache.clear()
+
     def routes(self) -> dict[str, tuple[str, ...]]:
         """Every selectable route: built-in demo routes, framework agents, config routes."""
         merged: dict[str, tuple[str, ...]] = dict(BUILTIN_ROUTES)

@@ -157,3 +157,14 @@ def test_a_provider_table_named_by_an_alias_applies_to_the_provider(tmp_path) ->
     (endpoint,) = r.resolve("gemini/gemini-2.5-flash").chain[0].endpoints
     assert endpoint.base_url == "http://127.0.0.1:9/gemini"
     assert endpoint.headers == {"x-team": "a"}
+
+
+def test_resolved_targets_are_cached_until_invalidated(tmp_path) -> None:
+    env = {"OPENAI_API_KEY": KEY_A}
+    r = resolver(env=env, cwd=tmp_path)
+    first = r.resolve("openai/gpt-4o")
+    env["OPENAI_API_KEY"] = KEY_B  # e.g. a key changed in the app's credential panel
+    assert r.resolve("openai/gpt-4o") is first
+    r.invalidate()
+    (endpoint,) = r.resolve("openai/gpt-4o").chain[0].endpoints
+    assert endpoint.api_key == Secret(KEY_B)
