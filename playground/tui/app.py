@@ -727,13 +727,7 @@ class PlaygroundApp(App[None]):
 
         if self.session is None:
             return
-        from playground.resolve import Resolver
-
-        old = self.session.resolver
-        # A fresh resolver: resolved targets (and their keys) are cached per resolver.
-        self.session.resolver = Resolver(
-            config=old.config, catalog=old.catalog, env=old.env, cwd=old.cwd, overlay=old.overlay
-        )
+        self.session.resolver.invalidate()  # resolved targets hold the keys read before
         for view in self.chat_panes:
             uses = any(c.provider == provider for c in view.pane.target.chain)
             if not uses or view.busy:
