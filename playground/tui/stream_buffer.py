@@ -1,16 +1,31 @@
 """Incremental markdown streaming without re-parsing the whole message per chunk.
 
 A streamed answer is split into a *frozen* part (complete markdown blocks, each batch parsed
-once and never touched again) and a short *tail* (the unfinished last block plus complete
-blocks not frozen yet) that is redrawn cheaply as plain text every frame. Deltas are only
-appended to a list here; joining happens once per frame in :meth:`StreamBuffer.take_frame`.
+once and never touched again) and a *tail* (the unfinished last block plus complete blocks
+not frozen yet) that is drawn as plain text. Deltas are only appended to a list here; joining
+happens once per frame in :meth:`StreamBuffer.take_frame`.
+
+A block is never cut in the middle: a frozen piece is parsed as markdown on its own, so
+freezing half a paragraph would show a paragraph break mid-sentence. A very long block stays
+in the tail until it ends; the widget keeps that cheap by re-wrapping only the tail's last
+lines per frame (see :class:`~playground.tui.widgets.streaming_text.StreamingText`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 FENCE_MARKERS = ("```", "~~~")
+MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>#|~&!\t\n]|^\s|^[-+=>]|^\d+[.)]|\s$")
+"""Anything that could make markdown draw a text differently from plain wrapping (inline
+markup, entities, block markers, soft breaks, stripped leading/trailing space)."""
+
+
+def renders_as_plain(text: str) -> bool:
+    """Whether markdown would draw ``text`` exactly as plain wrapped text: one paragraph
+    with no markup. Conservative: any character that might be markup says no."""
+    return bool(text) and MARKDOWN_SYNTAX.search(text) is None
 
 
 def last_block_boundary(text: str) -> int:
@@ -44,16 +59,6 @@ def last_block_boundary(text: str) -> int:
     return boundary
 
 
-def forced_cut(text: str) -> int:
-    """Where to split a very long unfinished block: a line end, else a sentence end, else a
-    space (so the frozen part never ends mid-word). 0 when there is no such place."""
-    for separator in ("\n", ". ", " "):
-        found = text.rfind(separator, 0, len(text) - 1)
-        if found > 0:
-            return found + len(separator)
-    return 0
-
-
 @dataclass(slots=True)
 class Frame:
     """What to draw for one frame: newly frozen markdown (may be empty) and the tail text."""
@@ -65,19 +70,19 @@ class Frame:
 class StreamBuffer:
     """Accumulates deltas of one message and hands out frames.
 
-    ``freeze_chars`` is how much complete-block text the tail may hold before it is frozen
-    into a parsed markdown block; ``max_tail_chars`` forces a freeze at a line end when a
-    single block grows very long, so the per-frame cost of the tail stays bounded.
+    ``freeze_chars`` is how much text the tail may hold before its complete blocks are
+    frozen into parsed markdown. The tail is scanned for block ends only when a line ended
+    since the last scan (a block ends at a line end), so a long paragraph costs nothing here.
     """
 
-    __slots__ = ("_frozen", "_pending", "_tail", "freeze_chars", "max_tail_chars", "received")
+    __slots__ = ("_frozen", "_pending", "_scan", "_tail", "freeze_chars", "received")
 
-    def __init__(self, freeze_chars: int = 600, max_tail_chars: int = 1200) -> None:
+    def __init__(self, freeze_chars: int = 600) -> None:
         self._frozen: list[str] = []
         self._tail = ""
         self._pending: list[str] = []
+        self._scan = True
         self.freeze_chars = freeze_chars
-        self.max_tail_chars = max_tail_chars
         self.received = 0
 
     def append(self, text: str) -> None:
@@ -98,15 +103,16 @@ class StreamBuffer:
     def take_frame(self, final: bool = False) -> Frame:
         """Consume pending deltas and decide what to freeze; ``final`` freezes everything."""
         if self._pending:
-            self._tail += "".join(self._pending)
+            added = "".join(self._pending)
             self._pending.clear()
+            self._tail += added
+            self._scan = self._scan or "\n" in added
         frozen = ""
         if final:
             frozen, self._tail = self._tail, ""
-        elif len(self._tail) >= self.freeze_chars:
+        elif self._scan and len(self._tail) >= self.freeze_chars:
             cut = last_block_boundary(self._tail)
-            if cut == 0 and len(self._tail) >= self.max_tail_chars:
-                cut = forced_cut(self._tail)
+            self._scan = False
             if cut:
                 frozen, self._tail = self._tail[:cut], self._tail[cut:]
         if frozen:

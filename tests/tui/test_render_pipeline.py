@@ -6,7 +6,7 @@ import random
 
 from playground.tui.frame_clock import FrameClock, next_interval
 from playground.tui.fuzzy import fuzzy_score, matches_all
-from playground.tui.stream_buffer import StreamBuffer, forced_cut, last_block_boundary
+from playground.tui.stream_buffer import StreamBuffer, last_block_boundary
 from playground.tui.widgets.pane_grid import grid_columns
 
 
@@ -17,15 +17,8 @@ def test_a_block_ends_at_a_blank_line_outside_code_fences():
     assert last_block_boundary("```\nopen fence\n\n") == 0
 
 
-def test_a_very_long_block_is_cut_at_a_line_sentence_or_word_end():
-    assert forced_cut("line one\nline two") == len("line one\n")
-    assert forced_cut("One. Two three") == len("One. ")
-    assert forced_cut("alpha beta gamma") == len("alpha beta ")
-    assert forced_cut("nospaces") == 0
-
-
 def test_stream_buffer_freezes_complete_blocks_and_keeps_all_text():
-    buffer = StreamBuffer(freeze_chars=20, max_tail_chars=60)
+    buffer = StreamBuffer(freeze_chars=20)
     pieces = [f"word{i} " if i % 7 else "\n\n" for i in range(300)]
     frozen = []
     for index, piece in enumerate(pieces):
@@ -40,13 +33,15 @@ def test_stream_buffer_freezes_complete_blocks_and_keeps_all_text():
     assert "".join(frozen) == "".join(pieces) == buffer.text
 
 
-def test_stream_buffer_bounds_the_tail_of_text_without_paragraphs():
-    buffer = StreamBuffer(freeze_chars=100, max_tail_chars=200)
+def test_stream_buffer_never_cuts_a_paragraph_however_long():
+    """A frozen piece is parsed on its own: cutting a paragraph would show a break."""
+    buffer = StreamBuffer(freeze_chars=100)
     for _ in range(2000):
-        buffer.append(" lorem")
-        frame = buffer.take_frame()
-        assert len(frame.tail) <= 200
-    assert buffer.text == " lorem" * 2000
+        buffer.append(" lorem.")
+        assert buffer.take_frame().frozen == ""
+    buffer.append("\n\nnext")
+    assert buffer.take_frame().frozen == " lorem." * 2000 + "\n\n"
+    assert buffer.text == " lorem." * 2000 + "\n\nnext"
 
 
 def test_next_interval_backs_off_under_load_and_recovers():
@@ -106,7 +101,7 @@ def test_panes_wrap_to_a_grid_when_narrow():
 def test_random_chunking_never_changes_the_text():
     rng = random.Random(7)
     source = "# Title\n\nSome *markdown* text.\n\n```py\nprint('x')\n\n```\n\n- a\n- b\n" * 40
-    buffer = StreamBuffer(freeze_chars=50, max_tail_chars=120)
+    buffer = StreamBuffer(freeze_chars=50)
     out = []
     position = 0
     while position < len(source):
@@ -117,3 +112,82 @@ def test_random_chunking_never_changes_the_text():
             out.append(buffer.take_frame().frozen)
     out.append(buffer.take_frame(final=True).frozen)
     assert "".join(out) == source
+
+
+async def test_a_long_paragraph_streams_as_one_paragraph_and_wraps_like_a_single_render():
+    from textual.app import App, ComposeResult
+
+    from playground.tui.widgets.streaming_text import StreamingText
+
+    class Two(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StreamingText(classes="chunked")
+            yield StreamingText(classes="whole")
+
+    rng = random.Random(3)
+    words = ["lorem", "ipsum", "dolor.", "sit", "amet,", "日本語の", "x" * 45, "consectetur"]
+    source = " ".join(rng.choice(words) for _ in range(900))  # ~6,000 chars, no line break
+    source = source[:3000] + "\nsoft break " + source[3000:]
+
+    def painted(view: StreamingText) -> list[str]:
+        return [view.render_line(y).text.rstrip() for y in range(view.virtual_size.height)]
+
+    app = Two()
+    async with app.run_test(size=(40, 20)) as pilot:
+        chunked = app.query_one(".chunked", StreamingText)
+        whole = app.query_one(".whole", StreamingText)
+        await pilot.pause()
+        position = 0
+        while position < len(source):
+            step = rng.randint(1, 40)
+            chunked.append(source[position : position + step])
+            position += step
+            chunked.flush()
+        whole.append(source)
+        whole.flush()
+        await pilot.pause()
+        assert chunked.buffer.take_frame().frozen == ""  # nothing was cut off the paragraph
+        assert painted(chunked) == painted(whole)
+        assert len(painted(chunked)) > 150
+        chunked.finish()
+        await pilot.pause()
+        lines = painted(chunked)
+        assert "" not in lines[:-1]  # one paragraph: no break inserted anywhere
+        assert "".join("".join(lines).split()) == "".join(source.split())  # all text shown
+
+
+async def test_finishing_a_plain_paragraph_changes_nothing_on_screen():
+    """The streamed plain lines are kept at the end; markdown would draw exactly them."""
+    from textual.app import App, ComposeResult
+
+    from playground.sim.scripts import lorem_pieces
+    from playground.tui.widgets.streaming_text import StreamingText
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StreamingText()
+
+    def painted(view: StreamingText) -> list[str]:
+        return [view.render_line(y).text for y in range(view.virtual_size.height)]
+
+    app = One()
+    async with app.run_test(size=(50, 20)) as pilot:
+        view = app.query_one(StreamingText)
+        await pilot.pause()
+        pieces = lorem_pieces(1500)  # ~9,000 characters, one paragraph
+        for index, piece in enumerate(pieces):
+            view.append(piece)
+            view.flush()
+            if index == 100:
+                await pilot.pause()  # laid out (with a scrollbar) while streaming
+        await pilot.pause()
+        streamed = painted(view)
+        assert len(streamed) > 150
+        view.finish()
+        await pilot.pause()
+        assert painted(view) == streamed
+        await pilot.resize_terminal(70, 20)  # a resize re-renders the block as markdown
+        await pilot.pause()
+        await pilot.resize_terminal(50, 20)
+        await pilot.pause()
+        assert painted(view) == streamed

@@ -1,13 +1,16 @@
 """A message view that streams at thousands of tokens per second without re-parsing.
 
-Finished markdown blocks are parsed and rendered once into cached lines (``Strip``s); only
-the short unfinished tail is re-wrapped (as plain text) per frame. The widget uses Textual's
-line API, so a refresh repaints only visible lines and the layout asks for a height that is
-a list length, not a re-render. See :mod:`playground.tui.stream_buffer` for what is frozen when.
+Finished markdown blocks are parsed and rendered once into cached lines; the unfinished
+tail is drawn as plain text, and only its last two wrapped lines are re-wrapped per frame
+(lines before them can no longer change as text is appended), so even a paragraph of many
+thousand characters costs the same per frame as a short one. The widget uses Textual's line
+API, so a refresh repaints only visible lines and the layout asks for a height that is a list
+length, not a re-render. See :mod:`playground.tui.stream_buffer` for what is frozen when.
 """
 
 from __future__ import annotations
 
+from rich._wrap import divide_line
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
@@ -16,7 +19,28 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from playground.tui.stream_buffer import StreamBuffer
+from playground.tui.stream_buffer import StreamBuffer, renders_as_plain
+
+LIVE_LINES = 2
+"""Wrapped tail lines re-wrapped every frame: the last may grow, the one before it may take
+a word back only while that word is still arriving; all earlier lines are settled."""
+
+
+def wrapped_line_starts(text: str, width: int) -> list[int] | None:
+    """Offsets in ``text`` where each line starts when Rich wraps it (fold) at ``width``.
+
+    Mirrors :meth:`rich.text.Text.wrap`: split at newlines, then greedy word wrap. None for
+    text with tabs (expanded by Rich, so offsets would not map).
+    """
+    if "\t" in text:
+        return None
+    starts: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        starts.append(offset)
+        starts.extend(offset + cut for cut in divide_line(line, width, fold=True))
+        offset += len(line) + 1
+    return starts
 
 
 class StreamingText(Widget):
@@ -40,6 +64,10 @@ class StreamingText(Widget):
         self._frozen_lines: list[list[Segment]] = []
         self._rendered_blocks = 0
         self._tail = ""
+        # The tail's wrapped lines: ``_settled_lines`` cover ``_tail[:_settled_chars]`` and do
+        # not change while the tail only grows; ``_tail_lines`` are the live rest.
+        self._settled_chars = 0
+        self._settled_lines: list[list[Segment]] = []
         self._tail_lines: list[list[Segment]] = []
         self._width = 0
         self._style: Style | None = None
@@ -68,22 +96,62 @@ class StreamingText(Widget):
 
     def _draw(self, *, final: bool) -> None:
         frame = self.buffer.take_frame(final=final)
-        if frame.frozen.strip():
-            self._blocks.append(frame.frozen)
-        self._tail = frame.tail
         self.frames_drawn += 1
+        # A final tail that is one plain paragraph already has its lines: markdown would
+        # draw the same, so keep them instead of parsing and wrapping it all again.
+        keep_tail = (
+            final
+            and self._width > 0
+            and self._rendered_blocks == len(self._blocks)
+            and renders_as_plain(frame.frozen)
+        )
+        if frame.frozen and not keep_tail:
+            self._settle_reset()  # the tail now starts elsewhere
+            if frame.frozen.strip():
+                self._blocks.append(frame.frozen)
+        self._tail = frame.frozen if keep_tail else frame.tail
         if not self._width:
             return  # not laid out yet (or hidden, like collapsed thinking): drawn on first layout
-        old_height = len(self._frozen_lines) + len(self._tail_lines)
-        first_changed = len(self._frozen_lines)
+        old_height = self._height()
+        first_changed = len(self._frozen_lines) + len(self._settled_lines)
         self._render_pending_blocks()
-        self._tail_lines = self._render(Text(self._tail), self._width) if self._tail else []
-        height = len(self._frozen_lines) + len(self._tail_lines)
+        self._render_tail()
+        if keep_tail:
+            self._blocks.append(self._tail)
+            self._rendered_blocks += 1
+            self._frozen_lines.extend(self._settled_lines)
+            self._frozen_lines.extend(self._tail_lines)
+            self._settle_reset()
+            self._tail, self._tail_lines = "", []
+        height = self._height()
         if height != old_height:
             self.refresh(layout=True)
         else:
             changed = Region(0, first_changed, self._width, height - first_changed)
             self.refresh(changed)
+
+    def _height(self) -> int:
+        return len(self._frozen_lines) + len(self._settled_lines) + len(self._tail_lines)
+
+    def _settle_reset(self) -> None:
+        self._settled_chars = 0
+        self._settled_lines = []
+
+    def _render_tail(self) -> None:
+        """Wrap the tail after its settled lines; settle all but the last ``LIVE_LINES``."""
+        rest = self._tail[self._settled_chars :]
+        if not rest:
+            self._tail_lines = []
+            return
+        lines = self._render(Text(rest), self._width)
+        settle = len(lines) - LIVE_LINES
+        if settle > 0:
+            starts = wrapped_line_starts(rest, self._width)
+            if starts is not None and len(starts) == len(lines):
+                self._settled_chars += starts[settle]
+                self._settled_lines.extend(lines[:settle])
+                lines = lines[settle:]
+        self._tail_lines = lines
 
     def _render_pending_blocks(self) -> None:
         while self._rendered_blocks < len(self._blocks):
@@ -127,13 +195,14 @@ class StreamingText(Widget):
         self._frozen_lines = []
         self._rendered_blocks = 0
         self._render_pending_blocks()
-        self._tail_lines = self._render(Text(self._tail), width) if self._tail else []
+        self._settle_reset()
+        self._render_tail()
 
     # --- Textual line API ------------------------------------------------------------------
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._set_width(width)
-        return len(self._frozen_lines) + len(self._tail_lines)
+        return self._height()
 
     def on_resize(self) -> None:
         if self.size.width != self._width:
@@ -141,10 +210,9 @@ class StreamingText(Widget):
             self.refresh(layout=True)
 
     def render_line(self, y: int) -> Strip:
-        frozen = self._frozen_lines
         width = self._width
-        if y < len(frozen):
-            return Strip(frozen[y], width)
-        if y - len(frozen) < len(self._tail_lines):
-            return Strip(self._tail_lines[y - len(frozen)], width)
+        for lines in (self._frozen_lines, self._settled_lines, self._tail_lines):
+            if y < len(lines):
+                return Strip(lines[y], width)
+            y -= len(lines)
         return Strip.blank(self.size.width, self._base_style())
