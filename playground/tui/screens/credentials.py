@@ -91,17 +91,21 @@ class CredentialPanel(ModalScreen[None]):
         return self.playground.credential_states()
 
     def _visible(self) -> list[ProviderCredential]:
+        """Providers in use, configured or checked; with ``show_all`` every other provider
+        follows them (so the relevant rows stay on top)."""
         rows = list(self.states.values())
-        if self.show_all:
-            return rows
         in_use = self.playground.providers_in_use()
-        return [
+        relevant = [
             row
             for row in rows
             if row.provider.slug in in_use
             or row.live is not None
             or (row.status is not None and (row.status.keys or row.status.problems))
         ]
+        if not self.show_all:
+            return relevant
+        shown = {row.provider.slug for row in relevant}
+        return relevant + [row for row in rows if row.provider.slug not in shown]
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
@@ -188,6 +192,8 @@ class CredentialPanel(ModalScreen[None]):
                 detail.append(f"\nalso set in (ignored): {', '.join(status.shadowed)}", style="dim")
             for problem in status.problems:
                 detail.append(f"\n⚠ {problem}", style="yellow")
+            if status.next_step and row.dot != "ok":
+                detail.append(f"\nnext: {status.next_step}", style="italic")
             if row.live is not None and row.live.message:
                 detail.append(f"\nlive: {row.live.message}")
         self.query_one("#credential-detail", Static).update(detail)
