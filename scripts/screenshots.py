@@ -94,9 +94,12 @@ async def main_screens() -> None:
         await pilot.press("escape")
         await pilot.press("ctrl+k")
         await until(pilot, lambda: isinstance(app.screen, CredentialPanel))
-        await pilot.press("a")
+        await pilot.press("a")  # live-checks the providers in use (the simulated ones)
         panel = app.screen
         await until(pilot, lambda: not panel.checking)
+        await pilot.press("f")  # every provider, missing ones with their next step
+        await pilot.press("down", "down", "down")  # a missing one: its next step in full
+        await pilot.pause(0.3)
         app.save_screenshot(str(OUT / "credentials.svg"))
 
 
