@@ -68,6 +68,18 @@ IMAGE_TYPES = {
 }
 
 
+def freeze_survivors() -> None:
+    """Collect the garbage made since the last freeze, then freeze what survived.
+
+    Frozen objects are never collected, so freezing without collecting first would keep
+    every per-frame reference cycle (Textual's strips cache themselves) for the app's
+    lifetime: ~50 MB after 1M streamed tokens. The collection only walks objects made since
+    the last freeze, so it stays short however long the transcript grows.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class TopBar(Static):
     """Title and a one-line summary of the session."""
 
@@ -158,7 +170,7 @@ class PlaygroundApp(App[None]):
         self.options = options or AppOptions()
         self.clock = clock
         self.frame_clock = FrameClock(
-            lambda delay, callback: self.set_timer(delay, callback), housekeeping=gc.freeze
+            lambda delay, callback: self.set_timer(delay, callback), housekeeping=freeze_survivors
         )
         self._config = config
         self.session: Session | None = None
