@@ -6,11 +6,17 @@ tail is drawn as plain text, and only its last two wrapped lines are re-wrapped 
 thousand characters costs the same per frame as a short one. The widget uses Textual's line
 API, so a refresh repaints only visible lines and the layout asks for a height that is a list
 length, not a re-render. See :mod:`playground.tui.stream_buffer` for what is frozen when.
+
+Kept lines are compact: a line drawn entirely in the widget's base style (every line of plain
+text, most of a markdown paragraph) is stored as its text alone, and its segments are built
+only when the line is painted. A million streamed tokens then cost ~100 bytes per wrapped line
+instead of ~400 (a list, two segments and a padding string each).
 """
 
 from __future__ import annotations
 
 from rich._wrap import divide_line
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
@@ -43,6 +49,44 @@ def wrapped_line_starts(text: str, width: int) -> list[int] | None:
     return starts
 
 
+Line = list[Segment] | str
+"""A rendered line: its segments, or (compact) the text of a line drawn in the base style."""
+
+
+def compact_line(line: list[Segment], style: Style, width: int) -> Line:
+    """The line as its text when :func:`expand_line` rebuilds exactly these segments, else as is.
+
+    That holds for a line of one base-style segment filling ``width``, or of base-style text
+    followed by the padding Rich adds up to ``width``.
+    """
+    if len(line) == 2:
+        text, pad = line
+        if (
+            text.text
+            and text.style == style
+            and pad.style == style
+            and text.control is None
+            and pad.control is None
+            and pad.text == " " * (width - cell_len(text.text))
+        ):
+            return text.text
+    elif len(line) == 1:
+        (whole,) = line
+        if whole.style == style and whole.control is None and cell_len(whole.text) == width:
+            return whole.text
+    return line
+
+
+def expand_line(line: Line, style: Style, width: int) -> list[Segment]:
+    """The segments of a (possibly compact) line, padded with spaces to ``width``."""
+    if not isinstance(line, str):
+        return line
+    pad = width - cell_len(line)
+    if pad > 0:
+        return [Segment(line, style), Segment(" " * pad, style)]
+    return [Segment(line, style)]
+
+
 class StreamingText(Widget):
     """Streams one message: ``append`` per delta, ``flush`` per frame, ``finish`` at the end.
 
@@ -59,15 +103,15 @@ class StreamingText(Widget):
         self.buffer = StreamBuffer()
         self.finished = False
         self._blocks: list[str] = []
-        # Frozen lines are kept as plain segment lists; a Strip (with its caches) is built
-        # only for the lines being painted, which keeps long messages cheap for the GC.
-        self._frozen_lines: list[list[Segment]] = []
+        # Frozen lines are kept compact (see ``compact_line``); segments and a Strip (with its
+        # caches) are built only for the lines being painted.
+        self._frozen_lines: list[Line] = []
         self._rendered_blocks = 0
         self._tail = ""
         # The tail's wrapped lines: ``_settled_lines`` cover ``_tail[:_settled_chars]`` and do
         # not change while the tail only grows; ``_tail_lines`` are the live rest.
         self._settled_chars = 0
-        self._settled_lines: list[list[Segment]] = []
+        self._settled_lines: list[Line] = []
         self._tail_lines: list[list[Segment]] = []
         self._width = 0
         self._style: Style | None = None
@@ -120,7 +164,7 @@ class StreamingText(Widget):
             self._blocks.append(self._tail)
             self._rendered_blocks += 1
             self._frozen_lines.extend(self._settled_lines)
-            self._frozen_lines.extend(self._tail_lines)
+            self._frozen_lines.extend(self._compacted(self._tail_lines))
             self._settle_reset()
             self._tail, self._tail_lines = "", []
         height = self._height()
@@ -149,14 +193,15 @@ class StreamingText(Widget):
             starts = wrapped_line_starts(rest, self._width)
             if starts is not None and len(starts) == len(lines):
                 self._settled_chars += starts[settle]
-                self._settled_lines.extend(lines[:settle])
+                self._settled_lines.extend(self._compacted(lines[:settle]))
                 lines = lines[settle:]
         self._tail_lines = lines
 
     def _render_pending_blocks(self) -> None:
         while self._rendered_blocks < len(self._blocks):
             block = self._blocks[self._rendered_blocks]
-            self._frozen_lines.extend(self._render(self._block_renderable(block), self._width))
+            lines = self._render(self._block_renderable(block), self._width)
+            self._frozen_lines.extend(self._compacted(lines))
             self._rendered_blocks += 1
 
     def _block_renderable(self, block: str) -> RenderableType:
@@ -174,6 +219,10 @@ class StreamingText(Widget):
         options = console.options.update_width(width)
         style = self._base_style()
         return console.render_lines(renderable, options, style=style, pad=True)
+
+    def _compacted(self, lines: list[list[Segment]]) -> list[Line]:
+        style, width = self._base_style(), self._width
+        return [compact_line(line, style, width) for line in lines]
 
     def _base_style(self) -> Style:
         if self._style is None:
@@ -213,6 +262,6 @@ class StreamingText(Widget):
         width = self._width
         for lines in (self._frozen_lines, self._settled_lines, self._tail_lines):
             if y < len(lines):
-                return Strip(lines[y], width)
+                return Strip(expand_line(lines[y], self._base_style(), width), width)
             y -= len(lines)
         return Strip.blank(self.size.width, self._base_style())
