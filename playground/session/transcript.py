@@ -33,6 +33,37 @@ from playground.request import (
 ROUTER_EVENTS = (Attempt, Retry, Fallback, KeyRotated, Cooldown, CircuitOpen, CircuitHalfOpen)
 
 
+class TextAccumulator:
+    """Streamed text collected cheaply: deltas are appended, and every ``CHUNK`` of them is
+    joined into one string, so a million small deltas do not stay a million objects."""
+
+    CHUNK = 1024
+    __slots__ = ("_chunks", "_tail")
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._tail: list[str] = []
+
+    def append(self, text: str) -> None:
+        """Add one delta."""
+        tail = self._tail
+        tail.append(text)
+        if len(tail) >= self.CHUNK:
+            self._chunks.append("".join(tail))
+            tail.clear()
+
+    @property
+    def value(self) -> str:
+        """Everything appended so far."""
+        if self._tail or len(self._chunks) > 1:
+            self._chunks[:] = ["".join([*self._chunks, *self._tail])]
+            self._tail.clear()
+        return self._chunks[0] if self._chunks else ""
+
+    def __bool__(self) -> bool:
+        return bool(self._chunks or self._tail)
+
+
 @dataclass(slots=True)
 class Turn:
     """One prompt and everything that came back for it in one pane (across tool steps).
@@ -54,22 +85,18 @@ class Turn:
     notes: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     stop_reason: str | None = None
-    _text: list[str] = field(default_factory=list)
-    _thinking: list[str] = field(default_factory=list)
+    _text: TextAccumulator = field(default_factory=TextAccumulator)
+    _thinking: TextAccumulator = field(default_factory=TextAccumulator)
 
     @property
     def text(self) -> str:
         """The visible answer so far."""
-        if len(self._text) > 1:
-            self._text[:] = ["".join(self._text)]
-        return self._text[0] if self._text else ""
+        return self._text.value
 
     @property
     def thinking_text(self) -> str:
         """The reasoning text so far."""
-        if len(self._thinking) > 1:
-            self._thinking[:] = ["".join(self._thinking)]
-        return self._thinking[0] if self._thinking else ""
+        return self._thinking.value
 
     def record(self, event: StreamEvent) -> None:
         """Add one event to the turn (cheap for text and thinking deltas)."""

@@ -85,3 +85,18 @@ def test_observe_is_cheap() -> None:
         metrics.observe(event)
     per_event_us = (time.perf_counter() - start) * 1e6 / 100_000
     assert per_event_us < 10, per_event_us
+
+
+def test_a_turn_keeps_many_small_deltas_as_few_strings() -> None:
+    from playground.events import TextDelta
+    from playground.session.transcript import Turn
+
+    turn = Turn(prompt="p", spec="sim/echo", thinking="off")
+    pieces = [f"w{i} " for i in range(5000)]
+    for piece in pieces:
+        turn.record(TextDelta(piece))
+    acc = turn._text
+    assert len(acc._chunks) == 5000 // acc.CHUNK and len(acc._tail) == 5000 % acc.CHUNK
+    assert turn.text == "".join(pieces)
+    turn.record(TextDelta("end"))
+    assert turn.text == "".join(pieces) + "end"
