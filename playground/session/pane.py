@@ -33,7 +33,7 @@ from playground.request import (
     ToolResultPart,
 )
 from playground.session.metrics import PaneMetrics, PaneStatus
-from playground.session.transcript import Turn
+from playground.session.transcript import TextAccumulator, Turn
 
 if TYPE_CHECKING:
     from playground.resolve import ResolvedTarget
@@ -326,8 +326,8 @@ class Pane:
         self, emit: Callable[..., None], request: ChatRequest
     ) -> tuple[list[ContentPart], Done | None, Error | None]:
         """One model call through the router; returns the assistant parts and how it ended."""
-        text: list[str] = []
-        thinking: list[str] = []
+        text = TextAccumulator()
+        thinking = TextAccumulator()
         signature: str | None = None
         parts: list[ContentPart] = []
         done: Done | None = None
@@ -336,13 +336,13 @@ class Pane:
         def flush_thinking() -> None:
             nonlocal signature
             if thinking or signature:
-                parts.append(ThinkingPart("".join(thinking), signature))
+                parts.append(ThinkingPart(thinking.value, signature))
                 thinking.clear()
                 signature = None
 
         def flush_text() -> None:
             if text:
-                parts.append(TextPart("".join(text)))
+                parts.append(TextPart(text.value))
                 text.clear()
 
         async for event in self.session.stream_target(self.target, request):

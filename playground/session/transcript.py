@@ -60,6 +60,11 @@ class TextAccumulator:
             self._tail.clear()
         return self._chunks[0] if self._chunks else ""
 
+    def clear(self) -> None:
+        """Forget everything."""
+        self._chunks.clear()
+        self._tail.clear()
+
     def __bool__(self) -> bool:
         return bool(self._chunks or self._tail)
 
