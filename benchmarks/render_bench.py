@@ -187,21 +187,24 @@ PlaygroundApp(AppOptions(models=["sim/echo"], persist=False)).run(headless=True)
 """
 
 
+def median_seconds(argv: list[str], env: dict[str, str], runs: int) -> float:
+    """Median wall time of ``argv`` over ``runs`` fresh processes."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def startup() -> dict[str, float]:
     """Median wall time from process start to the TUI's first painted frame (the same
     start-up path as ``playground``: app, first compositor refresh), vs the floor
     ``python -c "import textual.app"``."""
 
-    def timed(code: str) -> float:
-        runs = []
-        for _ in range(7):
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-            runs.append(time.perf_counter() - start)
-        return statistics.median(runs)
-
-    floor = timed("import textual.app")
-    first_frame = timed(FIRST_FRAME_CODE)
+    env = dict(os.environ)
+    floor = median_seconds([sys.executable, "-c", "import textual.app"], env, 7)
+    first_frame = median_seconds([sys.executable, "-c", FIRST_FRAME_CODE], env, 7)
     return {"import_textual_s": floor, "tui_first_frame_s": first_frame,
             "ratio": first_frame / floor}  # fmt: skip
 

@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from render_bench import startup
+from render_bench import median_seconds, startup
 
 CONFIG = """
 [defaults]
@@ -38,16 +35,6 @@ base_url = "http://127.0.0.1:9/v1"
 [routes.fast]
 models = ["sim/echo", "sim-anthropic/echo"]
 """
-
-
-def median_seconds(argv: list[str], env: dict[str, str], runs: int) -> float:
-    """Median wall time of ``argv`` over ``runs`` fresh processes."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
