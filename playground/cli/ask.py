@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -71,10 +70,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_ask(session, prompt, images, tools, as_json=args.json))
     except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, like other command-line tools.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FAILED
+        raise  # `| head`: the entry point ends quietly (playground.cli.main)
     except Exception as exc:  # a bug must still be one line, never a traceback
         print(f"playground ask: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
