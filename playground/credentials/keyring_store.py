@@ -66,9 +66,17 @@ def read_keys(slug: str) -> KeyringRead:
 
 
 def store_key(slug: str, secret: str) -> None:
-    """Store ``secret`` as the primary key of ``slug``; raises :class:`KeyringUnavailable`."""
+    """Store ``secret`` as the primary key of ``slug`` and read it back.
+
+    Raises :class:`KeyringUnavailable` when there is no keyring, or when the backend accepts
+    the write but keeps nothing (keyring's null backend, a misconfigured chain): a key the
+    user believes stored must never be silently lost.
+    """
     backend = _backend()
     _call(lambda: backend.set_password(SERVICE, slug, secret))
+    if _call(lambda: backend.get_password(SERVICE, slug)) != secret:
+        name = getattr(backend, "name", type(backend).__name__)
+        raise KeyringUnavailable(f"the OS keyring ({name}) did not keep the key")
 
 
 def delete_keys(slug: str) -> int:

@@ -146,3 +146,19 @@ def test_list_with_nothing_configured(capsys) -> None:
     assert code == 0
     assert out.splitlines()[0].startswith("no keys found")
     assert "note: no OS keyring available" in out
+
+
+def test_set_with_a_keyring_that_keeps_nothing_fails_and_offers_files(
+    capsys, monkeypatch
+) -> None:
+    from keyring.backends import null
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: null.Keyring())
+    code, out, err = run(
+        capsys, "keys", "set", "groq", stdin=GROQ_KEY + "\n", monkeypatch=monkeypatch
+    )
+    assert code == 1
+    assert "stored" not in out
+    assert "did not keep the key" in err
+    assert "--config-file" in err
+    assert GROQ_KEY not in out + err
