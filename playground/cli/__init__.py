@@ -112,7 +112,11 @@ def _ask_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON event per line")
     _add_common(p)
     _add_from(p)
-    p.add_argument("prompt", help="the prompt ('-' reads standard input)")
+    p.add_argument(
+        "prompt",
+        nargs="?",
+        help="the prompt; '-' or none with piped input reads standard input (up to 8 MiB)",
+    )
     return p
 
 

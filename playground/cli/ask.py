@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -43,12 +44,7 @@ JSON_TYPES = frozenset(
 )
 """Event types printed by ``--json`` (the CLI contract); stream-internal events are omitted."""
 
-_IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _MIN_COLUMN = 30
 _JSON_FLUSH_S = 0.05
 
@@ -93,7 +89,7 @@ def _prepare(
         raise UsageError(f"config error: {exc}") from None
     overlay = _framework_overlay(args)
     prompt = _read_prompt(args.prompt)
-    images = [read_image(path) for path in args.image]
+    images = [_read_image(path) for path in args.image]
     tools = _tools(args.tools)
     try:
         session = Session.open(config, overlay=overlay, persist=False)
@@ -102,7 +98,10 @@ def _prepare(
     if args.thinking:
         session.thinking = ThinkingLevel(args.thinking)
     if args.system is not None:
-        session.system = args.system
+        system, bad = _replace_surrogates(args.system)
+        if bad:
+            _warn_replaced("--system", bad)
+        session.system = system
     if args.max_tokens is not None:
         session.max_tokens = args.max_tokens
     for spec in args.models:
@@ -124,39 +123,66 @@ def _framework_overlay(args: argparse.Namespace) -> Any:
     return framework_overlay(report)
 
 
-def _read_prompt(prompt: str) -> str:
-    if prompt == "-":
-        prompt = sys.stdin.read()
-    if not prompt.strip():
+def _read_prompt(prompt: str | None) -> str:
+    """The prompt from argv, or from standard input for ``-`` or when none is given and
+    stdin is not a terminal; bounded, with undecodable bytes replaced (and a warning)."""
+    if prompt is None or prompt == "-":
+        if prompt is None and (sys.stdin is None or sys.stdin.isatty()):
+            raise UsageError("no prompt given: pass it as an argument or pipe it in")
+        text, bad = _decode(_stdin_bytes())
+    else:
+        text, bad = _replace_surrogates(prompt)
+    if bad:
+        _warn_replaced("the prompt", bad)
+    if not text.strip():
         raise UsageError("the prompt is empty")
-    return prompt
+    return text
 
 
-def read_image(path: str) -> ImagePart:
-    """Read an image file for ``--image``; raises :class:`UsageError` with one line."""
-    from playground.request import ImagePart
+def _stdin_bytes() -> bytes:
+    from playground.local_files import MAX_PROMPT_BYTES, LocalFileError, read_stream_bounded
 
-    file = Path(path).expanduser()
+    if sys.stdin is None:
+        raise UsageError("no prompt given: standard input is closed")
     try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"--image {path}: file not found") from None
-    except OSError as exc:
-        raise UsageError(f"--image {path}: cannot read: {exc.strerror or exc}") from None
-    media_type = image_media_type(data)
-    if media_type is None:
-        raise UsageError(f"--image {path}: not a PNG, JPEG, GIF or WebP image")
-    return ImagePart.from_bytes(data, media_type)
+        return read_stream_bounded(sys.stdin.buffer, MAX_PROMPT_BYTES)
+    except LocalFileError as exc:
+        raise UsageError(f"prompt on standard input: {exc}") from None
 
 
-def image_media_type(data: bytes) -> str | None:
-    """The media type from the file's magic bytes, or None when it is no supported image."""
-    for magic, media_type in _IMAGE_MAGIC:
-        if data.startswith(magic):
-            return media_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+def _decode(data: bytes) -> tuple[str, int]:
+    """UTF-8 text (a BOM dropped) and how many undecodable bytes became U+FFFD."""
+    try:
+        return data.decode("utf-8-sig"), 0
+    except UnicodeDecodeError:
+        text = data.decode("utf-8-sig", errors="surrogateescape")
+        return _replace_surrogates(text)
+
+
+def _replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with lone surrogates (undecodable argv or stdin bytes, which Python keeps as
+    ``\\udcXX``) replaced by U+FFFD, and their count. Providers only take valid UTF-8."""
+    bad = len(_SURROGATES.findall(text))
+    return (_SURROGATES.sub("\ufffd", text), bad) if bad else (text, 0)
+
+
+def _warn_replaced(what: str, count: int) -> None:
+    plural = "byte" if count == 1 else "bytes"
+    print(
+        f"playground ask: warning: {what} is not valid UTF-8; "
+        f"{count} undecodable {plural} replaced with U+FFFD",
+        file=sys.stderr,
+    )
+
+
+def _read_image(path: str) -> ImagePart:
+    """Read an image file for ``--image``; raises :class:`UsageError` with one line."""
+    from playground.local_files import LocalFileError, read_image
+
+    try:
+        return read_image(path)
+    except LocalFileError as exc:
+        raise UsageError(f"--image {path}: {exc}") from None
 
 
 def _tools(value: str | None) -> ToolSet | None:

@@ -17,9 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from playground.local_files import MAX_TOOLS_FILE_BYTES, LocalFileError, read_bounded
 from playground.request import ToolSpec
 
 ToolExecutor = Callable[[dict[str, Any]], str]
+
+MAX_TOOLS_DEPTH = 64
+"""Deepest JSON nesting accepted in a tools file. Real schemas nest a few levels; a limit
+well under the interpreter's recursion limit keeps encoding the request safe later."""
 
 
 class ToolsFileError(Exception):
@@ -234,15 +239,21 @@ def load_tools_file(path: str | Path) -> ToolSet:
     """
     file = Path(path).expanduser()
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ToolsFileError(f"tools file {file}: not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ToolsFileError(f"tools file {file}: cannot read: {exc}") from None
+        raw = read_bounded(file, MAX_TOOLS_FILE_BYTES)
+    except LocalFileError as exc:
+        raise ToolsFileError(f"tools file {file}: {exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ToolsFileError(f"tools file {file}: not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise ToolsFileError(
             f"tools file {file}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise ToolsFileError(_too_deep(file)) from None
+    if _depth_exceeds(data, MAX_TOOLS_DEPTH):
+        raise ToolsFileError(_too_deep(file))
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
         data = data["tools"]
     if not isinstance(data, list) or not data:
@@ -256,6 +267,23 @@ def load_tools_file(path: str | Path) -> ToolSet:
     if duplicates:
         raise ToolsFileError(f"tools file {file}: duplicate tool name {duplicates[0]!r}")
     return ToolSet(name=file.name, specs=tuple(specs))
+
+
+def _too_deep(file: Path) -> str:
+    return f"tools file {file}: JSON nested deeper than {MAX_TOOLS_DEPTH} levels"
+
+
+def _depth_exceeds(data: object, limit: int) -> bool:
+    """Whether lists and objects in ``data`` nest deeper than ``limit`` (iterative: safe)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = list(value.values()) if isinstance(value, dict) else value
+        if isinstance(children, list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _tool_spec(file: Path, index: int, entry: object) -> ToolSpec:

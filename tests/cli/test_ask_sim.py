@@ -236,7 +236,7 @@ def test_panes_stream_concurrently(ask) -> None:
 def test_prompt_from_standard_input(ask, monkeypatch) -> None:
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("piped prompt\n"))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"piped prompt\n")))
     result = ask("-m", sim_model("sim", "echo"), "--json", "-")
     assert result.code == 0, result.err
     assert result.text() == "piped prompt"
