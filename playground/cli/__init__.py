@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one clear line and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -173,9 +173,25 @@ def _keys_parser() -> argparse.ArgumentParser:
 
 def _sim_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="playground sim", description="Run the simulated provider in the foreground.")
-    p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    p.add_argument(
+        "--port",
+        type=_port,
+        default=8765,
+        help="port on 127.0.0.1, 0 for any free one (default 8765)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     return p
+
+
+def _port(value: str) -> int:
+    """An argparse type: a TCP port number, 0 (any free port) to 65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range (0-65535)")
+    return port
 
 
 def main(argv: Sequence[str] | None = None) -> int:

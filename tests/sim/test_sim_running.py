@@ -175,3 +175,23 @@ def test_a_child_that_cannot_start_reports_why():
         pytest.raises(SimStartError, match=r"failed to start: playground sim: port .* in use"),
     ):
         start_sim_process(port=sim.port)
+
+
+@pytest.mark.parametrize(
+    ("port", "reason"),
+    [
+        ("99999", "port 99999 is out of range (0-65535)"),
+        ("-1", "out of range"),
+        ("http", "not a port"),
+    ],
+)
+def test_a_bad_port_is_a_one_line_usage_error(port: str, reason: str):
+    result = subprocess.run(
+        [sys.executable, "-m", "playground", "sim", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert reason in result.stderr and "--port" in result.stderr
