@@ -45,7 +45,6 @@ JSON_TYPES = frozenset(
 """Event types printed by ``--json`` (the CLI contract); stream-internal events are omitted."""
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-_MIN_COLUMN = 30
 _JSON_FLUSH_S = 0.05
 
 
@@ -210,16 +209,22 @@ async def _ask(
     out = out or sys.stdout
     printer: JsonPrinter | PlainPrinter
     printer = JsonPrinter(session, out) if as_json else PlainPrinter(session, out)
+    reasons: dict[int, str] = {}
     try:
         async for index, event in session.send_all(prompt, images=images, tools=tools):
             printer.event(index, event)
+            if event.type == "error":
+                reasons[index] = (describe(event) or "").removeprefix("✗ ")
     finally:
         printer.close()
         await session.aclose()
-    failed = [p for p in session.panes if p.metrics.status != "done"]
+    failed = [i for i, p in enumerate(session.panes) if p.metrics.status != "done"]
     if not as_json:
-        for pane in failed:
-            print(f"playground ask: {pane.spec}: {pane.metrics.error or 'failed'}", file=sys.stderr)
+        for index in failed:
+            pane = session.panes[index]
+            reason = reasons.get(index) or pane.metrics.error or f"{pane.metrics.status}"
+            reason = " ".join(reason.split())  # one line, whatever the provider sent
+            print(f"playground ask: [{index + 1}] {pane.spec}: {reason}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -289,41 +294,73 @@ class JsonPrinter:
 
 
 class PlainPrinter:
-    """Human output: one pane streams live; several panes print side by side in columns when
-    the terminal is wide enough, else as sequential sections as each pane finishes."""
+    """Human output in pane order: each pane's block is complete and the blocks follow the
+    ``-m`` order. The first unfinished pane streams live (on a terminal text appears as it
+    arrives); later panes are buffered and printed as soon as every pane before them is done,
+    so piped output never interleaves. Thinking and answer are labelled.
+
+    When stdout is redirected but stderr is a terminal, a one-line live summary of every
+    pane is kept on stderr.
+    """
 
     def __init__(self, session: Session, out: TextIO, status: TextIO | None = None) -> None:
-        self._session = session
         self._out = out
         self._panes = session.panes
-        self._live = len(self._panes) == 1
-        self._tty = out.isatty()
-        self._width = shutil.get_terminal_size((100, 24)).columns
-        self._blocks: list[list[list[str]]] = [[] for _ in self._panes]
+        tty = bool(_tty_stream(out))
+        numbered = len(self._panes) > 1
+        self._texts = [
+            _PaneText(_header(index, pane.spec, numbered), tty, numbered)
+            for index, pane in enumerate(self._panes)
+        ]
+        self._head = 0
         self._done: set[int] = set()
-        self._at_line_start = True
         self._flush_timer: asyncio.TimerHandle | None = None
-        if self._live:
-            self._write_live(f"── {self._panes[0].spec} " + "─" * 20 + "\n")
-        self._status = status or (None if self._live else _tty_stream(sys.stderr))
+        self._status = status or (None if tty else _tty_stream(sys.stderr))
         self._status_at = 0.0
+        self._release(0)
 
     def event(self, index: int, event: StreamEvent) -> None:
-        """Collect (or, for a single pane, print) one event."""
+        """Render one event into its pane's block (written now if that pane is the head)."""
         kind = event.type
+        text = self._texts[index]
         if kind in ("text", "thinking"):
-            self._content(index, kind, event.text)  # type: ignore[union-attr]
-            return
-        line = describe(event)
-        if line is not None:
-            self._content(index, "note", line)
-        if kind in ("done", "error"):
-            self._finish(index)
+            text.content(kind, event.text)  # type: ignore[union-attr]
+        else:
+            line = describe(event)
+            if line is not None:
+                text.note(line)
+            if kind in ("done", "error"):
+                self._finish(index)
+        if index == self._head:
+            self._release(index)
         if self._status is not None:
             self._show_status()
 
+    def _finish(self, index: int) -> None:
+        pane = self._panes[index]
+        text = self._texts[index]
+        for note in pane.turns[-1].notes if pane.turns else ():
+            text.note(f"⚠ {note}")
+        text.footer(metrics_footer(pane))
+        self._done.add(index)
+        if index == self._head:
+            self._release(index)
+            self._advance()
+
+    def _advance(self) -> None:
+        """Move the live head past finished panes, printing each one's buffered block."""
+        while self._head in self._done and self._head + 1 < len(self._panes):
+            self._head += 1
+            self._release(self._head)
+
+    def _release(self, index: int) -> None:
+        chunk = self._texts[index].take()
+        if chunk:
+            self._out.write(chunk)
+            self._schedule_flush()
+
     def _show_status(self, *, final: bool = False) -> None:
-        """A one-line live summary of every pane on the terminal (stderr), ~10 times/s."""
+        """A one-line live summary of every pane on stderr, ~10 times/s."""
         import time
 
         now = time.monotonic()
@@ -339,26 +376,6 @@ class PlainPrinter:
         self._status.write("\r\x1b[2K" + line)  # type: ignore[union-attr]
         self._status.flush()  # type: ignore[union-attr]
 
-    def _content(self, index: int, kind: str, text: str) -> None:
-        blocks = self._blocks[index]
-        if blocks and blocks[-1][0] == kind and kind != "note":
-            blocks[-1].append(text)
-        else:
-            blocks.append([kind, text])
-        if self._live:
-            if kind == "note":
-                self._write_live(("" if self._at_line_start else "\n") + f"  {text}\n")
-            elif kind == "thinking":
-                self._write_live(_dim(text, self._tty))
-            else:
-                self._write_live(text)
-
-    def _write_live(self, text: str) -> None:
-        if text:
-            self._out.write(text)
-            self._at_line_start = text.endswith("\n")
-            self._schedule_flush()
-
     def _schedule_flush(self) -> None:
         """Flush within ``_JSON_FLUSH_S``: live to the eye, without a syscall per token."""
         if self._flush_timer is None:
@@ -373,90 +390,91 @@ class PlainPrinter:
         self._flush_timer = None
         self._out.flush()
 
-    def _finish(self, index: int) -> None:
-        self._done.add(index)
-        pane = self._panes[index]
-        for note in pane.turns[-1].notes if pane.turns else ():
-            self._content(index, "note", f"⚠ {note}")
-        if self._live:
-            footer = metrics_footer(self._panes[index])
-            self._write_live(("" if self._at_line_start else "\n") + footer + "\n")
-            return
-        if self._columns_fit():
-            return  # printed together at close
-        self._out.write(self._section(index))
-        self._out.flush()
-
-    def _columns_fit(self) -> bool:
-        count = len(self._panes)
-        return self._tty and count > 1 and self._width // count >= _MIN_COLUMN
-
-    def _section(self, index: int) -> str:
-        pane = self._panes[index]
-        body = _render_blocks(self._blocks[index], self._tty)
-        header = f"── [{index + 1}] {pane.spec} " + "─" * 20
-        return f"{header}\n{body.rstrip()}\n{metrics_footer(pane)}\n\n"
-
     def close(self) -> None:
-        """Print what is still pending (the columns, or unfinished panes)."""
+        """Print what is still pending, in pane order (unfinished panes get their footer)."""
         if self._flush_timer is not None:
             self._flush_timer.cancel()
             self._flush_timer = None
-        if self._live:
-            self._out.flush()
-            return
+        for index in range(self._head, len(self._panes)):
+            if index not in self._done:
+                self._texts[index].footer(metrics_footer(self._panes[index]))
+            self._release(index)
+        self._head = len(self._panes)
         if self._status is not None:
             self._show_status(final=True)
-        if self._columns_fit():
-            self._out.write(self._columns())
-        else:
-            for index in range(len(self._panes)):
-                if index not in self._done:
-                    self._out.write(self._section(index))
         self._out.flush()
 
-    def _columns(self) -> str:
-        import textwrap
 
-        count = len(self._panes)
-        width = self._width // count - 3
-        columns: list[list[str]] = []
-        for index, pane in enumerate(self._panes):
-            lines = [f"[{index + 1}] {pane.spec}"[:width], "─" * width]
-            for raw in _render_blocks(self._blocks[index], False).rstrip().splitlines():
-                lines += textwrap.wrap(raw, width) or [""]
-            lines += ["─" * width, *textwrap.wrap(metrics_footer(pane), width)]
-            columns.append(lines)
-        height = max(len(c) for c in columns)
-        rows = []
-        for row in range(height):
-            cells = [(c[row] if row < len(c) else "").ljust(width) for c in columns]
-            rows.append(" │ ".join(cells).rstrip())
-        return "\n".join(rows) + "\n"
+class _PaneText:
+    """One pane's plain-text block, rendered as events arrive; ``take`` hands out what is new.
+
+    Thinking is introduced by a ``thinking:`` line (dim on a terminal), and the answer that
+    follows it by an ``answer:`` line, so the two never run together when piped.
+    """
+
+    def __init__(self, header: str, tty: bool, spaced: bool) -> None:
+        self._tty = tty
+        self._spaced = spaced
+        self._parts: list[str] = [header]
+        self._at_line_start = True
+        self._content_kind: str | None = None
+        self._had_thinking = False
+
+    def content(self, kind: str, text: str) -> None:
+        """Add answer (``text``) or ``thinking`` text."""
+        if not text:
+            return
+        if kind != self._content_kind:
+            if kind == "thinking":
+                self._label("thinking:")
+                self._had_thinking = True
+            elif self._had_thinking:
+                self._label("answer:")
+            self._content_kind = kind
+        self._write(text, dim=kind == "thinking")
+
+    def note(self, line: str) -> None:
+        """Add a router, tool or error line."""
+        self._line_start()
+        self._write(f"  {line}\n")
+
+    def footer(self, line: str) -> None:
+        """End the block with its metrics line."""
+        self._line_start()
+        self._write(line + "\n" + ("\n" if self._spaced else ""))
+
+    def take(self) -> str:
+        """The text added since the last call."""
+        chunk = "".join(self._parts)
+        self._parts.clear()
+        return chunk
+
+    def _label(self, label: str) -> None:
+        self._line_start()
+        if self._content_kind is not None:
+            self._write("\n")  # a blank line between thinking and answer
+        self._write(label, dim=True)
+        self._write("\n")
+
+    def _line_start(self) -> None:
+        if not self._at_line_start:
+            self._write("\n")
+
+    def _write(self, text: str, *, dim: bool = False) -> None:
+        self._parts.append(f"\x1b[2m{text}\x1b[0m" if dim and self._tty else text)
+        self._at_line_start = text.endswith("\n")
 
 
-def _tty_stream(stream: TextIO) -> TextIO | None:
+def _header(index: int, spec: str, numbered: bool) -> str:
+    name = f"[{index + 1}] {spec}" if numbered else spec
+    return f"── {name} " + "─" * 20 + "\n"
+
+
+def _tty_stream(stream: TextIO | None) -> TextIO | None:
     try:
-        return stream if stream.isatty() else None
+        return stream if stream is not None and stream.isatty() else None
     except (AttributeError, ValueError):
         return None
-
-
-def _render_blocks(blocks: list[list[str]], tty: bool) -> str:
-    out: list[str] = []
-    for kind, *chunks in blocks:
-        text = "".join(chunks)
-        if kind == "thinking":
-            out.append(_dim("thinking: " + text.strip(), tty) + "\n")
-        elif kind == "note":
-            out.append(f"  {text}\n")
-        else:
-            out.append(text if text.endswith("\n") else text + "\n")
-    return "".join(out)
-
-
-def _dim(text: str, tty: bool) -> str:
-    return f"\x1b[2m{text}\x1b[0m" if tty and text else text
 
 
 def describe(event: StreamEvent) -> str | None:
