@@ -93,44 +93,60 @@ def _set(
     if fmt.ok is False:
         print(f"warning: {fmt.message} (storing it anyway)", file=sys.stderr)
     if to_config:
-        from playground.config.loader import ConfigError
-        from playground.config.save import set_value
-
-        settings_name = next(
-            (n for n in (provider.slug, *provider.aliases) if n in config.providers),
-            provider.slug,
-        )
-        try:
-            set_value(config_file, ("providers", settings_name, "api_key"), secret)
-        except ConfigError as exc:
-            raise KeysError(str(exc)) from None
-        except OSError as exc:
-            print(f"playground keys: cannot write {config_file}: {exc.strerror}", file=sys.stderr)
-            return EXIT_FAILED
-        print(
-            f"wrote the {provider.name} key {mask(secret)} to {config_file} "
-            f"([providers.{settings_name}] api_key, mode 0600)"
-        )
-        from playground.config.loader import parse_config
-
-        _report_precedence(
-            provider, "config api_key", parse_config(config_file.read_text(), config_file)
-        )
-        return EXIT_OK
+        return _write_to_config(provider, config, config_file, secret)
     from playground.credentials.keyring_store import KeyringUnavailable, backend_name, store_key
 
     try:
         store_key(provider.slug, secret)
     except KeyringUnavailable as exc:
         print(
-            f"playground keys: cannot store the key: {exc}. Instead run "
-            f"`playground keys set {provider.slug} --config-file` (writes {config_file}, "
-            f"mode 0600), or save it in {credential_file(provider)} (chmod 600)",
+            f"playground keys: the key was NOT stored: {exc}. Store it with `playground keys "
+            f"set {provider.slug} --config-file` (writes {config_file}, mode 0600), or save it "
+            f"in {credential_file(provider)} (chmod 600)",
             file=sys.stderr,
         )
+        # On a terminal the key was typed at a hidden prompt: offer not to make them retype it.
+        if sys.stdin.isatty() and _confirm(f"Write it to {config_file} now (mode 0600)?"):
+            return _write_to_config(provider, config, config_file, secret)
         return EXIT_FAILED
     print(f"stored the {provider.name} key {mask(secret)} in the OS keyring ({backend_name()})")
     _report_precedence(provider, "keyring", config)
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal; anything but y/yes (or end of input) is no."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _write_to_config(provider: ProviderInfo, config: Config, config_file: Any, secret: str) -> int:
+    """Write the key to the config file's provider table (atomic, mode 0600)."""
+    from playground.config.loader import ConfigError, parse_config
+    from playground.config.save import set_value
+    from playground.secret import mask
+
+    settings_name = next(
+        (n for n in (provider.slug, *provider.aliases) if n in config.providers),
+        provider.slug,
+    )
+    try:
+        set_value(config_file, ("providers", settings_name, "api_key"), secret)
+    except ConfigError as exc:
+        raise KeysError(str(exc)) from None
+    except OSError as exc:
+        print(f"playground keys: cannot write {config_file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    print(
+        f"wrote the {provider.name} key {mask(secret)} to {config_file} "
+        f"([providers.{settings_name}] api_key, mode 0600)"
+    )
+    _report_precedence(
+        provider, "config api_key", parse_config(config_file.read_text(), config_file)
+    )
     return EXIT_OK
 
 

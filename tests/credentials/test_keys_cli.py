@@ -68,10 +68,11 @@ def test_without_a_keyring_set_says_so_and_offers_other_routes(capsys, monkeypat
     code, out, err = run(capsys, "keys", "set", "groq", stdin=GROQ_KEY, monkeypatch=monkeypatch)
     assert code == 1
     assert out == ""
-    assert "cannot store the key: no OS keyring available" in err
+    assert "the key was NOT stored: no OS keyring available" in err
     assert "`playground keys set groq --config-file`" in err
     assert str(config_dir() / "credentials" / "groq") in err
     assert len(err.strip().splitlines()) == 1
+    assert not (config_dir() / "config.toml").exists()
 
 
 def test_set_config_file_writes_a_private_style_preserving_config(capsys, monkeypatch) -> None:
@@ -148,9 +149,7 @@ def test_list_with_nothing_configured(capsys) -> None:
     assert "note: no OS keyring available" in out
 
 
-def test_set_with_a_keyring_that_keeps_nothing_fails_and_offers_files(
-    capsys, monkeypatch
-) -> None:
+def test_set_with_a_keyring_that_keeps_nothing_fails_and_offers_files(capsys, monkeypatch) -> None:
     from keyring.backends import null
 
     monkeypatch.setattr(keyring, "get_keyring", lambda: null.Keyring())
@@ -161,4 +160,36 @@ def test_set_with_a_keyring_that_keeps_nothing_fails_and_offers_files(
     assert "stored" not in out
     assert "did not keep the key" in err
     assert "--config-file" in err
+    assert GROQ_KEY not in out + err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("answer", ["y", "yes"])
+def test_on_a_terminal_a_refused_key_can_go_to_the_config_file(
+    capsys, monkeypatch, answer: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal(answer + "\n"))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: GROQ_KEY)
+    code = main(["keys", "set", "groq"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    config = config_dir() / "config.toml"
+    assert "Write it to" in out and f"wrote the Groq key gsk_Sto…9876 to {config}" in out
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert GROQ_KEY in config.read_text()
+    assert GROQ_KEY not in out + err
+
+
+@pytest.mark.parametrize("answer", ["", "n", None])
+def test_on_a_terminal_declining_the_fallback_writes_nothing(capsys, monkeypatch, answer) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal("" if answer is None else answer + "\n"))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: GROQ_KEY)
+    assert main(["keys", "set", "groq"]) == 1
+    out, err = capsys.readouterr()
+    assert "NOT stored" in err
+    assert not (config_dir() / "config.toml").exists()
     assert GROQ_KEY not in out + err
