@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from playground import __version__
+from playground.limits import MAX_PANES
 
 THINKING_LEVELS = ("off", "minimal", "low", "medium", "high", "xhigh")
 SUBCOMMANDS = ("ask", "doctor", "models", "keys", "sim")
@@ -66,7 +67,7 @@ def build_tui_parser() -> argparse.ArgumentParser:
         dest="models",
         metavar="MODEL",
         default=[],
-        help="open a pane on MODEL (provider/model or a route name); repeat for more panes",
+        help="open a pane on MODEL (provider/model or a route name); repeat for up to 6 panes",
     )
     parser.add_argument("--thinking", choices=THINKING_LEVELS, help="global thinking level")
     parser.add_argument("--resume", action="store_true", help="reopen the last session")
@@ -96,7 +97,7 @@ def _ask_parser() -> argparse.ArgumentParser:
         dest="models",
         metavar="MODEL",
         required=True,
-        help="provider/model or a route name; repeat for side by side",
+        help="provider/model or a route name; repeat for up to 6 side by side",
     )
     p.add_argument("--thinking", choices=THINKING_LEVELS, help="thinking level")
     p.add_argument("--system", metavar="TEXT", help="system prompt")
@@ -199,11 +200,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
         name = args_list[0]
-        args = build_subcommand_parser(name).parse_args(args_list[1:])
+        parser = build_subcommand_parser(name)
+        args = parser.parse_args(args_list[1:])
         module = importlib.import_module(f"playground.cli.{name}")
     else:
-        args = build_tui_parser().parse_args(args_list)
+        parser = build_tui_parser()
+        args = parser.parse_args(args_list)
         module = importlib.import_module("playground.cli.app")
+    if len(getattr(args, "models", None) or ()) > MAX_PANES:
+        parser.error(f"at most {MAX_PANES} models at once (-m was given {len(args.models)} times)")
     try:
         return int(module.run(args))
     except KeyboardInterrupt:

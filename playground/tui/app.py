@@ -21,6 +21,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
 from playground.tui.frame_clock import FrameClock
 from playground.tui.startup import AppOptions, StartupPlan, plan_startup
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from playground.tools.demo import ToolSet
     from playground.tui.credential_states import ProviderCredential
 
-MAX_PANES = 6
 MAIN_SCREEN_ACTIONS = frozenset(
     {
         "add_pane",
