@@ -1,26 +1,30 @@
-"""A small ``.env`` parser: ``KEY=VALUE`` lines, quotes, ``export`` prefix and comments.
+"""``.env`` files, parsed by python-dotenv: the format's reference parser.
 
-Rules (the common subset of python-dotenv, docker compose and shells):
+What python-dotenv accepts is what most tools that write ``.env`` files expect: comments,
+``export KEY=VALUE``, single quotes (literal), double quotes (escapes, may span lines),
+inline `` #`` comments after unquoted values, ``\\r\\n`` line ends and a BOM. ``${VAR}`` is
+*not* expanded (``interpolate=False``: a key file holds literal keys). A later assignment
+of the same name wins; a bare ``NAME`` without ``=`` has no value and is skipped.
 
-- blank lines and lines starting with ``#`` are ignored; ``export KEY=VALUE`` is accepted;
-- spaces around ``=`` are allowed;
-- single-quoted values are literal; double-quoted values understand ``\\n``, ``\\t``, ``\\"``
-  and ``\\\\`` and may span lines; anything after the closing quote is ignored;
-- unquoted values end at `` #`` (an inline comment) and are stripped;
-- ``${VAR}`` is *not* expanded (a key file should hold literal keys);
-- a later assignment of the same name wins.
-
-Lines that do not parse are reported by number, never by content (they may hold secrets).
+The values are exactly ``dotenv_values(stream, interpolate=False)``, but taken from the
+parser it is built on (``dotenv.parser.parse_stream``), because ``dotenv_values`` reports
+a bad line only through a logging warning (printed over the TUI when logging is not
+configured) and does not return the line numbers. Bad lines are reported by number, never
+by content: they may hold secrets.
 """
 
 from __future__ import annotations
 
-import re
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$", re.DOTALL)
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
+from dotenv.parser import parse_stream
+
+from playground.local_files import LocalFileError, MiB, read_bounded
+
+MAX_DOTENV_BYTES = 1 * MiB
+"""A ``.env`` file holds a few keys; a larger one is not read (nor a FIFO or device)."""
 
 
 @dataclass(slots=True)
@@ -32,63 +36,23 @@ class DotEnv:
 
 
 def read_dotenv(path: Path) -> DotEnv | None:
-    """Parse ``path``; None when it does not exist or cannot be read."""
+    """Parse ``path``; None when it is missing, unreadable, not a regular file, over
+    :data:`MAX_DOTENV_BYTES` or not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_bounded(path, MAX_DOTENV_BYTES).decode("utf-8")
+    except (LocalFileError, UnicodeDecodeError):
         return None
     return parse_dotenv(text)
 
 
 def parse_dotenv(text: str) -> DotEnv:
-    """Parse the text of a ``.env`` file."""
+    """Parse the text of a ``.env`` file (a leading BOM is ignored)."""
     result = DotEnv()
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        number = index + 1
-        line = lines[index]
-        index += 1
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _ASSIGN.match(line)
-        if not match:
-            result.bad_lines.append(number)
-            continue
-        name, raw = match.group(1), match.group(2)
-        if raw.startswith('"'):
-            body = raw[1:]
-            while _closing_quote(body) is None and index < len(lines):
-                body += "\n" + lines[index]
-                index += 1
-            end = _closing_quote(body)
-            if end is None:
-                result.bad_lines.append(number)
-                continue
-            result.values[name] = _unescape(body[:end])
-        elif raw.startswith("'"):
-            end = raw.find("'", 1)
-            if end == -1:
-                result.bad_lines.append(number)
-                continue
-            result.values[name] = raw[1:end]
-        else:
-            result.values[name] = re.split(r"\s#", raw, maxsplit=1)[0].strip()
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            result.bad_lines.append(binding.original.line)
+        elif binding.key is not None and binding.value is not None:
+            result.values[binding.key] = binding.value
+        elif binding.key is not None:  # a bare NAME unsets it, as in dotenv_values (None)
+            result.values.pop(binding.key, None)
     return result
-
-
-def _closing_quote(body: str) -> int | None:
-    escaped = False
-    for position, char in enumerate(body):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            return position
-    return None
-
-
-def _unescape(body: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), body)
