@@ -134,7 +134,8 @@ def _read_prompt(prompt: str | None) -> str:
     if bad:
         _warn_replaced("the prompt", bad)
     if not text.strip():
-        raise UsageError("the prompt is empty")
+        where = " (standard input was empty)" if prompt is None else ""
+        raise UsageError(f"the prompt is empty{where}")
     return text
 
 

@@ -189,3 +189,9 @@ def test_an_argument_wins_over_piped_input(ask, monkeypatch) -> None:
     piped(monkeypatch, b"ignored")
     result = ask("-m", sim_model("sim", "echo"), "--json", "from argv")
     assert result.text() == "from argv"
+
+
+def test_no_prompt_and_an_empty_pipe_says_so(sim_url) -> None:
+    out = run_cli(["ask", "-m", "sim/echo"], sim_url, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2
+    assert "the prompt is empty (standard input was empty)" in one_line(out.stderr)
