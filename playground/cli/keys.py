@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from playground.config.schema import Config
 
 
+MAX_SECRET_BYTES = 16 * 1024
+"""Longest key read from a pipe: API keys are under 200 bytes, OAuth access tokens and JWTs
+a few kB."""
+
+
 class KeysError(Exception):
     """A usage or config problem: one line for the user, exit code 2."""
 
@@ -66,7 +71,10 @@ def _lookup(catalog: Any, name: str) -> ProviderInfo:
 
 
 def _read_secret(provider: ProviderInfo) -> str:
-    """The secret from a hidden prompt on a terminal, else the first line of stdin."""
+    """The secret from a hidden prompt on a terminal, else the first line of stdin (at most
+    :data:`MAX_SECRET_BYTES`, UTF-8: ``< /dev/zero`` or a binary file is refused)."""
+    if sys.stdin is None:
+        return ""
     if sys.stdin.isatty():
         import getpass
 
@@ -74,7 +82,17 @@ def _read_secret(provider: ProviderInfo) -> str:
             return getpass.getpass(f"{provider.name} key for {provider.slug} (input hidden): ")
         except EOFError:
             return ""
-    return sys.stdin.readline()
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text-only stdin (a program embedding us, a test double)
+        line = sys.stdin.readline(MAX_SECRET_BYTES + 1).encode("utf-8", "surrogateescape")
+    else:
+        line = stream.readline(MAX_SECRET_BYTES + 1)
+    if len(line.rstrip(b"\r\n")) > MAX_SECRET_BYTES:
+        raise KeysError(f"the key on standard input is longer than {MAX_SECRET_BYTES} bytes")
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeysError("the key on standard input is not UTF-8 text") from None
 
 
 def _set(

@@ -17,7 +17,7 @@ GROQ_KEY = "gsk_" + "StoredKy" * 6 + "9876"
 
 def run(capsys, *argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
     if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
@@ -193,3 +193,34 @@ def test_on_a_terminal_declining_the_fallback_writes_nothing(capsys, monkeypatch
     assert "NOT stored" in err
     assert not (config_dir() / "config.toml").exists()
     assert GROQ_KEY not in out + err
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x00" * (64 * 1024), "longer than 16384 bytes"),
+        (b"gsk_\xff\xfe" + b"a" * 40 + b"\n", "not UTF-8 text"),
+    ],
+)
+def test_a_hostile_piped_key_is_refused_in_one_line(capsys, monkeypatch, data, reason) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["keys", "set", "groq", "--config-file"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and reason in err
+    assert not (config_dir() / "config.toml").exists()
+
+
+def test_a_key_from_dev_zero_is_refused_without_reading_it_all() -> None:
+    import subprocess
+
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run(
+            [sys.executable, "-m", "playground", "keys", "set", "groq"],
+            stdin=zero,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert "longer than 16384 bytes" in result.stderr and "Traceback" not in result.stderr
