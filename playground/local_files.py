@@ -52,6 +52,10 @@ class LocalFileError(Exception):
     """A local file or stream cannot be used; the message is one short line without the path."""
 
 
+class LocalFileMissing(LocalFileError):
+    """The file does not exist (callers may treat a missing default file as empty)."""
+
+
 def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of the regular file ``path``, which must hold at most ``limit`` bytes.
 
@@ -61,7 +65,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     try:
         fd = os.open(os.path.expanduser(path), _OPEN_FLAGS)
     except FileNotFoundError:
-        raise LocalFileError("file not found") from None
+        raise LocalFileMissing("file not found") from None
     except PermissionError:
         raise LocalFileError("permission denied") from None
     except OSError as exc:

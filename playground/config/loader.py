@@ -10,8 +10,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from playground.config.schema import Config
+from playground.local_files import LocalFileError, LocalFileMissing, MiB, read_bounded
 
 ENV_VAR = "PLAYGROUND_CONFIG"
+MAX_CONFIG_BYTES = 4 * MiB  # far above any real config; refuses /dev/zero, FIFOs, devices
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'. ]+?)\s*=")
 
@@ -56,12 +58,12 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> tuple[Config,
     path = config_path(explicit)
     named = bool(explicit or os.environ.get(ENV_VAR))
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except LocalFileMissing:
         if named:
             raise ConfigError(path, "file not found") from None
         return Config(), path
-    except (OSError, UnicodeDecodeError) as exc:
+    except (LocalFileError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read: {exc}") from None
     return parse_config(text, path), path
 

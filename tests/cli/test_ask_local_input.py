@@ -195,3 +195,21 @@ def test_no_prompt_and_an_empty_pipe_says_so(sim_url) -> None:
     out = run_cli(["ask", "-m", "sim/echo"], sim_url, stdin=subprocess.DEVNULL)
     assert out.returncode == 2
     assert "the prompt is empty (standard input was empty)" in one_line(out.stderr)
+
+
+# --- the config file ------------------------------------------------------------------------
+
+
+@needs_dev_zero
+def test_a_device_as_config_is_a_usage_error(ask) -> None:
+    result = ask("--config", "/dev/zero", "-m", "sim/echo", "hi")
+    assert_one_line_usage_error(result, "config error: /dev/zero", "not a regular file")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_as_config_is_refused_instead_of_hanging(tmp_path, sim_url) -> None:
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    out = run_cli(["ask", "--config", str(fifo), "-m", "sim/echo", "hi"], sim_url)
+    assert out.returncode == 2
+    assert "not a regular file (a pipe)" in one_line(out.stderr)
