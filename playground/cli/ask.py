@@ -46,6 +46,7 @@ JSON_TYPES = frozenset(
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _JSON_FLUSH_S = 0.05
+_FINAL = frozenset({"done", "failed", "cancelled"})
 
 
 class UsageError(Exception):
@@ -330,7 +331,8 @@ class PlainPrinter:
             line = describe(event)
             if line is not None:
                 text.note(line)
-            if kind in ("done", "error"):
+            # An error may be followed by a fallback: only the pane's final event ends it.
+            if kind in ("done", "error") and self._panes[index].metrics.status in _FINAL:
                 self._finish(index)
         if index == self._head:
             self._release(index)

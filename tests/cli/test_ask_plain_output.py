@@ -111,3 +111,23 @@ def test_every_failed_pane_has_its_reason_on_stderr(ask, write_config) -> None:
     assert lines[0].startswith(f"playground ask: [1] {unauthorized}: auth 401")
     assert lines[1].startswith(f"playground ask: [3] {overloaded}: ")
     assert "529" in lines[1]
+
+
+def test_a_pane_that_fails_mid_stream_and_falls_back_keeps_its_whole_block(
+    ask, write_config
+) -> None:
+    cut = sim_model("sim", "lorem", fail="cutoff", tokens=40)
+    healthy = sim_model("sim-anthropic", "echo")
+    config = write_config(f'[routes.cut]\nmodels = ["{cut}", "{healthy}"]\n')
+    other = sim_model("sim-gemini", "echo")
+    result = ask("--config", config, "-m", "cut", "-m", other, "fresh answer")
+    assert result.code == 0, result.err
+    first, second = result.out.index("── [1] cut"), result.out.index(f"── [2] {other}")
+    block = result.out[first:second]
+    lines = block.splitlines()
+    error_at = next(i for i, line in enumerate(lines) if line.startswith("  ✗ "))
+    assert "lorem" in "".join(lines[1:error_at]).lower()  # the partial answer
+    assert any("fallback" in line for line in lines[error_at:])
+    assert "fresh answer" in "\n".join(lines[error_at:])
+    assert block.count("✓ done") == 1 and lines[-2].startswith("✓ done  via")
+    assert result.out[second:].count("✓ done") == 1
