@@ -243,7 +243,7 @@ def load_tools_file(path: str | Path) -> ToolSet:
     except LocalFileError as exc:
         raise ToolsFileError(f"tools file {file}: {exc}") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as exc:
         raise ToolsFileError(f"tools file {file}: not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -252,6 +252,10 @@ def load_tools_file(path: str | Path) -> ToolSet:
         ) from None
     except RecursionError:
         raise ToolsFileError(_too_deep(file)) from None
+    except _NonStandardNumber as exc:
+        raise ToolsFileError(
+            f"tools file {file}: {exc} is not JSON (providers reject it); use a number or null"
+        ) from None
     if _depth_exceeds(data, MAX_TOOLS_DEPTH):
         raise ToolsFileError(_too_deep(file))
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
@@ -267,6 +271,14 @@ def load_tools_file(path: str | Path) -> ToolSet:
     if duplicates:
         raise ToolsFileError(f"tools file {file}: duplicate tool name {duplicates[0]!r}")
     return ToolSet(name=file.name, specs=tuple(specs))
+
+
+class _NonStandardNumber(Exception):
+    """``NaN`` / ``Infinity``: Python's JSON reader accepts them, JSON and providers do not."""
+
+
+def _refuse_constant(name: str) -> object:
+    raise _NonStandardNumber(name)
 
 
 def _too_deep(file: Path) -> str:

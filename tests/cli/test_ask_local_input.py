@@ -213,3 +213,14 @@ def test_a_fifo_as_config_is_refused_instead_of_hanging(tmp_path, sim_url) -> No
     out = run_cli(["ask", "--config", str(fifo), "-m", "sim/echo", "hi"], sim_url)
     assert out.returncode == 2
     assert "not a regular file (a pipe)" in one_line(out.stderr)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_non_json_numbers_in_a_tools_file_are_refused_locally(ask, tmp_path, constant) -> None:
+    tools = tmp_path / "tools.json"
+    tools.write_text(
+        '[{"name": "t", "parameters": {"type": "object", "properties": {"n": {"type": '
+        '"number", "default": ' + constant + "}}}}]"
+    )
+    result = ask("-m", sim_model("sim", "tools"), "--tools", str(tools), "hi")
+    assert_one_line_usage_error(result, str(tools), f"{constant} is not JSON")
