@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 import time
+import zlib
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -22,6 +24,9 @@ from playground.endpoint import Protocol
 from playground.events import Error, ErrorKind
 
 MAX_MESSAGE_CHARS = 400
+MAX_RETRY_AFTER_S = 600.0
+"""The longest wait a server can ask for (Retry-After and the like); more is capped to this, so
+a far-future date or ``inf`` cools a candidate for ten minutes, not for the whole session."""
 
 RETRYABLE_KINDS = frozenset(
     {
@@ -158,8 +163,14 @@ def error_from_exception(exc: BaseException, after_output: bool) -> Error:
         return _build(ErrorKind.NETWORK, message, None, None, after_output, None)
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return _build(ErrorKind.BAD_REQUEST, f"invalid URL: {detail}", None, None, False, None)
+    if isinstance(exc, httpx.DecodingError | zlib.error):
+        message = f"could not decode the response body: {detail}"
+        return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
     if isinstance(exc, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
         message = f"could not parse the provider's response: {detail}"
+        return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
+    if isinstance(exc, RecursionError):  # JSON nested deeper than Python can parse
+        message = "could not parse the provider's response: JSON nested too deeply"
         return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
     if isinstance(exc, asyncio.CancelledError):
         return _build(ErrorKind.CANCELLED, "cancelled", None, None, after_output, None)
@@ -196,6 +207,27 @@ def typed_error(
     return _build(kind, message, status, None, after_output, provider_code)
 
 
+class LimitExceeded(Exception):
+    """A size cap (:class:`~playground.endpoint.StreamLimits`) was hit; ``str()`` says which."""
+
+
+def limit_error(exc: LimitExceeded, after_output: bool) -> Error:
+    """The terminal error for a stream that broke a size cap (the partial answer stays)."""
+    return _build(ErrorKind.PROTOCOL, str(exc), None, None, after_output, None)
+
+
+def redirect_error(status: int, location: str) -> Error:
+    """A redirect is never followed: it could carry the credentials to another host."""
+    from playground.secret import redact_url
+
+    target = redact_url(location) if location else "(no Location header)"
+    message = (
+        f"{status} → {target}: not followed, credentials are not sent to another host; "
+        "set base_url to the final address"
+    )
+    return _build(ErrorKind.BAD_REQUEST, message, status, None, False, None)
+
+
 SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError)
 """What a parser raises on valid JSON of an unexpected shape (``"choices": "x"``)."""
 
@@ -212,7 +244,15 @@ def parse_retry_after(headers: Mapping[str, str], body_json: Any) -> float | Non
     Order: ``retry-after-ms`` (milliseconds), ``Retry-After`` (seconds or an HTTP date),
     Gemini's ``error.details[].retryDelay`` (``"1.5s"``, type ``RetryInfo``), then a
     "try again in 9.88s" hint inside the provider's message (OpenAI / Groq wording).
+    The result is finite and at most :data:`MAX_RETRY_AFTER_S`; NaN counts as absent.
     """
+    seconds = _requested_wait(headers, body_json)
+    if seconds is None or math.isnan(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_S)
+
+
+def _requested_wait(headers: Mapping[str, str], body_json: Any) -> float | None:
     lower = {k.lower(): v for k, v in headers.items()}
     ms = lower.get("retry-after-ms")
     if ms:
@@ -348,7 +388,7 @@ def _parse_json(text: str) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -29,7 +29,7 @@ from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.wire_parts import append_turn
-from playground.endpoint import AuthKind, Endpoint, Protocol
+from playground.endpoint import DEFAULT_LIMITS, AuthKind, Endpoint, Protocol, StreamLimits
 from playground.events import (
     Done,
     ErrorKind,
@@ -91,7 +91,7 @@ async def stream(
             url=stream_url(endpoint),
             headers=request_headers(endpoint, auth),
             body=build_body(request, endpoint),
-            parser=GeminiParser(),
+            parser=GeminiParser(endpoint.limits),
             endpoint=endpoint,
             timeout=timeout,
         )
@@ -188,8 +188,8 @@ class GeminiParser(FrameParser[tuple[str, str]]):
     __slots__ = ("_finish", "_tool_count", "_usage")
     invalid_json = "invalid JSON in a stream chunk"
 
-    def __init__(self) -> None:
-        sse = SSEDecoder()
+    def __init__(self, limits: StreamLimits = DEFAULT_LIMITS) -> None:
+        sse = SSEDecoder(limits.max_event_bytes)
         super().__init__(sse.feed_pairs, sse.flush_pairs)
         self._finish: str | None = None
         self._tool_count = 0

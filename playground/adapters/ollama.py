@@ -20,7 +20,7 @@ from playground.adapters.http_stream import base_url, bearer, request_headers, r
 from playground.adapters.ndjson import NDJSONDecoder
 from playground.adapters.tool_calls import tool_call_end
 from playground.adapters.wire_parts import function_tools, thinking_text
-from playground.endpoint import Endpoint, Protocol
+from playground.endpoint import DEFAULT_LIMITS, Endpoint, Protocol, StreamLimits
 from playground.events import (
     Done,
     StopReason,
@@ -60,7 +60,7 @@ async def stream(
             url=f"{base_url(endpoint)}/api/chat",
             headers=headers,
             body=build_body(request, endpoint),
-            parser=OllamaParser(),
+            parser=OllamaParser(endpoint.limits),
             endpoint=endpoint,
             timeout=timeout,
         )
@@ -130,8 +130,8 @@ class OllamaParser(FrameParser[bytes]):
     __slots__ = ("_tool_count",)
     invalid_json = "invalid JSON in a stream line"
 
-    def __init__(self) -> None:
-        lines = NDJSONDecoder()
+    def __init__(self, limits: StreamLimits = DEFAULT_LIMITS) -> None:
+        lines = NDJSONDecoder(limits.max_event_bytes)
         super().__init__(lines.feed, lines.flush)
         self._tool_count = 0
 
