@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import re
 import time
 import zlib
@@ -22,11 +21,9 @@ from typing import Any
 
 from playground.endpoint import Protocol
 from playground.events import Error, ErrorKind
+from playground.reliability.waits import cap_wait
 
 MAX_MESSAGE_CHARS = 400
-MAX_RETRY_AFTER_S = 600.0
-"""The longest wait a server can ask for (Retry-After and the like); more is capped to this, so
-a far-future date or ``inf`` cools a candidate for ten minutes, not for the whole session."""
 
 RETRYABLE_KINDS = frozenset(
     {
@@ -244,12 +241,11 @@ def parse_retry_after(headers: Mapping[str, str], body_json: Any) -> float | Non
     Order: ``retry-after-ms`` (milliseconds), ``Retry-After`` (seconds or an HTTP date),
     Gemini's ``error.details[].retryDelay`` (``"1.5s"``, type ``RetryInfo``), then a
     "try again in 9.88s" hint inside the provider's message (OpenAI / Groq wording).
-    The result is finite and at most :data:`MAX_RETRY_AFTER_S`; NaN counts as absent.
+    The result is finite and at most ``playground.reliability.waits.MAX_RETRY_AFTER_S``
+    (ten minutes); NaN counts as absent.
     """
     seconds = _requested_wait(headers, body_json)
-    if seconds is None or math.isnan(seconds):
-        return None
-    return min(max(0.0, seconds), MAX_RETRY_AFTER_S)
+    return None if seconds is None else cap_wait(seconds)
 
 
 def _requested_wait(headers: Mapping[str, str], body_json: Any) -> float | None:
@@ -257,7 +253,7 @@ def _requested_wait(headers: Mapping[str, str], body_json: Any) -> float | None:
     ms = lower.get("retry-after-ms")
     if ms:
         try:
-            return max(0.0, float(ms) / 1000.0)
+            return float(ms) / 1000.0
         except ValueError:
             pass
     value = lower.get("retry-after")
@@ -417,7 +413,7 @@ def _html_error(status: int, retry_after: float | None, after_output: bool) -> E
 
 def _retry_after_value(value: str) -> float | None:
     try:
-        return max(0.0, float(value))
+        return float(value)
     except ValueError:
         pass
     try:
@@ -426,7 +422,7 @@ def _retry_after_value(value: str) -> float | None:
         return None
     if when is None:
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return when.timestamp() - time.time()
 
 
 def _duration_seconds(value: Any) -> float | None:

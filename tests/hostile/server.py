@@ -227,9 +227,14 @@ async def _accept(writer: asyncio.StreamWriter, request: SeenRequest, _: Hostile
 
 
 async def _endless(writer: asyncio.StreamWriter, request: SeenRequest, _: HostileServer) -> None:
-    """One event line that never ends, sent as fast as the client reads."""
-    first = b"{" if family_of(request.path) == "ollama" else b"data: {"
-    writer.write(_head("200 OK", "text/event-stream") + first)
+    """Some text, then one line that never ends, sent as fast as the client reads."""
+    family = family_of(request.path)
+    content_type, body = in_stream_error_body(family, "")
+    if family == "ollama":
+        first = body.split(b"\n")[0] + b"\n{"
+    else:
+        first = body[: body.rindex(b"data: ")] + b"data: {"  # everything before the error
+    writer.write(_head("200 OK", content_type) + first)
     block = b"x" * CHUNK
     while True:
         writer.write(block)
