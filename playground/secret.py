@@ -140,7 +140,7 @@ class Scrubber:
 
 def redact_url(url: str) -> str:
     """``url`` safe to print: a basic-auth password and secret-looking query values masked."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+    from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
     try:
         parts = urlsplit(url)
@@ -156,9 +156,10 @@ def redact_url(url: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(is_secret_name(name) for name, _ in pairs):
-            query = urlencode(
-                [(name, mask(value) if is_secret_name(name) else value) for name, value in pairs],
-                safe="…",
+            # Shown, not sent: the masked value stays readable instead of percent-encoded.
+            query = "&".join(
+                f"{quote(name)}={mask(value) if is_secret_name(name) else quote(value)}"
+                for name, value in pairs
             )
     if netloc == parts.netloc and query == parts.query:
         return url

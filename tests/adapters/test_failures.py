@@ -349,3 +349,28 @@ async def test_valid_json_of_the_wrong_shape_is_a_protocol_error(protocol, repla
     error = summary.terminal
     assert error.kind is ErrorKind.PROTOCOL and error.after_output
     assert error.message.startswith("unexpected content in the stream")
+
+
+async def test_a_200_plain_text_body_that_is_not_a_stream_is_a_protocol_error(replay, client):
+    replay.queue(Reply(b"Service temporarily moved, see the status page.", 200, "text/plain"))
+    (error,) = await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client)
+    assert error.kind is ErrorKind.PROTOCOL
+    assert "expected an event stream, got text/plain" in error.message
+
+
+async def test_a_stream_sent_as_text_plain_is_still_parsed(replay, client):
+    body = b'data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n' + (
+        b'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+    )
+    replay.queue(Reply(body, 200, "text/plain; charset=utf-8"))
+    summary = summarize(await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client))
+    assert summary.text == "Hi" and summary.terminal.type == "done"
+
+
+async def test_a_gzipped_stream_is_decoded(replay, client):
+    import gzip
+
+    body = b'data: {"choices":[{"index":0,"delta":{"content":"zipped"}}]}\n\ndata: [DONE]\n\n'
+    replay.queue(Reply(gzip.compress(body), 200, headers={"content-encoding": "gzip"}))
+    summary = summarize(await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client))
+    assert summary.text == "zipped" and summary.terminal.type == "done"
