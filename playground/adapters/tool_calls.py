@@ -36,6 +36,13 @@ def too_many_argument_bytes(name: str, limit: int) -> LimitExceeded:
     )
 
 
+def checked_arguments(name: str, raw_arguments: str, limit: int) -> str:
+    """``raw_arguments`` of a call sent whole; raises ``LimitExceeded`` when over ``limit``."""
+    if len(raw_arguments) > limit:
+        raise too_many_argument_bytes(name, limit)
+    return raw_arguments
+
+
 class PendingCall:
     """A tool call whose argument fragments are still arriving (at most ``limit`` chars)."""
 
