@@ -171,8 +171,11 @@ async def run_stream(
 
 
 def _scrubbed(error: Error, endpoint: Endpoint) -> Error:
-    """``error`` with every credential of ``endpoint`` masked in its message."""
-    error.message = scrubber_for([endpoint]).scrub(error.message)
+    """``error`` with every credential of ``endpoint`` masked in its provider-supplied text."""
+    scrubber = scrubber_for([endpoint])
+    error.message = scrubber.scrub(error.message)
+    if error.provider_code:
+        error.provider_code = scrubber.scrub(error.provider_code)
     return error
 
 

@@ -152,6 +152,8 @@ class _ChainScrubber:
         if self._scrubber is None:
             self._scrubber = scrubber_for(e for c in self._chain for e in c.endpoints)
         error.message = self._scrubber.scrub(error.message)
+        if error.provider_code:
+            error.provider_code = self._scrubber.scrub(error.provider_code)
         return error
 
 

@@ -145,20 +145,21 @@ def _whole(status: str, content_type: str, body: bytes, extra: dict[str, str] | 
     return _head(status, content_type, {"content-length": str(len(body)), **(extra or {})}) + body
 
 
-def _error_body(family: str, message: str, code: int) -> bytes:
+def _error_body(family: str, message: str, status: int, code: str | None = None) -> bytes:
     if family == "anthropic":
         payload = {"type": "error", "error": {"type": "authentication_error", "message": message}}
     elif family == "gemini":
-        payload = {"error": {"code": code, "message": message, "status": "UNAUTHENTICATED"}}
+        payload = {"error": {"code": status, "message": message, "status": "UNAUTHENTICATED"}}
     elif family == "ollama":
         payload = {"error": message}
     else:
-        payload = {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+        payload = {"error": {"message": message, "type": "invalid_request_error", "code": code}}
     return json.dumps(payload).encode()
 
 
 async def _echo_401(writer: asyncio.StreamWriter, request: SeenRequest, _: HostileServer) -> None:
-    body = _error_body(family_of(request.path), echo_message(sent_key(request)), 401)
+    key = sent_key(request)  # the OpenAI shape also gets it as its error "code"
+    body = _error_body(family_of(request.path), echo_message(key), 401, code=key)
     writer.write(_whole("401 Unauthorized", "application/json", body))
 
 
