@@ -144,6 +144,9 @@ async def run_stream(
             head, chunks = await _peek(chunks)
             problem = _not_a_stream(head, content_type, protocol)
             if problem is not None:
+                if head.lstrip()[:1] in (b"{", b"["):  # a JSON document, likely an error
+                    rest = await _read_body(response, 256 * 1024, chunks)
+                    problem = _non_stream_body(head + rest, protocol)
                 yield [_scrubbed(problem, endpoint)]
                 return
         yield [Start(model=endpoint.model)]
@@ -201,7 +204,7 @@ async def _peek(chunks: AsyncIterator[bytes]) -> tuple[bytes, AsyncIterator[byte
     return b"", chunks
 
 
-_SSE_STARTS = (b"data:", b"event:", b":", b"id:", b"retry:")
+_SSE_STARTS = (b"data:", b"event:", b":", b"id:", b"retry:", b"error:")
 
 
 def _not_a_stream(head: bytes, content_type: str, protocol: Protocol) -> Error | None:

@@ -428,3 +428,10 @@ def test_tool_call_arguments_over_the_cap_end_in_a_protocol_error(module: str) -
     assert error.kind is ErrorKind.PROTOCOL and error.after_output is True
     assert "grew past 1,024 bytes" in error.message
     assert parser_type().feed(_TOOL_STREAMS[module])[-1].type != "error"  # default: 1 MiB
+
+
+async def test_a_200_error_object_sent_as_text_plain_is_classified(replay, client):
+    body = json.dumps({"error": {"message": "Rate limit exceeded", "type": "rate_limit_error"}})
+    replay.queue(Reply(body.encode(), 200, "text/plain"))
+    (error,) = await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client)
+    assert error.kind is ErrorKind.RATE_LIMITED and error.message == "Rate limit exceeded"
