@@ -216,6 +216,14 @@ async def _redirect(writer: asyncio.StreamWriter, request: SeenRequest, server: 
     writer.write(_whole("307 Temporary Redirect", "text/plain", b"", {"location": target}))
 
 
+async def _same_origin_hop(
+    writer: asyncio.StreamWriter, request: SeenRequest, server: HostileServer
+):
+    """A redirect that stays on this server (same origin): following it is harmless."""
+    location = "/accept" + request.path
+    writer.write(_whole("308 Permanent Redirect", "text/plain", b"", {"location": location}))
+
+
 async def _accept(writer: asyncio.StreamWriter, request: SeenRequest, _: HostileServer) -> None:
     """The other host: it accepts anything (a check that reaches it would look 'ok')."""
     family = family_of(request.path)
@@ -313,6 +321,7 @@ _MODES: dict[str, Callable[..., Awaitable[None]]] = {
     "in-stream": _in_stream,
     "redirect": _redirect,
     "accept": _accept,
+    "hop": _same_origin_hop,
     "endless": _endless,
     "gzip-bomb": _bomb,
     "huge-tool": _huge_tool,

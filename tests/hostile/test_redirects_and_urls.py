@@ -46,6 +46,19 @@ def test_doctor_live_reports_a_cross_origin_redirect_and_sends_no_key_there(
 
 
 @pytest.mark.usefixtures("hostile_keys")
+def test_doctor_live_follows_a_redirect_on_the_same_origin(
+    hostile_config, hostile: HostileServer, capsys
+) -> None:
+    hostile.requests.clear()
+    _, out, _ = _doctor(capsys, hostile_config("hop"))
+    rows = {row["provider"]: row for row in json.loads(out)}
+    for family in CHECKED:
+        assert rows[f"h-{family}"]["live"]["status"] in ("ok", "running")  # loopback = local
+    followed = [r.path for r in hostile.requests if r.path.startswith("/accept/hop/")]
+    assert {"/accept/hop/anthropic/v1/models", "/accept/hop/gemini/v1beta/models"} <= set(followed)
+
+
+@pytest.mark.usefixtures("hostile_keys")
 @pytest.mark.parametrize("family", ["openai", "anthropic", "gemini", "ollama", "openai-responses"])
 def test_ask_does_not_follow_a_redirect_with_the_key(
     family: str, hostile_config, other_host: HostileServer, capsys
