@@ -58,6 +58,8 @@ class Secret:
 
 
 _MIN_FRAGMENT = 12
+_MIN_SECRET = 8
+"""Shorter values are placeholders local servers accept ("ollama", "none"), not secrets."""
 """A run of this many characters of a secret in provider text counts as a partial echo."""
 
 
@@ -93,8 +95,8 @@ class Scrubber:
         pairs: dict[str, str] = {}
         for secret in secrets:
             secret = secret.strip()
-            if len(secret) < 4:
-                continue  # too short to find without masking ordinary words
+            if len(secret) < _MIN_SECRET:
+                continue  # a placeholder ("ollama", "EMPTY"), not worth garbling messages for
             for form in _escaped_forms(secret):
                 pairs.setdefault(form, mask(secret))
         self._forms = sorted(pairs.items(), key=lambda item: -len(item[0]))

@@ -171,3 +171,10 @@ def test_redact_url_masks_passwords_and_key_parameters(url: str, shown: str) -> 
     from playground.secret import redact_url
 
     assert redact_url(url) == shown
+
+
+def test_scrubber_leaves_placeholder_keys_of_local_servers_alone() -> None:
+    from playground.secret import Scrubber
+
+    text = "model 'llama3' not found, try pulling it first: ollama pull llama3"
+    assert Scrubber(["ollama", "EMPTY"]).scrub(text) == text
