@@ -6,6 +6,7 @@ HTTP header); everything else sees only :func:`mask` output.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable
 
@@ -178,7 +179,8 @@ def is_secret_name(name: str) -> bool:
 
 
 def url_secrets(url: str) -> list[str]:
-    """The credentials embedded in ``url``: a basic-auth password and secret query values."""
+    """The credentials embedded in ``url``: a basic-auth password (also as the Basic header's
+    base64 token) and secret query values."""
     from urllib.parse import parse_qsl, unquote, urlsplit
 
     try:
@@ -187,6 +189,10 @@ def url_secrets(url: str) -> list[str]:
         return []
     found = []
     if parts.password:
-        found += [parts.password, unquote(parts.password)]
+        password = unquote(parts.password)
+        found += [parts.password, password]
+        # httpx sends it as ``Authorization: Basic base64(user:password)``; a server may echo that.
+        pair = f"{unquote(parts.username or '')}:{password}".encode()
+        found.append(base64.b64encode(pair).decode())
     found += [v for n, v in parse_qsl(parts.query) if is_secret_name(n) and v]
     return found

@@ -153,7 +153,8 @@ def test_endpoint_secrets_cover_headers_and_url_passwords() -> None:
         api_key=Secret(SCRUBBED),
         headers={"X-Proxy-Token": "HeaderToken987654", "Authorization": "Bearer BearerTok123456"},
     )
-    text = "pa55-word-Secret9 QueryKey123456 HeaderToken987654 BearerTok123456 " + SCRUBBED
+    basic = "dXNlcjpwYTU1LXdvcmQtU2VjcmV0OQ=="  # base64("user:pa55-word-Secret9")
+    text = f"pa55-word-Secret9 QueryKey123456 HeaderToken987654 BearerTok123456 {basic} {SCRUBBED}"
     scrubbed = scrubber_for([endpoint]).scrub(text)
     for secret in text.split():
         assert secret not in scrubbed
