@@ -19,7 +19,7 @@ from playground.adapters.http_stream import base_url, bearer, request_headers, r
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import OpenCalls
 from playground.adapters.wire_parts import append_turn
-from playground.endpoint import AuthKind, Endpoint, Protocol
+from playground.endpoint import DEFAULT_LIMITS, AuthKind, Endpoint, Protocol, StreamLimits
 from playground.events import (
     Done,
     StopReason,
@@ -75,7 +75,7 @@ async def stream(
                 drop=("x-api-key",) if endpoint.auth_kind is AuthKind.OAUTH_TOKEN else (),
             ),
             body=build_body(request, endpoint),
-            parser=MessagesParser(),
+            parser=MessagesParser(endpoint.limits),
             endpoint=endpoint,
             timeout=timeout,
         )
@@ -161,10 +161,11 @@ class MessagesParser(FrameParser[tuple[str, str]]):
     __slots__ = ("_stop", "_tools", "_usage")
     invalid_json = "invalid JSON in a stream event"
 
-    def __init__(self) -> None:
-        sse = SSEDecoder()
+    def __init__(self, limits: StreamLimits = DEFAULT_LIMITS) -> None:
+        sse = SSEDecoder(limits.max_event_bytes)
         super().__init__(sse.feed_pairs, sse.flush_pairs)
-        self._tools: OpenCalls[int] = OpenCalls()  # open tool_use blocks by content index
+        # open tool_use blocks by content index
+        self._tools: OpenCalls[int] = OpenCalls(limits.max_tool_arguments_bytes)
         self._stop: str | None = None
         self._usage = Usage()
 

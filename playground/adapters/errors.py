@@ -14,12 +14,14 @@ import asyncio
 import json
 import re
 import time
+import zlib
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from playground.endpoint import Protocol
 from playground.events import Error, ErrorKind
+from playground.reliability.waits import cap_wait
 
 MAX_MESSAGE_CHARS = 400
 
@@ -158,8 +160,14 @@ def error_from_exception(exc: BaseException, after_output: bool) -> Error:
         return _build(ErrorKind.NETWORK, message, None, None, after_output, None)
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return _build(ErrorKind.BAD_REQUEST, f"invalid URL: {detail}", None, None, False, None)
+    if isinstance(exc, httpx.DecodingError | zlib.error):
+        message = f"could not decode the response body: {detail}"
+        return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
     if isinstance(exc, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
         message = f"could not parse the provider's response: {detail}"
+        return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
+    if isinstance(exc, RecursionError):  # JSON nested deeper than Python can parse
+        message = "could not parse the provider's response: JSON nested too deeply"
         return _build(ErrorKind.PROTOCOL, message, None, None, after_output, None)
     if isinstance(exc, asyncio.CancelledError):
         return _build(ErrorKind.CANCELLED, "cancelled", None, None, after_output, None)
@@ -196,6 +204,27 @@ def typed_error(
     return _build(kind, message, status, None, after_output, provider_code)
 
 
+class LimitExceeded(Exception):
+    """A size cap (:class:`~playground.endpoint.StreamLimits`) was hit; ``str()`` says which."""
+
+
+def limit_error(exc: LimitExceeded, after_output: bool) -> Error:
+    """The terminal error for a stream that broke a size cap (the partial answer stays)."""
+    return _build(ErrorKind.PROTOCOL, str(exc), None, None, after_output, None)
+
+
+def redirect_error(status: int, location: str) -> Error:
+    """A redirect is never followed: it could carry the credentials to another host."""
+    from playground.secret import redact_url
+
+    target = redact_url(location) if location else "(no Location header)"
+    message = (
+        f"{status} → {target}: not followed, credentials are not sent to another host; "
+        "set base_url to the final address"
+    )
+    return _build(ErrorKind.BAD_REQUEST, message, status, None, False, None)
+
+
 SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError)
 """What a parser raises on valid JSON of an unexpected shape (``"choices": "x"``)."""
 
@@ -212,12 +241,19 @@ def parse_retry_after(headers: Mapping[str, str], body_json: Any) -> float | Non
     Order: ``retry-after-ms`` (milliseconds), ``Retry-After`` (seconds or an HTTP date),
     Gemini's ``error.details[].retryDelay`` (``"1.5s"``, type ``RetryInfo``), then a
     "try again in 9.88s" hint inside the provider's message (OpenAI / Groq wording).
+    The result is finite and at most ``playground.reliability.waits.MAX_RETRY_AFTER_S``
+    (ten minutes); NaN counts as absent.
     """
+    seconds = _requested_wait(headers, body_json)
+    return None if seconds is None else cap_wait(seconds)
+
+
+def _requested_wait(headers: Mapping[str, str], body_json: Any) -> float | None:
     lower = {k.lower(): v for k, v in headers.items()}
     ms = lower.get("retry-after-ms")
     if ms:
         try:
-            return max(0.0, float(ms) / 1000.0)
+            return float(ms) / 1000.0
         except ValueError:
             pass
     value = lower.get("retry-after")
@@ -348,7 +384,7 @@ def _parse_json(text: str) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -377,7 +413,7 @@ def _html_error(status: int, retry_after: float | None, after_output: bool) -> E
 
 def _retry_after_value(value: str) -> float | None:
     try:
-        return max(0.0, float(value))
+        return float(value)
     except ValueError:
         pass
     try:
@@ -386,7 +422,7 @@ def _retry_after_value(value: str) -> float | None:
         return None
     if when is None:
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return when.timestamp() - time.time()
 
 
 def _duration_seconds(value: Any) -> float | None:

@@ -13,7 +13,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from playground.adapters.errors import SHAPE_ERRORS, protocol_error, shape_error
+from playground.adapters.errors import (
+    SHAPE_ERRORS,
+    LimitExceeded,
+    limit_error,
+    protocol_error,
+    shape_error,
+)
 from playground.adapters.json_scan import loads
 from playground.events import StreamEvent
 
@@ -53,17 +59,24 @@ class FrameParser(ABC, Generic[FrameT]):
         except SHAPE_ERRORS as exc:
             self.finished = True
             out.append(shape_error(exc, self.after_output))
+        except LimitExceeded as exc:
+            self.finished = True
+            out.append(limit_error(exc, self.after_output))
         return out
 
     def finish(self) -> list[StreamEvent]:
         """End of body: the last frames, then the protocol's end (a normal end or a cut)."""
         out: list[StreamEvent] = []
-        for frame in self._flush_frames():
-            if self.finished:
-                break
-            self._frame(frame, out)
-        if not self.finished:
-            self._end_of_body(out)
+        try:
+            for frame in self._flush_frames():
+                if self.finished:
+                    break
+                self._frame(frame, out)
+            if not self.finished:
+                self._end_of_body(out)
+        except LimitExceeded as exc:
+            self.finished = True
+            out.append(limit_error(exc, self.after_output))
         return out
 
     def _json(self, data: str | bytes, out: list[StreamEvent]) -> Any:
@@ -74,9 +87,9 @@ class FrameParser(ABC, Generic[FrameT]):
         """
         try:
             return loads(data if isinstance(data, str) else data.decode("utf-8", "replace"))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
             self.finished = True
-            out.append(protocol_error(self.invalid_json, data, self.after_output))
+            out.append(protocol_error(self.invalid_json, data[:200], self.after_output))
             return None
 
     @abstractmethod

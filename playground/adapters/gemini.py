@@ -28,8 +28,9 @@ from playground.adapters.errors import (
 from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, request_headers, run_stream
 from playground.adapters.sse import SSEDecoder
+from playground.adapters.tool_calls import checked_arguments
 from playground.adapters.wire_parts import append_turn
-from playground.endpoint import AuthKind, Endpoint, Protocol
+from playground.endpoint import DEFAULT_LIMITS, AuthKind, Endpoint, Protocol, StreamLimits
 from playground.events import (
     Done,
     ErrorKind,
@@ -91,7 +92,7 @@ async def stream(
             url=stream_url(endpoint),
             headers=request_headers(endpoint, auth),
             body=build_body(request, endpoint),
-            parser=GeminiParser(),
+            parser=GeminiParser(endpoint.limits),
             endpoint=endpoint,
             timeout=timeout,
         )
@@ -185,12 +186,13 @@ def _schema(schema: Any) -> Any:
 class GeminiParser(FrameParser[tuple[str, str]]):
     """Turns Gemini SSE bytes into unified events."""
 
-    __slots__ = ("_finish", "_tool_count", "_usage")
+    __slots__ = ("_finish", "_max_tool_arguments", "_tool_count", "_usage")
     invalid_json = "invalid JSON in a stream chunk"
 
-    def __init__(self) -> None:
-        sse = SSEDecoder()
+    def __init__(self, limits: StreamLimits = DEFAULT_LIMITS) -> None:
+        sse = SSEDecoder(limits.max_event_bytes)
         super().__init__(sse.feed_pairs, sse.flush_pairs)
+        self._max_tool_arguments = limits.max_tool_arguments_bytes
         self._finish: str | None = None
         self._tool_count = 0
         self._usage: dict[str, Any] | None = None
@@ -262,8 +264,9 @@ class GeminiParser(FrameParser[tuple[str, str]]):
             call_id = call.get("id") or f"call_{index}"
             name = call.get("name", "")
             args = call.get("args") or {}
+            raw = checked_arguments(name, json.dumps(args), self._max_tool_arguments)
             out.append(ToolCallStart(index, call_id, name))
-            out.append(ToolCallEnd(index, call_id, name, args, json.dumps(args)))
+            out.append(ToolCallEnd(index, call_id, name, args, raw))
         elif text:
             self.after_output = True
             out.append(TextDelta(text))

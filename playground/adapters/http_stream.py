@@ -14,15 +14,17 @@ from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 from typing import Protocol as TypingProtocol
 
+from playground.adapters.body_stream import bounded_body
 from playground.adapters.errors import (
     SHAPE_ERRORS,
     error_from_exception,
     error_from_http,
     error_from_payload,
     protocol_error,
+    redirect_error,
     shape_error,
 )
-from playground.endpoint import AuthKind, Endpoint, Protocol
+from playground.endpoint import AuthKind, Endpoint, Protocol, scrubber_for
 from playground.events import Error, Start, StreamEvent
 
 if TYPE_CHECKING:
@@ -89,7 +91,9 @@ async def run_stream(
     """POST ``body`` to ``url`` and yield the unified events of the response, in batches.
 
     One batch per network read keeps the per-event cost to a single generator hop (the
-    adapter's own ``stream`` flattens the batches).
+    adapter's own ``stream`` flattens the batches). A terminal ``Error`` has every credential
+    of the endpoint masked in its message (providers echo keys back); a redirect is never
+    followed (it could carry the credentials to another host).
     """
     import httpx
 
@@ -104,44 +108,121 @@ async def run_stream(
             content=content,
             timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
-        response = await client.send(request, stream=True)
+        response = await client.send(request, stream=True, follow_redirects=False)
     except Exception as exc:
-        yield [error_from_exception(exc, after_output=False)]
+        yield [_scrubbed(error_from_exception(exc, after_output=False), endpoint)]
         return
     try:
-        if not 200 <= response.status_code < 300:
+        status = response.status_code
+        if 300 <= status < 400 and status != 304:
+            yield [redirect_error(status, response.headers.get("location", ""))]
+            return
+        if not 200 <= status < 300:
             body_bytes = await _read_body(response)
-            yield [error_from_http(response.status_code, response.headers, body_bytes, protocol)]
+            error = error_from_http(status, response.headers, body_bytes, protocol)
+            yield [_scrubbed(error, endpoint)]
             return
         content_type = response.headers.get("content-type", "").lower()
+        chunks = bounded_body(response)
         if _is_plain_json(content_type, protocol):
-            body_bytes = await _read_body(response, limit=16 * 1024 * 1024)
+            body_bytes = await _read_body(response, endpoint.limits.max_event_bytes, chunks)
             if not body_bytes.lstrip().startswith((b"data:", b"event:", b":")):
-                yield [_non_stream_body(body_bytes, protocol)]
+                yield [_scrubbed(_non_stream_body(body_bytes, protocol), endpoint)]
                 return
             # A stream mislabelled as JSON (some proxies do this): parse it anyway.
-            yield [Start(model=endpoint.model), *parser.feed(body_bytes)]
+            events = [Start(model=endpoint.model), *parser.feed(body_bytes)]
             if not parser.finished:
-                yield parser.finish()
+                events += parser.finish()
+            yield _scrub_last(events, endpoint)
             return
         if "text/html" in content_type:
-            yield [error_from_http(response.status_code, response.headers, b"<html>", protocol)]
+            yield [error_from_http(status, response.headers, b"<html>", protocol)]
             return
+        head = b""
+        if not _is_stream_type(content_type, protocol):
+            # Not the stream type: look at the start of the body before trusting it.
+            head, chunks = await _peek(chunks)
+            problem = _not_a_stream(head, content_type, protocol)
+            if problem is not None:
+                if head.lstrip()[:1] in (b"{", b"["):  # a JSON document, likely an error
+                    rest = await _read_body(response, 256 * 1024, chunks)
+                    problem = _non_stream_body(head + rest, protocol)
+                yield [_scrubbed(problem, endpoint)]
+                return
         yield [Start(model=endpoint.model)]
         feed = parser.feed
-        async for chunk in response.aiter_bytes():
-            events = feed(chunk)
+        if head:
+            events = feed(head)
             if events:
-                yield events
+                yield _scrub_last(events, endpoint)
                 if parser.finished:
                     return
-        yield parser.finish()
+        async for chunk in chunks:
+            events = feed(chunk)
+            if events:
+                if parser.finished:
+                    yield _scrub_last(events, endpoint)
+                    return
+                yield events
+        yield _scrub_last(parser.finish(), endpoint)
     except SHAPE_ERRORS as exc:  # e.g. an odd final event flushed at end of body
-        yield [shape_error(exc, parser.after_output)]
+        yield [_scrubbed(shape_error(exc, parser.after_output), endpoint)]
     except Exception as exc:
-        yield [error_from_exception(exc, after_output=parser.after_output)]
+        yield [_scrubbed(error_from_exception(exc, after_output=parser.after_output), endpoint)]
     finally:
         await response.aclose()
+
+
+def _scrubbed(error: Error, endpoint: Endpoint) -> Error:
+    """``error`` with every credential of ``endpoint`` masked in its provider-supplied text."""
+    scrubber = scrubber_for([endpoint])
+    error.message = scrubber.scrub(error.message)
+    if error.provider_code:
+        error.provider_code = scrubber.scrub(error.provider_code)
+    return error
+
+
+def _scrub_last(events: list[StreamEvent], endpoint: Endpoint) -> list[StreamEvent]:
+    """Scrub the batch's terminal event when it is an ``Error`` (it ends every batch)."""
+    if events and type(events[-1]) is Error:
+        _scrubbed(events[-1], endpoint)  # type: ignore[arg-type]
+    return events
+
+
+def _is_stream_type(content_type: str, protocol: Protocol) -> bool:
+    """Whether ``content_type`` is what the protocol streams (SSE, or NDJSON for Ollama)."""
+    if "text/event-stream" in content_type:
+        return True
+    return protocol is Protocol.OLLAMA and ("ndjson" in content_type or "json" in content_type)
+
+
+async def _peek(chunks: AsyncIterator[bytes]) -> tuple[bytes, AsyncIterator[bytes]]:
+    """The first non-empty chunk of ``chunks`` and the iterator for the rest."""
+    async for chunk in chunks:
+        if chunk:
+            return chunk, chunks
+    return b"", chunks
+
+
+_SSE_STARTS = (b"data:", b"event:", b":", b"id:", b"retry:", b"error:")
+
+
+def _not_a_stream(head: bytes, content_type: str, protocol: Protocol) -> Error | None:
+    """An error when a body of an unexpected content type does not start like a stream."""
+    text = head.lstrip()
+    if not text:
+        return None  # empty so far: the parser reports an empty or cut stream
+    label = content_type.split(";")[0].strip() or "no content type"
+    if text[:1] == b"<":
+        message = f"HTTP 200 with an HTML page ({label}) instead of a stream (proxy or portal?)"
+        return protocol_error(message, b"", False)
+    if protocol is Protocol.OLLAMA:
+        looks_like_stream = text[:1] == b"{"
+    else:
+        looks_like_stream = text.startswith(_SSE_STARTS)
+    if looks_like_stream:
+        return None
+    return protocol_error(f"expected an event stream, got {label}", head[:120], False)
 
 
 def _is_plain_json(content_type: str, protocol: Protocol) -> bool:
@@ -151,17 +232,21 @@ def _is_plain_json(content_type: str, protocol: Protocol) -> bool:
     return protocol is not Protocol.OLLAMA  # Ollama streams NDJSON with a json-ish type
 
 
-async def _read_body(response: httpx.Response, limit: int = 256 * 1024) -> bytes:
-    """Up to ``limit`` bytes of an error body; a body cut short still yields what arrived."""
+async def _read_body(
+    response: httpx.Response,
+    limit: int = 256 * 1024,
+    chunks: AsyncIterator[bytes] | None = None,
+) -> bytes:
+    """Up to ``limit`` decoded bytes of a body; a body cut short still yields what arrived."""
     data = bytearray()
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in chunks or bounded_body(response):
             data += chunk
             if len(data) >= limit:
                 break
     except Exception:
         pass
-    return bytes(data)
+    return bytes(data[:limit])
 
 
 def _non_stream_body(body: bytes, protocol: Protocol) -> Error:

@@ -18,9 +18,9 @@ from playground.adapters.errors import error_from_payload, stream_cut
 from playground.adapters.frame_parser import FrameParser
 from playground.adapters.http_stream import base_url, bearer, request_headers, run_stream
 from playground.adapters.ndjson import NDJSONDecoder
-from playground.adapters.tool_calls import tool_call_end
+from playground.adapters.tool_calls import checked_arguments, tool_call_end
 from playground.adapters.wire_parts import function_tools, thinking_text
-from playground.endpoint import Endpoint, Protocol
+from playground.endpoint import DEFAULT_LIMITS, Endpoint, Protocol, StreamLimits
 from playground.events import (
     Done,
     StopReason,
@@ -60,7 +60,7 @@ async def stream(
             url=f"{base_url(endpoint)}/api/chat",
             headers=headers,
             body=build_body(request, endpoint),
-            parser=OllamaParser(),
+            parser=OllamaParser(endpoint.limits),
             endpoint=endpoint,
             timeout=timeout,
         )
@@ -127,12 +127,13 @@ def _wire_messages(message: Message) -> list[dict[str, Any]]:
 class OllamaParser(FrameParser[bytes]):
     """Turns ``/api/chat`` NDJSON bytes into unified events."""
 
-    __slots__ = ("_tool_count",)
+    __slots__ = ("_max_tool_arguments", "_tool_count")
     invalid_json = "invalid JSON in a stream line"
 
-    def __init__(self) -> None:
-        lines = NDJSONDecoder()
+    def __init__(self, limits: StreamLimits = DEFAULT_LIMITS) -> None:
+        lines = NDJSONDecoder(limits.max_event_bytes)
         super().__init__(lines.feed, lines.flush)
+        self._max_tool_arguments = limits.max_tool_arguments_bytes
         self._tool_count = 0
 
     def _end_of_body(self, out: list[StreamEvent]) -> None:
@@ -186,8 +187,11 @@ class OllamaParser(FrameParser[bytes]):
         name = function.get("name", "")
         arguments = function.get("arguments")
         out.append(ToolCallStart(index, call_id, name))
+        limit = self._max_tool_arguments
         if isinstance(arguments, str):  # some builds send a JSON string
-            out.append(tool_call_end(index, call_id, name, arguments))
+            raw = checked_arguments(name, arguments, limit)
+            out.append(tool_call_end(index, call_id, name, raw))
         else:
             args = arguments if isinstance(arguments, dict) else {}
-            out.append(ToolCallEnd(index, call_id, name, args, json.dumps(args)))
+            raw = checked_arguments(name, json.dumps(args), limit)
+            out.append(ToolCallEnd(index, call_id, name, args, raw))

@@ -21,7 +21,7 @@ from playground.adapters.sse import SSEDecoder
 from playground.adapters.think_tags import ThinkTagSplitter
 from playground.adapters.tool_calls import ToolCallAccumulator
 from playground.adapters.wire_parts import compact_json, data_url, function_tools, thinking_text
-from playground.endpoint import AuthKind, Endpoint, Protocol
+from playground.endpoint import DEFAULT_LIMITS, AuthKind, Endpoint, Protocol, StreamLimits
 from playground.events import (
     Done,
     StopReason,
@@ -65,7 +65,7 @@ async def stream(
             url=chat_url(endpoint),
             headers=request_headers(endpoint, _auth(endpoint)),
             body=build_body(request, endpoint),
-            parser=ChatCompletionsParser(),
+            parser=ChatCompletionsParser(endpoint.limits),
             endpoint=endpoint,
             timeout=timeout,
         )
@@ -186,10 +186,10 @@ class ChatCompletionsParser(FrameParser[tuple[str, str]]):
     __slots__ = ("_finish_reason", "_refused", "_think", "_tools")
     invalid_json = "invalid JSON in a stream chunk"
 
-    def __init__(self) -> None:
-        sse = SSEDecoder()
+    def __init__(self, limits: StreamLimits = DEFAULT_LIMITS) -> None:
+        sse = SSEDecoder(limits.max_event_bytes)
         super().__init__(sse.feed_pairs, sse.flush_pairs)
-        self._tools = ToolCallAccumulator()
+        self._tools = ToolCallAccumulator(limits.max_tool_arguments_bytes)
         self._think = ThinkTagSplitter()
         self._finish_reason: str | None = None
         self._refused = False

@@ -20,7 +20,7 @@ from playground.adapters.http_stream import base_url, bearer, request_headers, r
 from playground.adapters.sse import SSEDecoder
 from playground.adapters.tool_calls import OpenCalls
 from playground.adapters.wire_parts import compact_json, data_url
-from playground.endpoint import Endpoint, Protocol
+from playground.endpoint import DEFAULT_LIMITS, Endpoint, Protocol, StreamLimits
 from playground.events import (
     Done,
     StopReason,
@@ -57,7 +57,7 @@ async def stream(
             url=f"{base_url(endpoint)}/responses",
             headers=request_headers(endpoint, bearer(endpoint)),
             body=build_body(request, endpoint),
-            parser=ResponsesParser(),
+            parser=ResponsesParser(endpoint.limits),
             endpoint=endpoint,
             timeout=timeout,
         )
@@ -137,10 +137,11 @@ class ResponsesParser(FrameParser[tuple[str, str]]):
     __slots__ = ("_calls", "_refused")
     invalid_json = "invalid JSON in a stream event"
 
-    def __init__(self) -> None:
-        sse = SSEDecoder()
+    def __init__(self, limits: StreamLimits = DEFAULT_LIMITS) -> None:
+        sse = SSEDecoder(limits.max_event_bytes)
         super().__init__(sse.feed_pairs, sse.flush_pairs)
-        self._calls: OpenCalls[str] = OpenCalls()  # open function calls by item id
+        # open function calls by item id
+        self._calls: OpenCalls[str] = OpenCalls(limits.max_tool_arguments_bytes)
         self._refused = False
 
     def _end_of_body(self, out: list[StreamEvent]) -> None:

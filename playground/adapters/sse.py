@@ -8,12 +8,19 @@ blank line is still delivered at end of stream.
 
 Cost is linear in the input: bytes are only appended to a pending buffer and each complete
 line is sliced out once, so a 1 MiB event arriving one byte at a time stays cheap.
+
+Memory is bounded: a line or an event larger than ``max_event_bytes`` raises
+:class:`~playground.adapters.errors.LimitExceeded` (a server that never ends a line cannot
+make the client buffer without limit).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
+
+from playground.adapters.errors import LimitExceeded
+from playground.endpoint import DEFAULT_LIMITS
 
 
 @dataclass(slots=True)
@@ -33,9 +40,23 @@ class SSEDecoder:
     :meth:`feed_pairs` is the allocation-light variant the adapters use on their hot path.
     """
 
-    __slots__ = ("_data", "_event", "_id", "_meta", "_pending", "_retry", "_skip_lf")
+    __slots__ = (
+        "_counted",
+        "_data",
+        "_data_size",
+        "_event",
+        "_id",
+        "_max",
+        "_meta",
+        "_pending",
+        "_retry",
+        "_skip_lf",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_bytes: int = DEFAULT_LIMITS.max_event_bytes) -> None:
+        self._max = max_event_bytes
+        self._counted = 0  # lines of the pending event's data already added to _data_size
+        self._data_size = 0
         self._pending = bytearray()  # bytes of the current, incomplete line
         self._skip_lf = False  # the previous chunk ended in CR: drop a leading LF
         self._data: list[str] = []
@@ -72,12 +93,16 @@ class SSEDecoder:
         pending = self._pending
         if len(lines) == 1:
             pending += chunk  # no line break yet: only this chunk's bytes are touched
+            if len(pending) > self._max:
+                self._too_large("line")
             return []
         if pending:
             pending += lines[0]
             lines[0] = bytes(pending)
             pending.clear()
         pending += lines.pop()
+        if len(pending) > self._max or len(chunk) > self._max:
+            self._check_lines(lines)
         events: list[tuple[str, str]] = []
         data = self._data
         for line in lines:
@@ -86,6 +111,7 @@ class SSEDecoder:
                     events.append((self._event, data[0] if len(data) == 1 else "\n".join(data)))
                     data = self._data = []
                     self._event = ""
+                    self._counted = self._data_size = 0
                 elif self._event:
                     events.append((self._event, ""))
                     self._event = ""
@@ -99,7 +125,31 @@ class SSEDecoder:
                 self._event = line[7:].decode("utf-8", "replace")
             else:
                 self._field(line)
+        if data:
+            self._count_data()
         return events
+
+    def _check_lines(self, lines: list[bytes]) -> None:
+        """A big chunk: make sure no single line in it (or left pending) is over the cap."""
+        if len(self._pending) > self._max or any(len(line) > self._max for line in lines):
+            self._too_large("line")
+
+    def _count_data(self) -> None:
+        """Add the pending event's new ``data`` lines to its size; raise when over the cap."""
+        data = self._data
+        if len(data) > self._counted:
+            self._data_size += sum(map(len, data[self._counted :]))
+            self._counted = len(data)
+            if self._data_size > self._max:
+                self._too_large("event")
+
+    def _too_large(self, what: str) -> None:
+        self._pending = bytearray()
+        self._data = []
+        raise LimitExceeded(
+            f"the server sent an SSE {what} larger than {self._max:,} bytes without ending it; "
+            "stopped reading (raise [reliability] max_event_bytes if this is expected)"
+        )
 
     def flush_pairs(self) -> list[tuple[str, str]]:
         """Like :meth:`flush`, with ``(event name, data)`` tuples."""
@@ -113,6 +163,7 @@ class SSEDecoder:
         if self._data or self._event:
             pair = (self._event, "\n".join(self._data))
             self._data = []
+            self._counted = self._data_size = 0
             self._event = ""
             if self._meta is not None:
                 self._meta.append((self._id, self._retry))

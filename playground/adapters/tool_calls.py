@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Generic, TypeVar
 
+from playground.adapters.errors import LimitExceeded
+from playground.endpoint import DEFAULT_LIMITS
 from playground.events import ToolCallDelta, ToolCallEnd, ToolCallStart
 
 KeyT = TypeVar("KeyT")
@@ -26,19 +28,48 @@ def tool_call_end(index: int, call_id: str, name: str, raw_arguments: str) -> To
     return ToolCallEnd(index, call_id, name, arguments, raw_arguments)
 
 
+def too_many_argument_bytes(name: str, limit: int) -> LimitExceeded:
+    """The error for a tool call whose arguments outgrew ``limit``."""
+    return LimitExceeded(
+        f"the arguments of tool call {name or '(unnamed)'!r} grew past {limit:,} bytes; "
+        "stopped reading (raise [reliability] max_tool_arguments_bytes if this is expected)"
+    )
+
+
+def checked_arguments(name: str, raw_arguments: str, limit: int) -> str:
+    """``raw_arguments`` of a call sent whole; raises ``LimitExceeded`` when over ``limit``."""
+    if len(raw_arguments) > limit:
+        raise too_many_argument_bytes(name, limit)
+    return raw_arguments
+
+
 class PendingCall:
-    """A tool call whose argument fragments are still arriving."""
+    """A tool call whose argument fragments are still arriving (at most ``limit`` chars)."""
 
-    __slots__ = ("fragments", "id", "index", "name")
+    __slots__ = ("fragments", "id", "index", "limit", "name", "size")
 
-    def __init__(self, index: int, call_id: str, name: str) -> None:
+    def __init__(
+        self,
+        index: int,
+        call_id: str,
+        name: str,
+        limit: int = DEFAULT_LIMITS.max_tool_arguments_bytes,
+    ) -> None:
         self.index = index
         self.id = call_id
         self.name = name
         self.fragments: list[str] = []
+        self.size = 0
+        self.limit = limit
 
     def add(self, fragment: str) -> ToolCallDelta:
-        """Record one argument fragment and return its event."""
+        """Record one argument fragment and return its event.
+
+        Raises :class:`~playground.adapters.errors.LimitExceeded` past the size limit.
+        """
+        self.size += len(fragment)
+        if self.size > self.limit:
+            raise too_many_argument_bytes(self.name, self.limit)
         self.fragments.append(fragment)
         return ToolCallDelta(self.index, self.id, fragment)
 
@@ -46,19 +77,23 @@ class PendingCall:
         """The finished call: ``raw_arguments`` if the wire sent them whole, else the fragments."""
         if raw_arguments is None:
             raw_arguments = "".join(self.fragments)
+        elif len(raw_arguments) > self.limit:
+            raise too_many_argument_bytes(self.name, self.limit)
         return tool_call_end(self.index, self.id, self.name, raw_arguments)
 
 
 class OpenCalls(Generic[KeyT]):
     """Tool calls being streamed, keyed by the handle the wire uses for them.
 
-    Output indexes count the calls in the order they started (``count`` is the next one).
+    Output indexes count the calls in the order they started (``count`` is the next one);
+    each call's arguments may grow to ``max_argument_bytes``.
     """
 
-    __slots__ = ("_open", "count")
+    __slots__ = ("_limit", "_open", "count")
 
-    def __init__(self) -> None:
+    def __init__(self, max_argument_bytes: int = DEFAULT_LIMITS.max_tool_arguments_bytes) -> None:
         self._open: dict[KeyT, PendingCall] = {}
+        self._limit = max_argument_bytes
         self.count = 0
 
     def start(self, key: KeyT, call_id: str, name: str, arguments: str = "") -> ToolCallStart:
@@ -66,8 +101,11 @@ class OpenCalls(Generic[KeyT]):
 
         ``arguments`` is argument text that came with the start itself (it gets no delta).
         """
-        call = PendingCall(self.count, call_id, name)
+        call = PendingCall(self.count, call_id, name, self._limit)
         if arguments:
+            call.size = len(arguments)
+            if call.size > self._limit:
+                raise too_many_argument_bytes(name, self._limit)
             call.fragments.append(arguments)
         self.count += 1
         self._open[key] = call

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from playground.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from playground.reliability.waits import json_safe
 
 if TYPE_CHECKING:
     from playground.events import StreamEvent
@@ -262,7 +263,7 @@ class JsonPrinter:
                 data.update(self._done_extras(self._session.panes[index]))
             elif kind == "error":
                 data.setdefault("status", None)
-            fields = json.dumps(data, ensure_ascii=False)
+            fields = json.dumps(json_safe(data), ensure_ascii=False)  # never Infinity/NaN
             line = f"{prefix}{fields[1:]}\n"
         self._out.write(line)
         self._schedule_flush()

@@ -27,7 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from playground.endpoint import AuthKind, Protocol
+from playground.endpoint import DEFAULT_LIMITS, AuthKind, Protocol
 from playground.events import ErrorKind
 from playground.request import ThinkingLevel
 
@@ -97,6 +97,10 @@ class ReliabilityConfig(_Strict):
     breaker_reset_s: float = Field(30.0, gt=0)
     fallback_after_output: bool = True
     actions: dict[str, ErrorAction] = Field(default_factory=dict)
+    # Size caps against hostile or broken servers (bytes): one SSE event / NDJSON line, and
+    # the arguments of one streamed tool call. Defaults: 16 MiB and 1 MiB.
+    max_event_bytes: int = Field(DEFAULT_LIMITS.max_event_bytes, ge=1024)
+    max_tool_arguments_bytes: int = Field(DEFAULT_LIMITS.max_tool_arguments_bytes, ge=1024)
 
     @field_validator("actions")
     @classmethod

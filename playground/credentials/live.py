@@ -3,7 +3,9 @@
 The request is the provider's key-check endpoint (``key_check_path`` relative to the base
 URL, e.g. ``GET {base}/models``) with the protocol family's auth header. Local servers are
 probed and reported as running or not running. Nothing here raises for network failures,
-and no message ever contains the key (a provider echoing it back is masked).
+and no message ever contains the key (a provider echoing it back is masked) or a password
+from the URL. Redirects are followed only within the same origin: a redirect to another
+host is reported, never followed, because it would carry the credentials there.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from playground.catalog.types import ProviderInfo
 from playground.credentials.next_steps import replace_key_hint, set_key_hint, start_local_hint
 from playground.credentials.types import LiveResult, LiveStatus, ResolvedKey
 from playground.endpoint import AuthKind, Protocol
-from playground.secret import mask
+from playground.secret import Scrubber, is_secret_name, redact_url, url_secrets
 
 if TYPE_CHECKING:
     import httpx
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 ANTHROPIC_VERSION = "2023-06-01"
 ANTHROPIC_OAUTH_BETA = "oauth-2025-04-20"
 _MESSAGE_LIMIT = 200
+_MAX_SAME_ORIGIN_REDIRECTS = 3
 _DEFAULT_CHECK_PATH = {
     Protocol.OPENAI: "/models",
     Protocol.OPENAI_RESPONSES: "/models",
@@ -110,7 +113,7 @@ async def check_live(
     request_headers = {**(headers or {}), **auth_headers(provider, key)}
     started = time.perf_counter()
     try:
-        response = await client.get(url, headers=request_headers, timeout=timeout)
+        response = await _get_same_origin(client, url, request_headers, timeout)
     except httpx.TimeoutException:
         return _failure(provider, url, "timeout", None, f"no answer within {timeout:g} s")
     except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
@@ -122,8 +125,42 @@ async def check_live(
     except httpx.HTTPError as exc:
         return _failure(provider, url, "error", _elapsed(started), _reason(exc))
     latency = _elapsed(started)
-    secret = key.secret.reveal() if key else None
-    return _classify(provider, key, url, response, latency, secret)
+    secrets = [key.secret.reveal()] if key else []
+    secrets += [v for n, v in (headers or {}).items() if is_secret_name(n)]
+    secrets += url_secrets(url)
+    if response.is_redirect:
+        return _redirected(provider, url, response, latency)
+    return _classify(provider, key, url, response, latency, Scrubber(secrets))
+
+
+async def _get_same_origin(
+    client: httpx.AsyncClient, url: str, headers: Mapping[str, str], timeout: float
+) -> httpx.Response:
+    """GET ``url``, following redirects only while they stay on the same origin (scheme, host
+    and port): the credentials in ``headers`` must never reach another host."""
+    response = await client.get(url, headers=headers, timeout=timeout, follow_redirects=False)
+    for _ in range(_MAX_SAME_ORIGIN_REDIRECTS):
+        if not response.is_redirect:
+            break
+        target = urljoin(url, response.headers.get("location", ""))
+        if _origin(target) != _origin(url):
+            break
+        url = target
+        response = await client.get(url, headers=headers, timeout=timeout, follow_redirects=False)
+    return response
+
+
+def _redirected(
+    provider: ProviderInfo, url: str, response: httpx.Response, latency: float
+) -> LiveResult:
+    """A redirect that was not followed: name the status and the target."""
+    code = response.status_code
+    target = redact_url(urljoin(url, response.headers.get("location", "")))
+    same = _origin(target) == _origin(url)
+    why = "too many redirects" if same else "credentials are not sent to another host"
+    message = f"{code} → {target}: not followed, {why}"
+    step = f"set base_url for {provider.slug} to the address it redirects to, if you trust it"
+    return LiveResult("error", latency, code, message, step)
 
 
 async def check_all(
@@ -155,7 +192,7 @@ async def check_all(
 
     if client is not None:
         return list(await asyncio.gather(*(bounded(t, client) for t in targets)))
-    async with httpx.AsyncClient(follow_redirects=True) as own:
+    async with httpx.AsyncClient(follow_redirects=False) as own:
         return list(await asyncio.gather(*(bounded(t, own) for t in targets)))
 
 
@@ -165,10 +202,11 @@ def _classify(
     url: str,
     response: httpx.Response,
     latency: float,
-    secret: str | None,
+    scrubber: Scrubber,
 ) -> LiveResult:
     code = response.status_code
-    message = _scrub(_provider_message(response), secret)
+    message = scrubber.scrub(_provider_message(response))
+    url = redact_url(url)
     source = key.source if key else None
     if provider.local or provider.simulated:
         if code in (401, 403):
@@ -228,7 +266,9 @@ def _skip_reason(provider: ProviderInfo, base_url: str | None) -> LiveResult | N
 def _failure(
     provider: ProviderInfo, url: str, status: LiveStatus, latency: float | None, message: str
 ) -> LiveResult:
-    host = urlsplit(url).netloc or url
+    message = Scrubber(url_secrets(url)).scrub(message)
+    url = redact_url(url)
+    host = _origin(url).split("://", 1)[-1] or url
     if status == "not_running":
         step = start_local_hint(provider, _origin(url))
     elif status == "timeout":
@@ -289,12 +329,6 @@ def _model_count(response: httpx.Response) -> str:
     return ""
 
 
-def _scrub(message: str, secret: str | None) -> str:
-    if secret and len(secret) >= 4 and secret in message:
-        message = message.replace(secret, mask(secret))
-    return message
-
-
 def _shorten(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
@@ -318,8 +352,13 @@ def _reason(exc: BaseException) -> str:
 
 
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    """``scheme://host[:port]`` of ``url``, never its user name or password."""
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}"
 
 
 def _elapsed(started: float) -> float:

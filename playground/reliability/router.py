@@ -32,6 +32,11 @@ Event semantics, in stream order:
 * ``Done``: final, with ``answered_by`` set to the answering candidate's label exactly
   (the hop number is its position in the chain).
 
+Provider text never carries a credential: every ``Error`` an attempt produces has each
+secret of the whole chain (every key of every candidate, secret headers, passwords in base
+URLs) masked before the router looks at it, so the ``reason`` of every router event and the
+final ``Error`` are clean whatever path prints them.
+
 Every stream ends with exactly one final ``Done`` or ``Error``. When the consumer's task is
 cancelled, the router closes the adapter stream (releasing the HTTP connection) and lets
 ``CancelledError`` propagate: it yields nothing more, because yielding would swallow the
@@ -50,6 +55,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from playground.endpoint import StreamLimits, scrubber_for
 from playground.events import (
     Attempt,
     CircuitHalfOpen,
@@ -81,6 +87,7 @@ if TYPE_CHECKING:
     from playground.endpoint import Candidate, Endpoint
     from playground.endpoint import Protocol as WireProtocol
     from playground.request import ChatRequest
+    from playground.secret import Scrubber
 
 REASON_CHARS = 160
 
@@ -132,6 +139,24 @@ def describe(error: Error) -> str:
     return f"{head}: {message}" if message else head
 
 
+class _ChainScrubber:
+    """Masks every secret of a chain in an error's message (built on the first error)."""
+
+    __slots__ = ("_chain", "_scrubber")
+
+    def __init__(self, chain: Sequence[Candidate]) -> None:
+        self._chain = chain
+        self._scrubber: Scrubber | None = None
+
+    def __call__(self, error: Error) -> Error:
+        if self._scrubber is None:
+            self._scrubber = scrubber_for(e for c in self._chain for e in c.endpoints)
+        error.message = self._scrubber.scrub(error.message)
+        if error.provider_code:
+            error.provider_code = self._scrubber.scrub(error.provider_code)
+        return error
+
+
 def _default_stream_for(protocol: WireProtocol) -> StreamFn:
     from playground.adapters import get_stream
 
@@ -170,6 +195,10 @@ class Router:
         self._health: dict[str, CandidateHealth] = {}
         self._next_key: dict[str, int] = {}
         self._key_cooling_until: dict[tuple[str, int], float] = {}
+        self._limits = StreamLimits(
+            max_event_bytes=policy.max_event_bytes,
+            max_tool_arguments_bytes=policy.max_tool_arguments_bytes,
+        )
 
     # --- public API -------------------------------------------------------------------
 
@@ -187,6 +216,7 @@ class Router:
         """
         if not chain or any(not candidate.endpoints for candidate in chain):
             raise ValueError("a chain needs at least one candidate, each with an endpoint")
+        scrub = _ChainScrubber(chain)
         deadline_at = self._clock() + self._policy.total_timeout_s
         last_error: Error | None = None
         skipped: list[tuple[str, float, str]] = []  # label, seconds until available, why
@@ -225,7 +255,12 @@ class Router:
             try:
                 async with aclosing(
                     self._run_candidate(
-                        request, candidate, deadline_at, outcome, has_next=next_label is not None
+                        request,
+                        candidate,
+                        deadline_at,
+                        outcome,
+                        has_next=next_label is not None,
+                        scrub=scrub,
                     )
                 ) as events:
                     async for event in events:
@@ -250,6 +285,7 @@ class Router:
         outcome: _Outcome,
         *,
         has_next: bool,
+        scrub: _ChainScrubber,
     ) -> AsyncIterator[StreamEvent]:
         label = candidate.label
         health = self._health_of(label)
@@ -278,7 +314,7 @@ class Router:
                         yield event
                         return
                     if isinstance(event, Error):
-                        error = event
+                        error = scrub(event)
                     else:
                         yield event
             assert error is not None  # guard_deadlines always ends with Done or Error
@@ -452,6 +488,8 @@ class Router:
         )
         if request.model != endpoint.model:
             request = dataclasses.replace(request, model=endpoint.model)
+        if endpoint.limits != self._limits:
+            endpoint = dataclasses.replace(endpoint, limits=self._limits)
         stream_fn = self._stream_for(endpoint.protocol)
         events = stream_fn(request, endpoint, self._client, timeout=timeout)
         deadlines = AttemptDeadlines(

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from playground.adapters.errors import LimitExceeded
 from playground.adapters.ndjson import NDJSONDecoder, aiter_ndjson
 from playground.adapters.sse import SSEDecoder, SSEEvent, aiter_sse
 
@@ -144,3 +145,42 @@ def test_id_bookkeeping_does_not_grow_when_only_pairs_are_used():
     for i in range(1000):
         assert decoder.feed_pairs(f"id: {i}\ndata: x\n\n".encode()) == [("", "x")]
     assert len(decoder._meta or []) <= 1
+
+
+# --- size caps ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        [b"data: " + b"x" * 600],  # one read, no newline
+        [b"data: " + b"x" * 100] * 7,  # many reads, no newline
+        [b"data: " + b"x" * 600 + b"\n\n"],  # a complete line over the cap in one read
+        [b"data: " + b"x" * 300 + b"\n", b"data: " + b"x" * 300 + b"\n"],  # event over the cap
+        [b": comment " + b"x" * 600],  # even a comment cannot grow without limit
+    ],
+)
+def test_sse_line_or_event_over_the_cap_raises_limit_exceeded(chunks: list[bytes]) -> None:
+    decoder = SSEDecoder(max_event_bytes=512)
+    with pytest.raises(LimitExceeded, match="larger than 512 bytes"):
+        for chunk in chunks:
+            decoder.feed_pairs(chunk)
+
+
+def test_sse_events_up_to_the_cap_pass_and_the_count_restarts_per_event() -> None:
+    decoder = SSEDecoder(max_event_bytes=512)
+    event = b"data: " + b"x" * 400 + b"\n\n"
+    assert len(decoder.feed_pairs(event * 3)) == 3
+    assert len(decoder.feed(b"data: a\n" + b"data: b\n\n")) == 1
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [[b"{" + b"x" * 600], [b"{" + b"x" * 100] * 7, [b"{" + b"x" * 600 + b"}\n"]],
+)
+def test_ndjson_line_over_the_cap_raises_limit_exceeded(chunks: list[bytes]) -> None:
+    decoder = NDJSONDecoder(max_line_bytes=512)
+    with pytest.raises(LimitExceeded, match="larger than 512 bytes"):
+        for chunk in chunks:
+            decoder.feed(chunk)
+    assert NDJSONDecoder(max_line_bytes=512).feed(b"{" + b"x" * 500 + b"}\n") != []

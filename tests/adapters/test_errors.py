@@ -152,6 +152,13 @@ def test_long_messages_are_truncated_to_one_line():
         ({}, {"error": {"message": "Rate limit reached. Please try again in 84ms. Visit"}}, 0.084),
         ({}, {"error": {"message": "Please try again in 9.88s."}}, 9.88),
         ({"retry-after": "soon"}, None, None),
+        ({"retry-after": "inf"}, None, 600.0),  # capped: a hostile server cannot stall us
+        ({"retry-after": "1e308"}, None, 600.0),
+        ({"retry-after": "nan"}, None, None),
+        ({"retry-after-ms": "Infinity"}, None, 600.0),
+        ({"retry-after": "Fri, 31 Dec 2099 23:59:59 GMT"}, None, 600.0),
+        ({}, {"error": {"details": [{"@type": "RetryInfo", "retryDelay": "1e308s"}]}}, 600.0),
+        ({}, {"error": {"message": "Please try again in 99999999999s."}}, 600.0),
         ({}, {"error": {"message": "nope"}}, None),
         ({}, None, None),
     ],

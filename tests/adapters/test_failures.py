@@ -349,3 +349,89 @@ async def test_valid_json_of_the_wrong_shape_is_a_protocol_error(protocol, repla
     error = summary.terminal
     assert error.kind is ErrorKind.PROTOCOL and error.after_output
     assert error.message.startswith("unexpected content in the stream")
+
+
+async def test_a_200_plain_text_body_that_is_not_a_stream_is_a_protocol_error(replay, client):
+    replay.queue(Reply(b"Service temporarily moved, see the status page.", 200, "text/plain"))
+    (error,) = await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client)
+    assert error.kind is ErrorKind.PROTOCOL
+    assert "expected an event stream, got text/plain" in error.message
+
+
+async def test_a_stream_sent_as_text_plain_is_still_parsed(replay, client):
+    body = b'data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n' + (
+        b'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+    )
+    replay.queue(Reply(body, 200, "text/plain; charset=utf-8"))
+    summary = summarize(await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client))
+    assert summary.text == "Hi" and summary.terminal.type == "done"
+
+
+async def test_a_gzipped_stream_is_decoded(replay, client):
+    import gzip
+
+    body = b'data: {"choices":[{"index":0,"delta":{"content":"zipped"}}]}\n\ndata: [DONE]\n\n'
+    replay.queue(Reply(gzip.compress(body), 200, headers={"content-encoding": "gzip"}))
+    summary = summarize(await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client))
+    assert summary.text == "zipped" and summary.terminal.type == "done"
+
+
+def _sse_lines(*events: tuple[str, dict]) -> bytes:
+    return b"".join(
+        (f"event: {name}\n" if name else "").encode()
+        + b"data: "
+        + json.dumps(data).encode()
+        + b"\n\n"
+        for name, data in events
+    )
+
+
+_BIG = "y" * 800  # two of these break a 1 KiB cap
+_TOOL_STREAMS = {
+    "openai_chat": _sse_lines(
+        ("", {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "c", "function": {"name": "f", "arguments": _BIG}}]}}]}),
+        ("", {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": _BIG}}]}}]}),
+    ),
+    "anthropic_messages": _sse_lines(
+        ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "c", "name": "f", "input": {}}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": _BIG}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": _BIG}}),
+    ),
+    "openai_responses": _sse_lines(
+        ("response.output_item.added", {"type": "response.output_item.added", "item": {"type": "function_call", "id": "i", "call_id": "c", "name": "f"}}),
+        ("response.function_call_arguments.delta", {"type": "response.function_call_arguments.delta", "item_id": "i", "delta": _BIG}),
+        ("response.function_call_arguments.delta", {"type": "response.function_call_arguments.delta", "item_id": "i", "delta": _BIG}),
+    ),
+    "gemini": _sse_lines(
+        ("", {"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": {"q": _BIG * 2}}}]}}]}),
+    ),
+    "ollama": json.dumps({"message": {"role": "assistant", "tool_calls": [{"function": {"name": "f", "arguments": {"q": _BIG * 2}}}]}, "done": False}).encode() + b"\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", sorted(_TOOL_STREAMS))
+def test_tool_call_arguments_over_the_cap_end_in_a_protocol_error(module: str) -> None:
+    from importlib import import_module
+
+    from playground.adapters.frame_parser import FrameParser
+    from playground.endpoint import StreamLimits
+
+    adapter = import_module(f"playground.adapters.{module}")
+    [parser_type] = [
+        v for v in vars(adapter).values()
+        if isinstance(v, type) and issubclass(v, FrameParser) and v is not FrameParser
+    ]  # fmt: skip
+    parser = parser_type(StreamLimits(max_tool_arguments_bytes=1024))
+    events = parser.feed(_TOOL_STREAMS[module])
+    error = events[-1]
+    assert isinstance(error, Error) and parser.finished
+    assert error.kind is ErrorKind.PROTOCOL and error.after_output is True
+    assert "grew past 1,024 bytes" in error.message
+    assert parser_type().feed(_TOOL_STREAMS[module])[-1].type != "error"  # default: 1 MiB
+
+
+async def test_a_200_error_object_sent_as_text_plain_is_classified(replay, client):
+    body = json.dumps({"error": {"message": "Rate limit exceeded", "type": "rate_limit_error"}})
+    replay.queue(Reply(body.encode(), 200, "text/plain"))
+    (error,) = await collect(REQUEST, ep_for(Protocol.OPENAI, replay), client)
+    assert error.kind is ErrorKind.RATE_LIMITED and error.message == "Rate limit exceeded"

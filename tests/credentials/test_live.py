@@ -248,3 +248,49 @@ async def test_a_local_server_that_wants_a_key_says_so(provider):
     assert result.next_step == (
         "the server requires a key: set VLLM_API_KEY or run `playground keys set vllm`"
     )
+
+
+@pytest.mark.parametrize("slug", ["anthropic", "gemini", "openai"])
+async def test_a_redirect_to_another_host_is_reported_and_gets_no_key(provider, slug: str):
+    """Even with a client that follows redirects, the key never reaches the other host."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "api.example":
+            return httpx.Response(307, headers={"location": "https://u:pw-Secret99@evil.example/x"})
+        return httpx.Response(200, json={"data": []})
+
+    transport = httpx.MockTransport(handler)
+    async with httpx.AsyncClient(transport=transport, follow_redirects=True) as client:
+        result = await check_live(
+            provider(slug), key("sk-secret-key-1234567890"), client, base_url="https://api.example"
+        )
+    assert [r.url.host for r in seen] == ["api.example"]
+    assert result.status == "error" and result.http_status == 307
+    assert result.message.startswith("307 → https://u:")
+    assert (
+        "evil.example/x: not followed, credentials are not sent to another host" in result.message
+    )
+    assert "pw-Secret99" not in result.message
+
+
+async def test_a_redirect_on_the_same_origin_is_followed_with_the_key(provider):
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/v1/models":
+            return httpx.Response(308, headers={"location": "/v1/models/"})
+        return httpx.Response(200, json={"data": [{"id": "m"}]})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        result = await check_live(
+            provider("anthropic"),
+            key("sk-ant-key-1234567890"),
+            client,
+            base_url="https://a.example",
+        )
+    assert [r.url.path for r in seen] == ["/v1/models", "/v1/models/"]
+    assert seen[1].headers["x-api-key"] == "sk-ant-key-1234567890"
+    assert result.status == "ok"

@@ -106,3 +106,76 @@ def test_doctor_sees_every_planted_key(everywhere: Path, capsys) -> None:
     assert rows["openai"]["live"]["status"] == "ok"
     assert rows["groq"]["live"]["status"] == "unauthorized"
     assert rows["groq"]["live"]["message"].startswith("Incorrect API key provided: gsk_")
+
+
+# --- the scrubber every provider message passes through ------------------------------------
+
+SCRUBBED = "sk-proj-Hq7/Zx+Lm3=Vb9Nc2Xd5Kf8Tg1Wr4Yp6"
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        f"Incorrect API key provided: {SCRUBBED}.",
+        "key=sk-proj-Hq7%2FZx%2BLm3%3DVb9Nc2Xd5Kf8Tg1Wr4Yp6 rejected",  # URL-encoded
+        "key=sk-proj-Hq7/Zx%2BLm3%3DVb9Nc2Xd5Kf8Tg1Wr4Yp6 rejected",  # encoded, '/' kept
+        '{"detail": "sk-proj-Hq7\\/Zx+Lm3=Vb9Nc2Xd5Kf8Tg1Wr4Yp6"}',  # JSON with escaped slash
+        "key sk-proj-Hq7/Zx+Lm3=Vb9Nc2X... is invalid",  # truncated by the provider
+        "ends with …=Vb9Nc2Xd5Kf8Tg1Wr4Yp6",  # the tail only
+    ],
+)
+def test_scrubber_masks_whole_encoded_and_partial_echoes(echo: str) -> None:
+    from playground.secret import Scrubber, mask
+
+    scrubbed = Scrubber([SCRUBBED]).scrub(echo)
+    assert mask(SCRUBBED) in scrubbed
+    for start in range(0, len(SCRUBBED) - 12):
+        assert SCRUBBED[start : start + 12] not in scrubbed
+
+
+def test_scrubber_leaves_ordinary_text_and_the_providers_own_masking_alone() -> None:
+    from playground.secret import Scrubber
+
+    text = "Incorrect API key provided: sk-proj-****************************Yp6. See docs."
+    assert Scrubber([SCRUBBED]).scrub(text) == text
+    assert Scrubber([]).scrub(text) == text
+
+
+def test_endpoint_secrets_cover_headers_and_url_passwords() -> None:
+    from playground.endpoint import Endpoint, Protocol, scrubber_for
+    from playground.secret import Secret
+
+    endpoint = Endpoint(
+        "p",
+        Protocol.OPENAI,
+        "https://user:pa55-word-Secret9@proxy.example/v1?api_key=QueryKey123456",
+        "m",
+        api_key=Secret(SCRUBBED),
+        headers={"X-Proxy-Token": "HeaderToken987654", "Authorization": "Bearer BearerTok123456"},
+    )
+    basic = "dXNlcjpwYTU1LXdvcmQtU2VjcmV0OQ=="  # base64("user:pa55-word-Secret9")
+    text = f"pa55-word-Secret9 QueryKey123456 HeaderToken987654 BearerTok123456 {basic} {SCRUBBED}"
+    scrubbed = scrubber_for([endpoint]).scrub(text)
+    for secret in text.split():
+        assert secret not in scrubbed
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://user:hunter2-Secret@h:8080/v1", "http://user:hun…cret@h:8080/v1"),
+        ("https://h/v1beta?key=AIzaSyAbcdefghijklmnop", "https://h/v1beta?key=AIzaS…mnop"),
+        ("https://api.openai.com/v1", "https://api.openai.com/v1"),
+    ],
+)
+def test_redact_url_masks_passwords_and_key_parameters(url: str, shown: str) -> None:
+    from playground.secret import redact_url
+
+    assert redact_url(url) == shown
+
+
+def test_scrubber_leaves_placeholder_keys_of_local_servers_alone() -> None:
+    from playground.secret import Scrubber
+
+    text = "model 'llama3' not found, try pulling it first: ollama pull llama3"
+    assert Scrubber(["ollama", "EMPTY"]).scrub(text) == text
