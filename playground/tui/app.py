@@ -446,6 +446,8 @@ class PlaygroundApp(App[None]):
         self.grid.relayout()
         if pane.turns:
             await view.show_turns(pane.turns)
+            # A restored conversation opens at its latest turn: scroll once laid out.
+            self.call_after_refresh(view.follow)
         self._refresh_summary()
         return view
 
