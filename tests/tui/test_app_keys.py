@@ -60,9 +60,7 @@ def test_no_app_key_is_a_key_the_prompt_edits_with():
         (["ctrl+a", "ctrl+d"], "ello world"),  # delete right
     ],
 )
-async def test_editing_keys_in_the_prompt_edit_text_and_leave_panes_alone(
-    make_app, keys, expected
-):
+async def test_editing_keys_in_the_prompt_edit_text_and_leave_panes_alone(make_app, keys, expected):
     app = make_app(TWO)
     async with app.run_test(size=(140, 30)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 2)
