@@ -98,7 +98,8 @@ class SessionSummary:
 
 
 def summarize_session(path: Path) -> SessionSummary:
-    """Id, start time, current panes (in order) and number of turns of a session file.
+    """Id, start time, current panes (in order) and their turns (closed panes and cleared
+    conversations do not count: what ``--resume`` would show).
 
     An unreadable file summarizes as having no panes and no turns.
     """
@@ -109,25 +110,27 @@ def summarize_session(path: Path) -> SessionSummary:
     header = records[0] if records and records[0].get("t") == "session" else {}
     specs: dict[str, str] = {}
     order: list[str] = []
-    turns = 0
+    turns: dict[str, int] = {}  # per pane; what a resume would show
     for record in records:
         kind, pane = record.get("t"), record.get("pane")
         if kind == "pane" and "spec" in record:
             specs[pane] = record["spec"]
             if pane not in order:
                 order.append(pane)
+            if record.get("cleared"):
+                turns[pane] = 0
         elif kind == "pane_removed" and pane in order:
             order.remove(pane)
         elif kind == "order":
             order = [p for p in record.get("panes", []) if p in specs]
-        elif kind == "turn_start":
-            turns += 1
+        elif kind == "turn_start" and pane in specs:
+            turns[pane] = turns.get(pane, 0) + 1
     return SessionSummary(
         id=str(header.get("id") or path.stem),
         path=path,
         started=str(header.get("created") or ""),
         panes=[specs[p] for p in order],
-        turns=turns,
+        turns=sum(turns.get(p, 0) for p in order),
     )
 
 

@@ -119,3 +119,20 @@ async def test_the_sessions_command_lists_prunes_and_prints_json(sim_env, capsys
     assert main(["sessions", "--prune"]) == 0
     assert "removed 1 empty session" in capsys.readouterr().out
     assert [s.id for s in list_sessions()] == [real.id]
+
+
+async def test_closed_panes_and_cleared_conversations_do_not_count_as_turns(sim_env, tmp_path):
+    session = Session.open(sessions_dir=tmp_path)
+    kept = session.add_pane(ECHO)
+    closed = session.add_pane(ECHO + "&run=2")
+    for pane in (kept, closed):
+        async for _ in pane.send("hello"):
+            pass
+    session.remove_pane(closed)
+    (summary,) = list_sessions(tmp_path)
+    assert summary.turns == 1 and summary.panes == [ECHO]
+    kept.clear()
+    await session.aclose()
+    (summary,) = list_sessions(tmp_path)
+    assert summary.turns == 0
+    assert latest_session_file(tmp_path, with_turns=True) is None
