@@ -332,7 +332,7 @@ class SessionStore:
         if not self._lines:
             return
         if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             self._file = os.fdopen(fd, "a", encoding="utf-8")
         self._file.write("\n".join(self._lines) + "\n")
