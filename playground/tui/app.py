@@ -624,7 +624,7 @@ class PlaygroundApp(App[None]):
             return
         await self._replace_session(resumed)
         turns = sum(len(p.turns) for p in resumed.panes)
-        self.notify(f"opened session {resumed.id} ({turns} turns)")
+        self.notify(f"opened session {resumed.id} ({_count(turns, 'turn')})")
 
     async def action_new_session(self) -> None:
         """Start a new session with the same panes (the old one stays saved)."""

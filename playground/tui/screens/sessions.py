@@ -22,10 +22,9 @@ def started_label(started: str) -> str:
 class SessionList(ModalScreen[Path | None]):
     """Pick a saved session to reopen; dismisses with its file, or None."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("escape", "cancel", "close"),
-        Binding("enter", "open", "open", priority=True),
-    ]
+    # Enter is the table's own key (select row -> RowSelected): handled in the table's queue,
+    # after any cursor keys typed before it.
+    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "close")]
 
     def __init__(self, sessions: list[SessionSummary], current: Path | None = None) -> None:
         super().__init__()
@@ -60,13 +59,6 @@ class SessionList(ModalScreen[Path | None]):
                 key=str(summary.path),
             )
         table.focus()
-
-    def action_open(self) -> None:
-        """Reopen the highlighted session."""
-        table = self.query_one(DataTable)
-        if not self.sessions or table.cursor_row < 0:
-            return
-        self.dismiss(self.sessions[table.cursor_row].path)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.dismiss(Path(str(event.row_key.value)))
