@@ -247,3 +247,13 @@ async def test_a_turn_cut_off_by_a_crash_is_labelled_interrupted_not_idle(make_a
         footer = str(view._footer_text())
         assert "interrupted" in footer and "idle" not in footer
         assert view.turn_views[0].answer_text == "half of it"
+
+
+async def test_resume_with_an_unknown_id_says_so_and_opens_a_new_session(make_app, tmp_path):
+    await save_session(tmp_path / "sessions", [ECHO], ["something"])
+    app = make_app([ECHO], resume="no-such-id")
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        assert not app.chat_panes[0].turn_views
+        notes = [n.message for n in app._notifications]
+        assert any("cannot resume 'no-such-id'" in note for note in notes)
