@@ -44,7 +44,6 @@ class StartupPlan:
     panes: list[str]
     hint: str = ""
     resume: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +94,6 @@ def usable_providers(
         elif configured and not status.needs_key:
             keyless.append(provider)
     return UsableProviders(keyed, keyless)
-
-
-def any_real_keys(config: Config, catalog: Any) -> bool:
-    """Whether any non-simulated provider has a usable key (keyless servers do not count)."""
-    return bool(usable_providers(config, catalog).keyed)
 
 
 def starter_model(catalog: Any, slug: str) -> ModelInfo | None:
