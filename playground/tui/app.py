@@ -308,8 +308,11 @@ class PlaygroundApp(App[None]):
     def _remember_theme(self, theme: Any) -> None:
         from playground.tui.preferences import Preferences
 
+        preferences = Preferences.load()
+        if preferences.theme == theme.name:
+            return
         try:
-            Preferences.load().set_theme(theme.name)
+            preferences.set_theme(theme.name)
         except OSError as exc:  # a read-only data dir costs only the memory of the theme
             self.notify(f"cannot save the theme: {exc.strerror}", severity="warning")
 
@@ -562,7 +565,7 @@ class PlaygroundApp(App[None]):
 
     def action_stop_all(self) -> None:
         """Stop every streaming pane and say which (escape: a prompt goes to every pane, so
-        stopping it stops every pane; f-keys and the palette stop one)."""
+        stopping it stops them all; ``s`` on a focused pane or "Stop pane" stops one)."""
         streaming = [view for view in self.chat_panes if view.busy]
         for view in streaming:
             view.stop()
