@@ -1004,8 +1004,8 @@ class PlaygroundApp(App[None]):
         except OSError as exc:
             self.notify(f"cannot read {file}: {exc.strerror}", severity="error")
             return
-        self.image = ImagePart.from_bytes(data, media_type)
-        self.image_label = f"{file.name} ({len(data):,} bytes)"
+        self.image = ImagePart.from_bytes(data, media_type, name=file.name)
+        self.image_label = self.image.label
         blind = [v.pane.spec for v in self.chat_panes if not v.pane.target.primary_model.vision]
         if blind:
             self.notify(

@@ -257,3 +257,26 @@ async def test_resume_with_an_unknown_id_says_so_and_opens_a_new_session(make_ap
         assert not app.chat_panes[0].turn_views
         notes = [n.message for n in app._notifications]
         assert any("cannot resume 'no-such-id'" in note for note in notes)
+
+
+async def test_resume_keeps_the_names_of_attached_images(make_app, tmp_path):
+    from tests.tui.test_dialogs_and_controls import PNG as PNG_1PX
+
+    image = tmp_path / "cat.png"
+    image.write_bytes(PNG_1PX)
+    app = make_app(["sim/vision?tps=0&ttft_ms=0"], persist=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        app._attach_picked(str(image))
+        prompt = app.query_one(PromptInput)
+        prompt.load_text("what is this?")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not app.chat_panes[0].busy and app.chat_panes[0].pane.turns)
+        await app.session.aclose()
+    resumed = make_app(resume=True)
+    async with resumed.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(resumed.chat_panes) == 1)
+        view = resumed.chat_panes[0]
+        await wait_until(pilot, lambda: len(view.turn_views) == 1)
+        assert view.pane.turns[0].images == [f"cat.png ({len(PNG_1PX):,} bytes)"]
+        assert "cat.png" in " ".join(str(w.render()) for w in view.turn_views[0].query("*"))
