@@ -23,7 +23,13 @@ from textual.widgets import Footer, Static
 
 from playground.request import ImagePart, ThinkingLevel
 from playground.tui.frame_clock import FrameClock
-from playground.tui.startup import AppOptions, StartupPlan, plan_startup
+from playground.tui.startup import (
+    FIRST_RUN_HINT,
+    FIRST_RUN_PANES,
+    AppOptions,
+    StartupPlan,
+    plan_startup,
+)
 from playground.tui.styles_path import stylesheet_paths
 from playground.tui.widgets.chat_pane import ChatPane
 from playground.tui.widgets.pane_grid import PaneGrid
@@ -350,12 +356,17 @@ class PlaygroundApp(App[None]):
         if self.options.thinking is not None:
             self.session.thinking = ThinkingLevel(self.options.thinking)
         self.query_one(ThinkingSlider).level = self.session.thinking
+        for spec in plan.panes:
+            self._add_session_pane(spec, notify=True)
+        if plan.panes and not self.session.panes and not self.options.models:
+            # Not one configured pane could open (each said why): the demo, not a blank app.
+            plan = StartupPlan(list(FIRST_RUN_PANES), hint=FIRST_RUN_HINT)
+            for spec in plan.panes:
+                self._add_session_pane(spec, notify=True)
         self.hint = plan.hint
         hint = self.query_one(HintLine)
         hint.update(plan.hint)
         hint.display = bool(plan.hint)
-        for spec in plan.panes:
-            self._add_session_pane(spec, notify=True)
         for pane in list(self.session.panes):
             await self._mount_pane(pane)
         self._highlight_active()

@@ -280,3 +280,20 @@ async def test_resume_keeps_the_names_of_attached_images(make_app, tmp_path):
         await wait_until(pilot, lambda: len(view.turn_views) == 1)
         assert view.pane.turns[0].images == [f"cat.png ({len(PNG_1PX):,} bytes)"]
         assert "cat.png" in " ".join(str(w.render()) for w in view.turn_views[0].query("*"))
+
+
+async def test_when_no_configured_pane_can_open_each_says_why_and_the_demo_opens(make_app):
+    config = Config(
+        reliability=fast_reliability(),
+        defaults=DefaultsConfig(panes=["openai/gpt-4o-mini"]),
+    )
+    app = make_app(config=config)
+    async with app.run_test(size=(140, 36), notifications=True) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == len(FIRST_RUN_PANES))
+        assert opened(app) == list(FIRST_RUN_PANES)
+        assert hint_text(app).startswith("No API keys found")
+        notes = [(n.title, n.message) for n in app._notifications]
+        assert any(
+            title == "cannot open openai/gpt-4o-mini" and "OPENAI_API_KEY" in message
+            for title, message in notes
+        )
