@@ -44,11 +44,18 @@ class ImagePart:
     data_b64: str
     media_type: str
     kind: Literal["image"] = "image"
+    name: str = field(default="", compare=False)
+    """The file it came from (shown in transcripts; never sent to a provider)."""
 
     @classmethod
-    def from_bytes(cls, data: bytes, media_type: str) -> ImagePart:
-        """Build an image part from raw bytes."""
-        return cls(base64.b64encode(data).decode("ascii"), media_type)
+    def from_bytes(cls, data: bytes, media_type: str, name: str = "") -> ImagePart:
+        """Build an image part from raw bytes (``name``: the file it came from)."""
+        return cls(base64.b64encode(data).decode("ascii"), media_type, name=name)
+
+    @property
+    def label(self) -> str:
+        """``cat.png (12,345 bytes)``, or the media type when the name is unknown."""
+        return f"{self.name or self.media_type} ({self.byte_size:,} bytes)"
 
     @property
     def byte_size(self) -> int:

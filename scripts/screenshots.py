@@ -92,7 +92,7 @@ async def main_screens() -> None:
         await pilot.pause(0.3)
         app.save_screenshot(str(OUT / "model-picker.svg"))
         await pilot.press("escape")
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         await pilot.press("a")  # live-checks the providers in use (the simulated ones)
         panel = app.screen

@@ -16,7 +16,7 @@ from playground import __version__
 from playground.limits import MAX_PANES
 
 THINKING_LEVELS = ("off", "minimal", "low", "medium", "high", "xhigh")
-SUBCOMMANDS = ("ask", "doctor", "models", "keys", "sim")
+SUBCOMMANDS = ("ask", "doctor", "models", "keys", "sim", "sessions")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -57,7 +57,7 @@ def build_tui_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="playground",
         description="A terminal model playground. Without a subcommand, opens the app.",
-        epilog="subcommands: ask, doctor, models, keys, sim  (playground SUBCOMMAND --help)",
+        epilog=f"subcommands: {', '.join(SUBCOMMANDS)}  (playground SUBCOMMAND --help)",
     )
     parser.add_argument("--version", action="version", version=f"playground {__version__}")
     parser.add_argument(
@@ -70,7 +70,14 @@ def build_tui_parser() -> argparse.ArgumentParser:
         help="open a pane on MODEL (provider/model or a route name); repeat for up to 6 panes",
     )
     parser.add_argument("--thinking", choices=THINKING_LEVELS, help="global thinking level")
-    parser.add_argument("--resume", action="store_true", help="reopen the last session")
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="ID",
+        help="reopen a saved session: ID, or the newest one with turns (`playground sessions`)",
+    )
     _add_common(parser)
     _add_from(parser)
     return parser
@@ -84,6 +91,7 @@ def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
         "models": _models_parser,
         "keys": _keys_parser,
         "sim": _sim_parser,
+        "sessions": lambda: importlib.import_module("playground.cli.sessions").build_parser(),
     }
     return builders[name]()
 

@@ -14,7 +14,7 @@ def run(args: argparse.Namespace) -> int:
     options = AppOptions(
         models=list(args.models or []),
         thinking=ThinkingLevel(args.thinking) if args.thinking else None,
-        resume=bool(args.resume),
+        resume=args.resume,
         config_path=args.config,
         from_path=args.from_path,
         framework=args.framework,

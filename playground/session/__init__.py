@@ -12,7 +12,15 @@ The TUI and ``playground ask`` share this model::
 from playground.session.metrics import PaneMetrics, PaneStatus
 from playground.session.pane import MAX_TOOL_STEPS, Pane
 from playground.session.session import Session, SessionError
-from playground.session.store import SessionStore, latest_session_file, sessions_dir
+from playground.session.store import (
+    SessionStore,
+    SessionSummary,
+    find_session,
+    latest_session_file,
+    list_sessions,
+    prune_empty_sessions,
+    sessions_dir,
+)
 from playground.session.transcript import Turn
 
 __all__ = [
@@ -23,7 +31,11 @@ __all__ = [
     "Session",
     "SessionError",
     "SessionStore",
+    "SessionSummary",
     "Turn",
+    "find_session",
     "latest_session_file",
+    "list_sessions",
+    "prune_empty_sessions",
     "sessions_dir",
 ]

@@ -188,7 +188,7 @@ class Pane:
             prompt=prompt,
             spec=self.spec,
             thinking=str(level),
-            images=[f"{i.media_type} {i.byte_size} bytes" for i in images],
+            images=[i.label for i in images],
         )
         self.turns.append(turn)
         store.turn_start(self, turn)

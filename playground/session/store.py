@@ -5,6 +5,10 @@ Text and thinking deltas are coalesced per pane and written at most every
 while the hot path never writes per token. Records never hold secrets: router events carry
 masked keys only.
 
+The file is created at the session's first prompt, not when the app opens: until then its
+records (header, panes, settings) wait in memory, so opening and closing the app leaves no
+empty session behind.
+
 Record types (one JSON object per line, field ``t``): ``session`` (header), ``settings``,
 ``pane`` (added, model changed or cleared), ``pane_removed``, ``order``, ``message`` (a
 conversation message), ``event`` (a stream event, deltas coalesced), ``turn_start`` and
@@ -18,6 +22,7 @@ import json
 import os
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -50,10 +55,14 @@ def session_files(directory: Path | None = None) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
 
 
-def latest_session_file(directory: Path | None = None, *, with_panes: bool = False) -> Path | None:
+def latest_session_file(
+    directory: Path | None = None, *, with_panes: bool = False, with_turns: bool = False
+) -> Path | None:
     """The most recently written session file, or None; ``with_panes`` skips sessions that
-    never had a pane (an app opened and closed at once)."""
+    never had a pane, ``with_turns`` sessions where nothing was ever sent."""
     for path in session_files(directory):
+        if with_turns and not summarize_session(path).turns:
+            continue
         if not with_panes or _has_panes(path):
             return path
     return None
@@ -61,10 +70,97 @@ def latest_session_file(directory: Path | None = None, *, with_panes: bool = Fal
 
 def _has_panes(path: Path) -> bool:
     try:
-        with path.open(encoding="utf-8") as file:
+        with path.open(encoding="utf-8", errors="replace") as file:
             return any('"t": "pane"' in line for line in file)
     except OSError:
         return False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What a session list shows of one saved session."""
+
+    id: str
+    path: Path
+    started: str
+    panes: list[str]
+    turns: int
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``playground sessions --json`` object."""
+        return {
+            "id": self.id,
+            "started": self.started,
+            "panes": self.panes,
+            "turns": self.turns,
+            "path": str(self.path),
+        }
+
+
+def summarize_session(path: Path) -> SessionSummary:
+    """Id, start time, current panes (in order) and their turns (closed panes and cleared
+    conversations do not count: what ``--resume`` would show).
+
+    An unreadable file summarizes as having no panes and no turns.
+    """
+    try:
+        records = read_records(path)
+    except OSError:
+        records = []
+    header = records[0] if records and records[0].get("t") == "session" else {}
+    specs: dict[str, str] = {}
+    order: list[str] = []
+    turns: dict[str, int] = {}  # per pane; what a resume would show
+    for record in records:
+        kind, pane = record.get("t"), record.get("pane")
+        if kind == "pane" and "spec" in record:
+            specs[pane] = record["spec"]
+            if pane not in order:
+                order.append(pane)
+            if record.get("cleared"):
+                turns[pane] = 0
+        elif kind == "pane_removed" and pane in order:
+            order.remove(pane)
+        elif kind == "order":
+            order = [p for p in record.get("panes", []) if p in specs]
+        elif kind == "turn_start" and pane in specs:
+            turns[pane] = turns.get(pane, 0) + 1
+    return SessionSummary(
+        id=str(header.get("id") or path.stem),
+        path=path,
+        started=str(header.get("created") or ""),
+        panes=[specs[p] for p in order],
+        turns=sum(turns.get(p, 0) for p in order),
+    )
+
+
+def list_sessions(directory: Path | None = None) -> list[SessionSummary]:
+    """Every saved session, most recently written first."""
+    return [summarize_session(path) for path in session_files(directory)]
+
+
+def find_session(key: str, directory: Path | None = None) -> Path | None:
+    """The session file whose id or file name is ``key`` (or starts with it, if unique)."""
+    sessions = list_sessions(directory)
+    for summary in sessions:
+        if key in (summary.id, summary.path.stem, summary.path.name):
+            return summary.path
+    matches = [s.path for s in sessions if s.id.startswith(key) or s.path.stem.startswith(key)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def prune_empty_sessions(directory: Path | None = None) -> list[Path]:
+    """Delete saved sessions in which nothing was ever sent; returns the deleted files."""
+    removed = []
+    for summary in list_sessions(directory):
+        if summary.turns:
+            continue
+        try:
+            summary.path.unlink()
+        except OSError:
+            continue
+        removed.append(summary.path)
+    return removed
 
 
 class SessionStore:
@@ -78,6 +174,13 @@ class SessionStore:
         # Coalesced deltas: pane id -> [event type, text chunks]
         self._pending: dict[str, list[Any]] = {}
         self._timer: asyncio.TimerHandle | None = None
+        # False until the first prompt: records wait in memory, no file is created.
+        self._started = path is not None and path.exists()
+
+    @property
+    def started(self) -> bool:
+        """Whether the file exists (it is created at the session's first prompt)."""
+        return self._started
 
     @classmethod
     def new(cls, directory: Path | None = None) -> SessionStore:
@@ -138,7 +241,8 @@ class SessionStore:
         self._write({"t": "message", "pane": pane.id, "message": message_to_dict(message)})
 
     def turn_start(self, pane: Pane, turn: Turn) -> None:
-        """A turn began."""
+        """A turn began (the first one creates the file)."""
+        self._started = True
         self._write(
             {
                 "t": "turn_start",
@@ -221,14 +325,14 @@ class SessionStore:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self.path is None:
+        if self.path is None or not self._started:
             return
         for pane_id in list(self._pending):
             self._drain(pane_id)
         if not self._lines:
             return
         if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             self._file = os.fdopen(fd, "a", encoding="utf-8")
         self._file.write("\n".join(self._lines) + "\n")
@@ -244,15 +348,18 @@ class SessionStore:
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """Read a session file, skipping a torn last line (a crash mid-write)."""
+    """Read a session file, skipping a torn last line (a crash mid-write) and any line that
+    is not a JSON object; bytes that are not UTF-8 become U+FFFD (the line is kept)."""
     records = []
-    with path.open(encoding="utf-8") as file:
-        for line in file:
-            line = line.strip()
+    with path.open("rb") as file:
+        for raw in file:
+            line = raw.decode("utf-8", errors="replace").strip()
             if not line:
                 continue
             try:
-                records.append(json.loads(line))
+                record = json.loads(line)
             except json.JSONDecodeError:
                 continue
+            if isinstance(record, dict):
+                records.append(record)
     return records

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -24,7 +24,13 @@ from textual.widgets import Footer, Static
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
 from playground.tui.frame_clock import FrameClock
-from playground.tui.startup import AppOptions, StartupPlan, plan_startup
+from playground.tui.startup import (
+    FIRST_RUN_HINT,
+    FIRST_RUN_PANES,
+    AppOptions,
+    StartupPlan,
+    plan_startup,
+)
 from playground.tui.styles_path import stylesheet_paths
 from playground.tui.widgets.chat_pane import ChatPane
 from playground.tui.widgets.pane_grid import PaneGrid
@@ -55,6 +61,7 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "clear",
         "select_pane",
         "move_pane",
+        "sessions",
         "thinking",
         "pane_thinking",
     }
@@ -66,6 +73,11 @@ IMAGE_TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 turn``, ``3 turns``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def freeze_survivors() -> None:
@@ -107,18 +119,22 @@ class PlaygroundApp(App[None]):
     CSS_PATH = stylesheet_paths()  # type: ignore[assignment]
     ENABLE_COMMAND_PALETTE = True
 
+    # App keys are priority bindings (they work while the prompt has focus), so none of them
+    # may be a key the prompt (a TextArea) edits with: ctrl+a/e/k/u/w/d/x/c/v/z/y, f6, f7,
+    # alt+backspace, alt+delete. tests/tui/test_app_keys.py checks this.
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+n", "add_pane", "add pane", id="add_pane", priority=True),
-        Binding("ctrl+w", "close_pane", "close pane", id="close_pane", priority=True),
+        Binding("f8", "close_pane", "close pane", id="close_pane", priority=True),
         Binding("ctrl+o", "change_model", "model", id="change_model", priority=True),
-        Binding("ctrl+k", "credentials", "keys", id="credentials", priority=True),
+        Binding("f2", "credentials", "keys", id="credentials", priority=True),
+        Binding("f3", "sessions", "sessions", id="sessions", priority=True),
         Binding("ctrl+t", "toggle_timeline", "timeline", id="toggle_timeline", priority=True),
-        Binding("ctrl+e", "export", "export", id="export", priority=True),
+        Binding("ctrl+s", "export", "export", id="export", priority=True),
         Binding("ctrl+g", "toggle_tools", "tools", id="toggle_tools", priority=True),
         Binding("ctrl+b", "attach_image", "image", id="attach_image", show=False, priority=True),
         Binding("escape", "stop_all", "stop all", id="stop_all"),
         Binding("ctrl+r", "retry_pane", "retry", id="retry_pane", show=False, priority=True),
-        Binding("ctrl+y", "copy_answer", "copy", id="copy_answer", show=False, priority=True),
+        Binding("f5", "copy_answer", "copy", id="copy_answer", show=False, priority=True),
         Binding("ctrl+l", "clear", "clear", id="clear", show=False, priority=True),
         Binding(
             "alt+left", "select_pane(-1)", "prev pane", id="prev_pane", show=False, priority=True
@@ -157,6 +173,7 @@ class PlaygroundApp(App[None]):
             "f4", "pane_thinking", "pane thinking", id="pane_thinking", show=False, priority=True
         ),
         Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False, priority=True),
+        Binding("ctrl+q", "quit", "quit", id="quit", priority=True),
     ]
 
     def __init__(
@@ -244,13 +261,16 @@ class PlaygroundApp(App[None]):
         bindings so the prompt's own editing keys do not swallow them)."""
         return not (action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
-    def on_resize(self) -> None:
-        self._fit_layout()
+    def on_resize(self, event: events.Resize) -> None:
+        # The event carries the new size; ``self.size`` may still be the previous one.
+        self._fit_layout(event.size.width, event.size.height)
 
-    def _fit_layout(self) -> None:
+    def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
         """Short terminals trade borders for rows; narrow ones put the timeline below."""
-        self.screen.set_class(self.size.height < 32, "-short")
-        self.screen.set_class(self.size.width < 110, "-narrow")
+        width = self.size.width if width is None else width
+        height = self.size.height if height is None else height
+        self.screen.set_class(height < 32, "-short")
+        self.screen.set_class(width < 110, "-narrow")
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
@@ -268,10 +288,9 @@ class PlaygroundApp(App[None]):
         except ConfigError as exc:  # one clear line after the app closes, exit code 2
             self.exit(return_code=2, message=f"playground: {exc}")
             return
-        if config.ui.theme in self.available_themes:
-            self.theme = config.ui.theme
+        self._apply_theme(config.ui.theme)
         if config.ui.bindings:
-            self.set_keymap(config.ui.bindings)
+            self._apply_keymap(config.ui.bindings)
         try:
             await self._open_session()
         except Exception as exc:  # one clear line, never a traceback
@@ -279,6 +298,42 @@ class PlaygroundApp(App[None]):
         self._refresh_summary()
         # Everything built so far lives as long as the app: keep it out of full collections.
         gc.freeze()
+
+    def _apply_theme(self, configured: str) -> None:
+        """The theme last chosen in the app, else the configured one; later changes are
+        remembered in the preferences file."""
+        from playground.tui.preferences import Preferences
+
+        remembered = Preferences.load().theme
+        for name in (remembered, configured):
+            if name and name in self.available_themes:
+                self.theme = name
+                break
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Any) -> None:
+        from playground.tui.preferences import Preferences
+
+        preferences = Preferences.load()
+        if preferences.theme == theme.name:
+            return
+        try:
+            preferences.set_theme(theme.name)
+        except OSError as exc:  # a read-only data dir costs only the memory of the theme
+            self.notify(f"cannot save the theme: {exc.strerror}", severity="warning")
+
+    def _apply_keymap(self, remaps: dict[str, str]) -> None:
+        """Apply ``[ui] bindings``; an unknown id or a key that is taken is reported, and
+        never drops another binding."""
+        from playground.tui.keymap import check_keymap, editing_keys
+
+        reserved = editing_keys(PromptInput.BINDINGS)  # type: ignore[arg-type]
+        reserved.update({"ctrl+p": "command palette", "ctrl+c": "copy", "enter": "send"})
+        checked = check_keymap(remaps, self.BINDINGS, reserved)
+        for problem in checked.problems:
+            self.notify(problem, title="[ui] bindings", severity="warning", timeout=15)
+        if checked.keymap:
+            self.set_keymap(checked.keymap)
 
     async def _open_session(self) -> None:
         from playground.session import Session
@@ -301,28 +356,61 @@ class PlaygroundApp(App[None]):
         if self.options.thinking is not None:
             self.session.thinking = ThinkingLevel(self.options.thinking)
         self.query_one(ThinkingSlider).level = self.session.thinking
+        for spec in plan.panes:
+            self._add_session_pane(spec, notify=True)
+        if plan.panes and not self.session.panes and not self.options.models:
+            # Not one configured pane could open (each said why): the demo, not a blank app.
+            plan = StartupPlan(list(FIRST_RUN_PANES), hint=FIRST_RUN_HINT)
+            for spec in plan.panes:
+                self._add_session_pane(spec, notify=True)
         self.hint = plan.hint
         hint = self.query_one(HintLine)
         hint.update(plan.hint)
         hint.display = bool(plan.hint)
-        for spec in plan.panes:
-            self._add_session_pane(spec, notify=True)
         for pane in list(self.session.panes):
             await self._mount_pane(pane)
         self._highlight_active()
 
     def _resume_session(self) -> Session | None:
-        """The last saved session, or None (with a note) when there is none to resume."""
+        """The session ``--resume`` names (the newest one with turns when it names none), or
+        None (with a note) when there is none to resume."""
+        from playground.session import find_session, latest_session_file
+
+        wanted = self.options.resume
+        if isinstance(wanted, str):
+            path = find_session(wanted, self.options.sessions_dir)
+            if path is None:
+                self.notify(
+                    f"cannot resume {wanted!r}: no such saved session (`playground sessions` "
+                    "lists them); starting a new one",
+                    title="--resume",
+                    severity="warning",
+                )
+                return None
+        else:
+            path = latest_session_file(self.options.sessions_dir, with_turns=True)
+            if path is None:
+                self.notify(
+                    "nothing to resume: no saved session has a conversation; starting a new one",
+                    title="--resume",
+                    severity="warning",
+                )
+                return None
+        return self._reopen(path)
+
+    def _reopen(self, path: Path) -> Session | None:
+        """Reopen the session saved in ``path`` (None with a note when it cannot be read)."""
         from playground.session import Session, SessionError
 
         try:
             session = Session.resume(
+                path,
                 config=self.config,
                 overlay=self.overlay,
                 sessions_dir=self.options.sessions_dir,
                 clock=self.clock,
             )
-        except SessionError as exc:
+        except (SessionError, OSError) as exc:
             self.notify(f"{exc}; starting a new one", title="--resume", severity="warning")
             return None
         for note in session.resume_notes:
@@ -338,7 +426,6 @@ class PlaygroundApp(App[None]):
             self.config,
             self.session.resolver.catalog,  # type: ignore[union-attr]
             models=self.options.models,
-            resume=False,
             sessions_dir=self.options.sessions_dir,
         )
 
@@ -373,6 +460,8 @@ class PlaygroundApp(App[None]):
         self.grid.relayout()
         if pane.turns:
             await view.show_turns(pane.turns)
+            # A restored conversation opens at its latest turn: scroll once laid out.
+            self.call_after_refresh(view.follow)
         self._refresh_summary()
         return view
 
@@ -486,16 +575,70 @@ class PlaygroundApp(App[None]):
     # --- global actions ------------------------------------------------------------------
 
     def action_stop_all(self) -> None:
-        """Stop every streaming pane."""
-        for view in self.chat_panes:
+        """Stop every streaming pane and say which (escape: a prompt goes to every pane, so
+        stopping it stops them all; ``s`` on a focused pane or "Stop pane" stops one)."""
+        streaming = [view for view in self.chat_panes if view.busy]
+        for view in streaming:
             view.stop()
+        if streaming:
+            names = ", ".join(view.pane.spec for view in streaming)
+            self.notify(f"stopped {_count(len(streaming), 'stream')}: {names}")
 
-    async def action_clear(self) -> None:
-        """Clear every pane's conversation (models stay)."""
+    def action_clear(self) -> None:
+        """Clear every pane's conversation (models stay), after asking when there is one."""
+        turns = sum(len(view.pane.turns) for view in self.chat_panes)
+        if not turns:
+            self.notify("nothing to clear")
+            return
+        from playground.tui.screens.confirm import ConfirmDialog
+
+        count = len(self.chat_panes)
+        summary = f"{_count(count, 'pane')}, {_count(turns, 'turn')}"
+
+        async def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                await self._clear_all()
+                self.notify(f"cleared {summary}")
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Clear every conversation ({summary})?",
+                "The models stay; what was said is gone from the screen and from this "
+                "session (exports and earlier sessions keep theirs).",
+                "Clear",
+            ),
+            answered,
+        )
+
+    async def _clear_all(self) -> None:
         for view in self.chat_panes:
             await view.clear()
         self.query_one(TimelinePanel).clear()
+        self._refresh_summary()
         self.release_frozen_objects()
+
+    def action_sessions(self) -> None:
+        """List saved sessions; Enter reopens one."""
+        from playground.session import list_sessions
+        from playground.tui.screens.sessions import SessionList
+
+        current = self.session.store.path if self.session is not None else None
+        self.push_screen(
+            SessionList(list_sessions(self.options.sessions_dir), current), self._session_picked
+        )
+
+    async def _session_picked(self, path: Path | None) -> None:
+        if path is None or self.session is None:
+            return
+        if path == self.session.store.path:
+            self.notify("that is the session already open")
+            return
+        resumed = self._reopen(path)
+        if resumed is None:
+            return
+        await self._replace_session(resumed)
+        turns = sum(len(p.turns) for p in resumed.panes)
+        self.notify(f"opened session {resumed.id} ({_count(turns, 'turn')})")
 
     async def action_new_session(self) -> None:
         """Start a new session with the same panes (the old one stays saved)."""
@@ -505,25 +648,39 @@ class PlaygroundApp(App[None]):
             return
         specs = [p.spec for p in self.session.panes]
         thinking = self.session.thinking
-        self.action_stop_all()
-        await self.session.aclose()
-        self.session = Session.open(
+        session = Session.open(
             self.config,
             overlay=self.overlay,
             persist=self.options.persist,
             sessions_dir=self.options.sessions_dir,
             clock=self.clock,
         )
-        self.session.thinking = thinking
+        session.thinking = thinking
+        for spec in specs:
+            try:
+                session.add_pane(spec)
+            except Exception as exc:  # the same spec resolved a moment ago; say why not now
+                self.notify(str(exc), title=f"cannot open {spec}", severity="error")
+        await self._replace_session(session)
+        self.notify("new session started")
+
+    async def _replace_session(self, session: Session) -> None:
+        """Close the open session (it stays saved) and show ``session`` instead."""
+        assert self.session is not None
+        for view in self.chat_panes:
+            view.stop()
+        await self.session.aclose()
+        self.session = session
         await self.grid.remove_children()
         self.query_one(TimelinePanel).clear()
-        for spec in specs:
-            pane = self._add_session_pane(spec, notify=True)
-            if pane is not None:
-                await self._mount_pane(pane)
+        self.query_one(ThinkingSlider).level = session.thinking
+        self.query_one(HintLine).display = False
+        for pane in list(session.panes):
+            await self._mount_pane(pane)
+        self.active_index = 0
         self._highlight_active()
+        self._refresh_summary()
         self.release_frozen_objects()
-        self.notify("new session started")
 
     def action_toggle_timeline(self) -> None:
         """Show or hide the fallback timeline."""
@@ -664,17 +821,44 @@ class PlaygroundApp(App[None]):
         self.copy_to_clipboard(view.last_answer)
         self.notify(f"copied {len(view.last_answer):,} characters from {view.pane.spec}")
 
-    async def action_close_pane(self) -> None:
-        """Close the active pane."""
+    def action_close_pane(self) -> None:
+        """Close the active pane, after asking when it holds a conversation."""
         view = self.active_pane
         if view is None or self.session is None:
+            self.notify("no pane to close", severity="warning")
             return
+        number = self.chat_panes.index(view) + 1
+        turns = len(view.pane.turns)
+        label = f"pane {number} ({view.pane.spec}, {_count(turns, 'turn')})"
+        if not turns:
+            self.call_later(self._close, view, label)
+            return
+        from playground.tui.screens.confirm import ConfirmDialog
+
+        async def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                await self._close(view, label)
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Close {label}?",
+                "Its conversation leaves the screen and this session; the other panes stay.",
+                "Close",
+            ),
+            answered,
+        )
+
+    async def _close(self, view: ChatPane, label: str) -> None:
+        if self.session is None or view not in self.chat_panes:
+            return
+        view.stop()
         self.session.remove_pane(view.pane)
         await view.remove()
         self.grid.relayout()
         self._highlight_active()
         self._refresh_summary()
         self.release_frozen_objects()
+        self.notify(f"closed {label}")
 
     def action_add_pane(self) -> None:
         """Pick a model for a new pane."""
@@ -795,7 +979,7 @@ class PlaygroundApp(App[None]):
         from playground.tui.screens.export import ExportDialog
 
         if self.session is not None:
-            self.push_screen(ExportDialog(self.session))
+            self.push_screen(ExportDialog(self.session, self.options.exports_dir))
 
     def action_attach_image(self) -> None:
         """Attach an image file to the next prompt."""
@@ -831,8 +1015,8 @@ class PlaygroundApp(App[None]):
         except OSError as exc:
             self.notify(f"cannot read {file}: {exc.strerror}", severity="error")
             return
-        self.image = ImagePart.from_bytes(data, media_type)
-        self.image_label = f"{file.name} ({len(data):,} bytes)"
+        self.image = ImagePart.from_bytes(data, media_type, name=file.name)
+        self.image_label = self.image.label
         blind = [v.pane.spec for v in self.chat_panes if not v.pane.target.primary_model.vision]
         if blind:
             self.notify(

@@ -13,7 +13,7 @@ def palette_commands(app: PlaygroundApp) -> list[tuple[str, str, Callable[[], An
     """(title, help, callback) for every action of the main screen."""
     return [
         ("Add pane", "Pick a model for a new pane", app.action_add_pane),
-        ("Close pane", "Close the active pane", app.action_close_pane),
+        ("Close pane", "Close the active pane (asks when it has turns)", app.action_close_pane),
         ("Change model", "Pick another model for the active pane", app.action_change_model),
         ("Credentials", "Check, set and delete API keys", app.action_credentials),
         ("Fallback timeline", "Show or hide retries and fallbacks", app.action_toggle_timeline),
@@ -25,8 +25,9 @@ def palette_commands(app: PlaygroundApp) -> list[tuple[str, str, Callable[[], An
         ("Stop pane", "Stop the active pane", app.action_stop_pane),
         ("Retry pane", "Send the active pane's last prompt again", app.action_retry_pane),
         ("Copy answer", "Copy the active pane's last answer", app.action_copy_answer),
-        ("Clear", "Clear every pane's conversation", app.action_clear),
+        ("Clear", "Clear every pane's conversation (asks first)", app.action_clear),
         ("New session", "Start a new session with the same panes", app.action_new_session),
+        ("Sessions", "List saved sessions and reopen one", app.action_sessions),
         ("Move pane left", "Move the active pane left", lambda: app.action_move_pane(-1)),
         ("Move pane right", "Move the active pane right", lambda: app.action_move_pane(1)),
         ("Next pane", "Make the next pane active", lambda: app.action_select_pane(1)),
@@ -35,4 +36,5 @@ def palette_commands(app: PlaygroundApp) -> list[tuple[str, str, Callable[[], An
         ("Less thinking", "Lower the global thinking level", lambda: app.action_thinking(-1)),
         ("Pane thinking", "Set the active pane's own thinking level", app.action_pane_thinking),
         ("Light / dark", "Switch between light and dark theme", app.action_toggle_dark),
+        ("Quit", "Stop streams, save the session and quit", app.action_quit),
     ]

@@ -1,9 +1,9 @@
-"""Recent and favourite models, kept in a small JSON file in the user's data dir."""
+"""Recent and favourite models and the chosen theme, kept in a small JSON file in the user's
+data dir."""
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +19,12 @@ def preferences_path() -> Path:
 
 @dataclass(slots=True)
 class Preferences:
-    """Recent picks (newest first) and favourites of the model picker."""
+    """Recent picks (newest first) and favourites of the model picker; the last theme."""
 
     recent: list[str] = field(default_factory=list)
     favourites: list[str] = field(default_factory=list)
     path: Path | None = None
+    theme: str | None = None
 
     @classmethod
     def load(cls, path: Path | None = None) -> Preferences:
@@ -35,15 +36,22 @@ class Preferences:
             data = {}
         recent = [s for s in data.get("recent", []) if isinstance(s, str)]
         favourites = [s for s in data.get("favourites", []) if isinstance(s, str)]
-        return cls(recent, favourites, path)
+        theme = data.get("theme") if isinstance(data.get("theme"), str) else None
+        return cls(recent, favourites, path, theme)
 
     def save(self) -> None:
-        """Write the file atomically."""
-        path = self.path or preferences_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"recent": self.recent, "favourites": self.favourites}))
-        os.replace(tmp, path)
+        """Write the file atomically (mode 0600)."""
+        from playground.config.save import atomic_write_text
+
+        data: dict[str, object] = {"recent": self.recent, "favourites": self.favourites}
+        if self.theme:
+            data["theme"] = self.theme
+        atomic_write_text(self.path or preferences_path(), json.dumps(data))
+
+    def set_theme(self, theme: str) -> None:
+        """Remember ``theme`` for the next start and save."""
+        self.theme = theme
+        self.save()
 
     def add_recent(self, spec: str) -> None:
         """Put ``spec`` first in the recent list and save."""

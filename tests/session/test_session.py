@@ -279,17 +279,20 @@ async def test_thinking_with_its_signature_is_replayed_on_the_next_turn(capture)
     assert pane.turns[0].thinking_text == "Let me think."
 
 
-async def test_resume_skips_sessions_that_never_had_a_pane(capture, tmp_path) -> None:
-    import os
-
+async def test_a_session_without_a_prompt_leaves_no_file_and_resume_finds_the_last_real_one(
+    capture, tmp_path
+) -> None:
     config = local_config(capture.base_url)
     full = Session.open(config, sessions_dir=tmp_path)
-    full.add_pane("openai/gpt-4o-mini")
+    pane = full.add_pane("openai/gpt-4o-mini")
+    async for _ in pane.send("hello"):
+        pass
     await full.aclose()
     empty = Session.open(config, sessions_dir=tmp_path)
+    empty.add_pane("openai/gpt-4o-mini")
     await empty.aclose()
-    stat = full.store.path.stat()
-    os.utime(empty.store.path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert not empty.store.path.exists()
+    assert sorted(tmp_path.iterdir()) == [full.store.path]
     resumed = Session.resume(config=config, sessions_dir=tmp_path)
     assert resumed.store.path == full.store.path
     assert [p.spec for p in resumed.panes] == ["openai/gpt-4o-mini"]

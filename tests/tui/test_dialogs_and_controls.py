@@ -138,7 +138,7 @@ async def test_credential_panel_checks_all_providers_concurrently(make_app):
     app = make_app([ECHO, "sim-anthropic/thinker"])
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 2)
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         panel = app.screen
         table = panel.query_one(DataTable)
@@ -154,7 +154,7 @@ async def test_setting_a_key_without_a_keyring_fails_with_one_clear_line(make_ap
     app = make_app([ECHO])
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         await pilot.press("f")  # every provider
         table = app.screen.query_one(DataTable)
@@ -240,7 +240,7 @@ async def test_export_writes_markdown_and_json(make_app, tmp_path: Path):
         await send(pilot, "export me")
         await wait_until(pilot, lambda: app.chat_panes[0].pane.metrics.status is PaneStatus.DONE)
         for fmt, name in (("md", "out.md"), ("json", "out.json")):
-            await pilot.press("ctrl+e")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
             if fmt == "json":
                 await pilot.click("#fmt-json")
@@ -297,7 +297,7 @@ async def test_from_a_framework_opens_one_pane_per_agent_and_lists_its_keys(
         assert "ops" in names
         ops = app.chat_panes[names.index("ops")]
         assert ops.pane.target.primary.label == "groq/llama-3.3-70b-versatile"
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         rows = [str(k.value) for k in app.screen.query_one(DataTable).rows]
         assert "groq" in rows
@@ -348,7 +348,7 @@ async def test_a_key_set_in_the_panel_is_used_by_open_panes_without_a_restart(
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         view = app.chat_panes[0]
         assert "env" in (view.pane.target.primary.endpoints[0].key_source or "").lower()
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         table = app.screen.query_one(DataTable)
         table.move_cursor(row=[str(k.value) for k in table.rows].index("groq"))
@@ -365,7 +365,7 @@ async def test_a_key_set_in_the_panel_is_used_by_open_panes_without_a_restart(
         prompt.load_text("still works")
         await pilot.press("enter")
         await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.DONE)
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         table = app.screen.query_one(DataTable)
         table.move_cursor(row=[str(k.value) for k in table.rows].index("groq"))

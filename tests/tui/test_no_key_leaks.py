@@ -63,14 +63,14 @@ async def test_app_screens_exports_autosave_and_logs_never_show_a_full_key(
         await pilot.pause()
         screens.append(app.export_screenshot())
         await pilot.press("ctrl+t")
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         await pilot.press("a")  # live-check everything
         await pilot.pause(1.0)
         screens.append(app.export_screenshot())
         await pilot.press("escape")
         for fmt, name in (("md", "out.md"), ("json", "out.json")):
-            await pilot.press("ctrl+e")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
             if fmt == "json":
                 await pilot.click("#fmt-json")

@@ -172,7 +172,7 @@ def test_credential_panel_with_failures(snap_compare, make_app):
 
     async def run_before(pilot):
         await ready(pilot, 1)
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         panel = app.screen
         # Live results are injected so latencies are fixed; real checks are tested elsewhere.
@@ -278,7 +278,7 @@ def test_export_dialog(snap_compare, make_app):
 
     async def run_before(pilot):
         await ready(pilot, 1)
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
         steady(app)
         app.screen.query_one("#export-path", Input).value = "/tmp/playground-session.md"

@@ -118,7 +118,7 @@ async def test_retry_resends_the_last_prompt_and_copy_takes_the_answer(make_app)
         await wait_until(pilot, lambda: len(view.turn_views) == 2)
         await wait_until(pilot, lambda: idle(app))
         assert view.last_answer == "again please"
-        await pilot.press("ctrl+y")
+        await pilot.press("f5")
         assert copied == ["again please"]
 
 
@@ -132,7 +132,7 @@ async def test_panes_can_be_closed_and_reordered_and_the_grid_wraps_when_narrow(
         await pilot.press("alt+shift+left")  # move it first
         assert [v.pane.spec for v in app.chat_panes][:2] == [specs[1], specs[0]]
         assert [p.spec for p in app.session.panes][:2] == [specs[1], specs[0]]
-        await pilot.press("ctrl+w")
+        await pilot.press("f8")  # no turns yet: closes without asking
         await wait_until(pilot, lambda: len(app.chat_panes) == 3)
         assert specs[1] not in [v.pane.spec for v in app.chat_panes]
         assert app.grid.styles.grid_size_columns == 3
@@ -182,13 +182,15 @@ async def test_bindings_are_remappable_from_the_ui_config(make_app):
 
     from .conftest import fast_reliability
 
-    config = Config(reliability=fast_reliability(), ui=UiConfig(bindings={"toggle_timeline": "f6"}))
+    config = Config(
+        reliability=fast_reliability(), ui=UiConfig(bindings={"toggle_timeline": "f10"})
+    )
     app = make_app([ECHO], config=config)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         timeline = app.query_one("#timeline")
         assert not timeline.display
-        await pilot.press("f6")
+        await pilot.press("f10")
         assert timeline.display
         await pilot.press("ctrl+t")  # the default key no longer toggles it
         assert timeline.display
@@ -200,7 +202,7 @@ async def test_clear_and_new_session_keep_the_panes_but_drop_the_conversation(ma
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         await send(pilot, "one")
         await wait_until(pilot, lambda: idle(app))
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+l", "y")  # y confirms
         await wait_until(pilot, lambda: not app.chat_panes[0].turn_views)
         assert app.chat_panes[0].pane.history == []
         old_id = app.session.id
@@ -263,7 +265,7 @@ async def test_a_focused_pane_takes_single_key_actions(make_app):
         second.focus()
         await pilot.press("c")
         assert copied == [second.last_answer]
-        await pilot.press("x")
+        await pilot.press("x", "y")  # y confirms: the pane has a turn
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         assert app.chat_panes[0].pane.spec == ECHO
 
@@ -299,7 +301,7 @@ async def test_closing_a_streaming_pane_stops_it_cleanly(make_app):
         slow = app.chat_panes[0]
         await wait_until(pilot, lambda: len(slow.last_answer.split()) == 5)
         session_pane = slow.pane
-        await pilot.press("ctrl+w")  # the first pane is the active one
+        await pilot.press("f8", "y")  # the first pane is the active one; y confirms
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         await wait_until(pilot, lambda: not session_pane.busy)
         assert [p.spec for p in app.session.panes] == [ECHO]

@@ -1,4 +1,5 @@
-"""Export the session to a Markdown or JSON file."""
+"""Export the session to a Markdown or JSON file (atomically, mode 0600: an export holds the
+whole conversation)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,29 @@ if TYPE_CHECKING:
     from playground.session import Session
 
 
+def default_exports_dir() -> Path:
+    """``<user data dir>/exports`` (platformdirs), not whatever the working directory is."""
+    from platformdirs import user_data_path
+
+    return user_data_path("playground", appauthor=False) / "exports"
+
+
+def write_export(session: Session, path: Path, fmt: str) -> Path:
+    """Write ``session`` as ``fmt`` (``md`` or ``json``) to ``path`` atomically, mode 0600."""
+    import json
+
+    from playground.config.save import atomic_write_text
+    from playground.session.export import session_markdown
+
+    data = session.to_dict()
+    if fmt == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = session_markdown(data)
+    atomic_write_text(path, text)
+    return path
+
+
 class ExportDialog(ModalScreen[Path | None]):
     """Choose a format and a path; the file is written by the session's exporter."""
 
@@ -23,7 +47,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def __init__(self, session: Session, directory: Path | None = None) -> None:
         super().__init__()
         self.session = session
-        self.directory = directory or Path.cwd()
+        self.directory = directory or default_exports_dir()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -small", id="export-dialog"):
@@ -68,12 +92,9 @@ class ExportDialog(ModalScreen[Path | None]):
             self.app.notify("enter a file path", severity="error")
             return
         try:
-            if self.format == "json":
-                path = self.session.export_json(raw)
-            else:
-                path = self.session.export_markdown(raw)
+            path = write_export(self.session, Path(raw).expanduser(), self.format)
         except OSError as exc:
-            self.app.notify(f"cannot write {raw}: {exc.strerror}", severity="error")
+            self.app.notify(f"cannot write {raw}: {exc.strerror or exc}", severity="error")
             return
         self.app.notify(f"exported to {path}", title="export")
         self.dismiss(path)

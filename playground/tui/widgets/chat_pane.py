@@ -278,6 +278,9 @@ class ChatPane(Vertical):
 
         compact = 0 < self.size.width < 36
         line = status_line(metrics, self.clock, steps_limit=MAX_TOOL_STEPS, compact=compact)
+        turns = self.pane.turns
+        if self.pane.metrics.started_at is None and turns and turns[-1].status == "interrupted":
+            line = Text("■ interrupted", style="bold yellow")  # cut off by a crash, not "idle"
         line.append("\n")
         line.append_text(usage_line(metrics, self.pane.target.label))
         return line
@@ -344,6 +347,12 @@ class ChatPane(Vertical):
             if turn.thinking_text:
                 section = await view.ensure_thinking()
                 section.body.append(turn.thinking_text)
+            for call in turn.tool_calls:  # the cards, as they looked while streaming
+                card = await view.tool_card(str(call.get("name", "")), str(call.get("id", "")))
+                card.set_arguments(call.get("arguments") or {})
+            for result in turn.tool_results:
+                card = await view.tool_card(str(result.get("name", "")), str(result.get("id", "")))
+                card.set_result(str(result.get("content", "")), bool(result.get("is_error")))
             if turn.text:
                 answer = await view.ensure_answer()
                 answer.append(turn.text)
