@@ -121,7 +121,7 @@ def read_image(path: str | os.PathLike[str], limit: int = MAX_IMAGE_BYTES) -> Im
     media_type = image_media_type(data)
     if media_type is None:
         raise LocalFileError("not a PNG, JPEG, GIF or WebP image")
-    return ImagePart.from_bytes(data, media_type)
+    return ImagePart.from_bytes(data, media_type, name=os.path.basename(os.fspath(path)))
 
 
 def _too_large(size: int | None, limit: int) -> str:

@@ -66,13 +66,6 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "pane_thinking",
     }
 )
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-}
 
 
 def _count(number: int, noun: str) -> str:
@@ -1003,19 +996,14 @@ class PlaygroundApp(App[None]):
     def _attach_picked(self, path: str | None) -> None:
         if not path:
             return
+        from playground.local_files import LocalFileError, read_image
+
         file = Path(path).expanduser()
-        media_type = IMAGE_TYPES.get(file.suffix.lower())
-        if media_type is None:
-            self.notify(
-                f"{file.name}: not an image type I know (png, jpg, gif, webp)", severity="error"
-            )
-            return
         try:
-            data = file.read_bytes()
-        except OSError as exc:
-            self.notify(f"cannot read {file}: {exc.strerror}", severity="error")
+            self.image = read_image(file)
+        except LocalFileError as exc:
+            self.notify(f"{file.name}: {exc}", title="image not attached", severity="error")
             return
-        self.image = ImagePart.from_bytes(data, media_type, name=file.name)
         self.image_label = self.image.label
         blind = [v.pane.spec for v in self.chat_panes if not v.pane.target.primary_model.vision]
         if blind:

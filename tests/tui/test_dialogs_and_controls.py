@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, OptionList
@@ -231,6 +232,30 @@ async def test_an_image_is_refused_by_panes_without_vision_with_a_reason(make_ap
         assert echo.pane.metrics.status is PaneStatus.FAILED
         assert "cannot read images" in str(echo.query_one(ErrorNotice).render())
         assert app.image is None  # used by one prompt only
+
+
+async def test_the_app_judges_an_attached_image_by_content_and_refuses_pipes(
+    make_app, tmp_path
+):
+    text_named_png = tmp_path / "notes.png"
+    text_named_png.write_text("just text")
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    gif_named_txt = tmp_path / "dot.txt"
+    gif_named_txt.write_bytes(b"GIF89a" + bytes(20))
+    app = make_app([ECHO])
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        app._attach_picked(str(text_named_png))
+        app._attach_picked(str(fifo))  # must not hang
+        await pilot.pause()
+        assert app.image is None
+        messages = [n.message for n in app._notifications]
+        assert any("notes.png: not a PNG, JPEG, GIF or WebP image" in m for m in messages)
+        assert any("pipe.png: not a regular file" in m for m in messages)
+        app._attach_picked(str(gif_named_txt))
+        assert app.image is not None and app.image.media_type == "image/gif"
+        assert "dot.txt" in app.image_label
 
 
 async def test_export_writes_markdown_and_json(make_app, tmp_path: Path):
