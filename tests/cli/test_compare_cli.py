@@ -1,0 +1,208 @@
+"""``playground compare`` end to end on the simulator: the output directory's files, honest
+errors and fallbacks, exit codes, usage errors, and Ctrl-C then resume in a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from playground.cli import main
+
+pytestmark = pytest.mark.usefixtures("sim_env")
+
+HEALTHY = "sim/echo?tps=0&ttft_ms=0"
+FAULTY = "sim-anthropic/echo?tps=0&ttft_ms=0&fail=500"
+FAILING_FIRST = "sim/echo?tps=0&ttft_ms=0&fail=503"
+BACKUP = "sim-gemini/echo?tps=0&ttft_ms=0"
+PROMPTS = [
+    {"id": "json", "prompt": '{"ok": true}', "tags": ["format"], "expect": {"json": True}},
+    {"id": "hello", "prompt": "hello world", "expect": {"contains": "hello"}},
+    {"id": "free", "prompt": "anything at all"},
+]
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[str, str]:
+    """A prompt set and a config (no retries, a route that falls back); their paths."""
+    prompts = tmp_path / "set.jsonl"
+    prompts.write_text("".join(json.dumps(p) + "\n" for p in PROMPTS), encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[routes.resilient]\nmodels = ["{FAILING_FIRST}", "{BACKUP}"]\n'
+        "[reliability]\nretries = 0\ncooldown_s = 0\n",
+        encoding="utf-8",
+    )
+    return str(prompts), str(config)
+
+
+def _compare(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["compare", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_three_models_with_a_fault_and_a_fallback(capsys, setup, tmp_path: Path) -> None:
+    prompts, config = setup
+    out = tmp_path / "out"
+    code, stdout, stderr = _compare(
+        capsys,
+        "--config",
+        config,
+        "-m",
+        HEALTHY,
+        "-m",
+        FAULTY,
+        "-m",
+        "resilient",
+        "--prompts",
+        prompts,
+        "--repeat",
+        "2",
+        "--out",
+        str(out),
+    )
+    assert code == 1, stderr  # the fault-injected model failed
+    assert stdout.splitlines()[-1] == str(out)  # the path is printed last
+    assert stderr == ""  # no progress bar when stderr is not a terminal
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert len(records) == 18
+    fields = {
+        "prompt_id",
+        "model",
+        "run",
+        "answered_by",
+        "hops",
+        "ttft_ms",
+        "tokens_per_s",
+        "input_tokens",
+        "output_tokens",
+        "reasoning_tokens",
+        "cost_usd",
+        "stop_reason",
+        "error_kind",
+        "text",
+    }
+    assert all(fields <= r.keys() for r in records)
+    by_model = {m: [r for r in records if r["model"] == m] for m in (HEALTHY, FAULTY, "resilient")}
+    assert all(r["error_kind"] is None for r in by_model[HEALTHY])
+    assert all(r["error_kind"] == "server" and r["error"] for r in by_model[FAULTY])
+    for record in by_model["resilient"]:
+        assert record["error_kind"] is None and record["answered_by"] == BACKUP
+        assert record["hops"] == 2 and record["fallbacks"][0]["from"] == FAILING_FIRST
+
+    summary = json.loads((out / "summary.json").read_text())
+    rows = {m["model"]: m for m in summary["models"]}
+    assert [m["model"] for m in summary["models"]] == [HEALTHY, FAULTY, "resilient"]
+    assert rows[HEALTHY]["n"] == 6 and rows[HEALTHY]["errors"] == 0
+    assert rows[HEALTHY]["checked"] == 4 and rows[HEALTHY]["passed"] == 4
+    assert rows[FAULTY]["errors"] == 6 and rows[FAULTY]["passed"] == 0
+    assert rows[FAULTY]["failing_prompts"] == ["hello", "json"]
+    assert rows["resilient"]["fallbacks"] == 6
+    assert rows[HEALTHY]["ttft_ms"]["p50"] is not None
+    assert rows[FAULTY]["ttft_ms"] == {"p50": None, "p95": None}
+    table = stdout.splitlines()
+    assert table[0].startswith("model") and FAULTY in table[2]
+
+
+def test_rerun_with_the_same_out_skips_finished_cells(capsys, setup, tmp_path: Path) -> None:
+    prompts, config = setup
+    out = tmp_path / "out"
+    args = ["--config", config, "-m", HEALTHY, "--prompts", prompts, "--out", str(out)]
+    assert _compare(capsys, *args)[0] == 0
+    before = (out / "results.jsonl").read_text()
+    code, _, _ = _compare(capsys, *args, "--repeat", "2")
+    after = (out / "results.jsonl").read_text()
+    assert code == 0 and after.startswith(before)
+    keys = [(r["prompt_id"], r["run"]) for r in map(json.loads, after.splitlines())]
+    assert len(keys) == len(set(keys)) == 6
+
+
+def test_json_prints_summary_json(capsys, setup, tmp_path: Path) -> None:
+    prompts, config = setup
+    out = tmp_path / "out"
+    code, stdout, stderr = _compare(
+        capsys, "--config", config, "-m", HEALTHY, "--prompts", prompts, "--out", str(out), "--json"
+    )
+    assert code == 0
+    assert json.loads(stdout) == json.loads((out / "summary.json").read_text())
+    assert stderr.splitlines()[-1] == str(out)
+
+
+def test_a_single_prompt_and_the_default_out_dir_in_the_data_dir(capsys) -> None:
+    code, stdout, _ = _compare(capsys, "-m", HEALTHY, "just this one")
+    out = Path(stdout.splitlines()[-1])
+    assert code == 0 and out.is_dir()
+    assert out.parent == Path(os.environ["XDG_DATA_HOME"]) / "playground" / "compare"
+    record = json.loads((out / "results.jsonl").read_text())
+    assert record["prompt_id"] == "1" and record["text"] == "just this one"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-m", HEALTHY], "give either --prompts FILE or one PROMPT"),
+        (["-m", HEALTHY, "--prompts", "/nonexistent.jsonl"], "--prompts /nonexistent.jsonl: file"),
+        (["-m", HEALTHY, "--repeat", "0", "x"], "--repeat must be at least 1"),
+        (["-m", HEALTHY, "--concurrency", "0", "x"], "--concurrency must be at least 1"),
+        (["-m", "nope/none", "x"], "-m nope/none:"),
+        (["-m", HEALTHY, "-m", HEALTHY, "x"], "only once"),
+        (["-m", HEALTHY, "--judge", "nope/none", "x"], "--judge nope/none:"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(capsys, args: list[str], message: str) -> None:
+    code, stdout, stderr = _compare(capsys, *args)
+    assert code == 2 and stdout == ""
+    assert message in stderr and len(stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_keeps_finished_cells_and_a_rerun_completes(setup, tmp_path: Path) -> None:
+    prompts, config = setup
+    out = tmp_path / "out"
+    slow = "sim/echo?tps=20&ttft_ms=0"
+    args = [
+        sys.executable,
+        "-m",
+        "playground",
+        "compare",
+        "--config",
+        config,
+        "-m",
+        slow,
+        "--prompts",
+        prompts,
+        "--repeat",
+        "3",
+        "--concurrency",
+        "1",
+        "--out",
+        str(out),
+    ]
+    results = out / "results.jsonl"
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if results.exists() and results.read_text().count("\n") >= 2:
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=15)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert stdout.splitlines()[-1] == str(out)
+    kept = results.read_text().splitlines()
+    assert 2 <= len(kept) < 9
+    assert json.loads((out / "summary.json").read_text())["interrupted"] is True
+
+    rerun = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    assert rerun.returncode == 0, rerun.stderr
+    lines = results.read_text().splitlines()
+    assert lines[: len(kept)] == kept
+    keys = [(r["prompt_id"], r["run"]) for r in map(json.loads, lines)]
+    assert len(keys) == len(set(keys)) == 9
