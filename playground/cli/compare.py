@@ -1,10 +1,10 @@
 """``playground compare``: a prompt set × models × repeats into an output directory.
 
-Writes ``results.jsonl`` (one line per finished cell, as it finishes), ``summary.json``
-and the reports; rerunning with the same ``--out`` skips finished cells, and Ctrl-C keeps
-them. Progress goes to stderr when it is a terminal; the output directory is printed last.
-Exit codes: 0 every cell finished, 1 any cell failed, 2 usage or config errors,
-130 interrupted.
+Writes ``results.jsonl`` (one line per finished cell, as it finishes), ``summary.json``,
+``report.md`` and ``report.html``; rerunning with the same ``--out`` skips finished cells,
+and Ctrl-C keeps them. Progress goes to stderr when it is a terminal; the output directory
+is printed last. Exit codes: 0 every cell finished, 1 any cell failed, 2 usage or config
+errors, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -183,6 +183,9 @@ def _write_outputs(
         "out_dir": str(out_dir),
     }
     _write_json(out_dir / SUMMARY_FILE, summary)
+    from playground.compare.report import write_reports
+
+    write_reports(out_dir, summary, list(store), cases)
     return summary
 
 

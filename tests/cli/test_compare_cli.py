@@ -109,6 +109,14 @@ def test_three_models_with_a_fault_and_a_fallback(capsys, setup, tmp_path: Path)
     assert rows[FAULTY]["ttft_ms"] == {"p50": None, "p95": None}
     table = stdout.splitlines()
     assert table[0].startswith("model") and FAULTY in table[2]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for report in (html, md):
+        assert "18 of 18 cells finished" in report
+        via = f"via {BACKUP} (hop 2)".replace("&", "&amp;" if report is html else "&")
+        assert report.count(via) == 3  # one per prompt (first runs)
+        assert "server" in report and "Failed cells" in report
+    assert "0 ok · 6 fallback · 0 failed" in html and "0 ok · 0 fallback · 6 failed" in html
 
 
 def test_rerun_with_the_same_out_skips_finished_cells(capsys, setup, tmp_path: Path) -> None:
