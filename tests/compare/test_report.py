@@ -109,8 +109,7 @@ def test_markdown_tables_stay_tables() -> None:
     assert [row.count(" | ") for row in summary_rows] == [11, 11, 11]
     assert (
         "| `good/model` | 2 | 0 | 0 | 0 | 120 ms | 120 ms | 80.0 | 80.0 | 12.0 | $0.0004 "
-        "| 1/1 (100 %) |"
-        in md
+        "| 1/1 (100 %) |" in md
     )
 
 
