@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from playground.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from playground.cli.text_table import aligned
 
 if TYPE_CHECKING:
     from playground.compare.prompts import PromptCase
@@ -235,14 +236,7 @@ def summary_table(models: list[dict[str, Any]]) -> list[str]:
                 f"{m['passed']}/{m['checked']}" if m["checked"] else "-",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return [
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    ]
+    return aligned(rows)
 
 
 def _num(value: float | None, unit: str = "") -> str:
