@@ -54,14 +54,23 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     progress = _Progress(_tty(sys.stderr))
     interrupted = False
+    judge_failed = 0
     try:
-        asyncio.run(_compare(session, targets, store, cases, args, progress))
+        judge_failed = asyncio.run(_compare(session, targets, store, cases, args, progress))
     except KeyboardInterrupt:
         interrupted = True
     finally:
         progress.clear()
         store.close()
-    summary = _write_outputs(out_dir, store, cases, args, interrupted=interrupted)
+    summary = _write_outputs(
+        out_dir, store, cases, args, interrupted=interrupted, judge_failed=judge_failed
+    )
+    if judge_failed:
+        print(
+            f"playground compare: warning: the judge gave no readable verdict for "
+            f"{judge_failed} pair(s); they got no vote (rerun to try them again)",
+            file=sys.stderr,
+        )
     _print_summary(summary, args.json, out_dir)
     if interrupted:
         print(
@@ -149,7 +158,8 @@ async def _compare(
     cases: list[PromptCase],
     args: argparse.Namespace,
     progress: _Progress,
-) -> None:
+) -> int:
+    """Run the cells, then the judge when asked; returns the judge's failed judgements."""
     from playground.compare.runner import CompareRunner, plan_cells
 
     cells = plan_cells(cases, args.models, args.repeat)
@@ -159,6 +169,20 @@ async def _compare(
     try:
         progress.start(sum(cell.key in store for cell in cells), len(cells))
         await runner.run(cells)
+        if not args.judge:
+            return 0
+        from playground.compare.judge import run_judge, session_judge
+
+        block = await run_judge(
+            session_judge(session, targets[args.judge]),
+            args.judge,
+            cases,
+            args.models,
+            list(store),
+            store.path.parent,
+            concurrency=args.concurrency,
+        )
+        return int(block["failed"])
     finally:
         await session.aclose()
 
@@ -170,6 +194,7 @@ def _write_outputs(
     args: argparse.Namespace,
     *,
     interrupted: bool,
+    judge_failed: int = 0,
 ) -> dict[str, Any]:
     from playground.compare.stats import summarize
 
@@ -183,6 +208,11 @@ def _write_outputs(
         "interrupted": interrupted,
         "out_dir": str(out_dir),
     }
+    if args.judge:
+        from playground.compare.judge import judge_summary, read_judged
+
+        judged = [r for r in read_judged(out_dir).values() if set(r["models"]) <= set(args.models)]
+        summary["judge"] = judge_summary(args.judge, judged, judge_failed)
     _write_json(out_dir / SUMMARY_FILE, summary)
     from playground.compare.report import write_reports
 

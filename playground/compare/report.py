@@ -69,6 +69,21 @@ def _facts(summary: dict[str, Any]) -> str:
     )
 
 
+def _judge_line(summary: dict[str, Any]) -> str | None:
+    """One sentence on the judge's verdicts, or None without a judge."""
+    judge = summary.get("judge")
+    if not judge:
+        return None
+    wins = ", ".join(f"{m} ×{n}" for m, n in sorted(judge["wins"].items(), key=lambda i: -i[1]))
+    return (
+        f"Judge {judge['model']}: {judge['pairs']} answer pairs judged blind in both orders — "
+        f"wins: {wins or 'none'}; {judge['ties']} ties, of which {judge['position_biased']} "
+        f"where it chose the same position both times (cancelled out); {judge['failed']} "
+        'without a readable verdict (no vote). Its verdicts are votes of source "judge" '
+        "in `playground leaderboard`."
+    )
+
+
 def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f} ms"
 
@@ -144,6 +159,9 @@ def markdown_report(
             f"| {_rate(m['tokens_per_s']['p50'])} | {_rate(m['tokens_per_s']['p95'])} "
             f"| {_rate(m['output_tokens_mean'])} | {_cost(m['cost_usd'])} | {_checks(m)} |"
         )
+    judge = _judge_line(summary)
+    if judge:
+        lines += ["", "## Judge", "", judge]
     failing = [m for m in summary["models"] if m["failing_prompts"]]
     if failing:
         lines += ["", "## Checks that failed", ""]
@@ -231,6 +249,9 @@ def html_report(
             ],
         ),
     ]
+    judge = _judge_line(summary)
+    if judge:
+        body.append(f"<h2>Judge</h2><p>{escape(judge).replace('`', '')}</p>")
     failing = [m for m in models if m["failing_prompts"]]
     if failing:
         body.append("<h2>Checks that failed</h2><ul>")

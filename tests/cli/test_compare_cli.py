@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from playground.cli import main
+from playground.compare.votes import votes_path
+from tests.adapters.replay import Reply
 
 pytestmark = pytest.mark.usefixtures("sim_env")
 
@@ -214,3 +216,56 @@ def test_ctrl_c_keeps_finished_cells_and_a_rerun_completes(setup, tmp_path: Path
     assert lines[: len(kept)] == kept
     keys = [(r["prompt_id"], r["run"]) for r in map(json.loads, lines)]
     assert len(keys) == len(set(keys)) == 9
+
+
+def _openai_reply(text: str) -> Reply:
+    chunk = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "j",
+        "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": "stop"}],
+    }
+    return Reply(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode())
+
+
+def test_judge_through_a_real_endpoint_cancels_its_position_bias(
+    capsys, setup, tmp_path: Path, capture
+) -> None:
+    prompts, config = setup
+    out = tmp_path / "out"
+    judge = f"custom:{capture.base_url}/v1#judge"
+    other = "sim-ollama/echo?tps=0&ttft_ms=0"
+    # 3 prompts × 1 pair × 2 orders; the judge always prefers the first answer shown.
+    capture.queue(*[_openai_reply("Looks fine.\nA") for _ in range(6)])
+    args = [
+        "--config",
+        config,
+        "-m",
+        HEALTHY,
+        "-m",
+        other,
+        "--prompts",
+        prompts,
+        "--judge",
+        judge,
+        "--out",
+        str(out),
+    ]
+    code, _, stderr = _compare(capsys, *args)
+    assert code == 0, stderr
+    assert len(capture.requests) == 6
+    for request in capture.requests:
+        body = json.dumps(request.json())
+        assert HEALTHY.split("?")[0] not in body and "sim-ollama" not in body  # blind
+    votes = [json.loads(line) for line in votes_path().read_text().splitlines()]
+    assert len(votes) == 3 and {v["source"] for v in votes} == {"judge"}
+    assert {v["winner"] for v in votes} == {"tie"}  # "always A" cancels out over both orders
+    assert votes[0]["models"] == [HEALTHY, other] and set(votes[0]["answers"]) == {HEALTHY, other}
+    judge_block = json.loads((out / "summary.json").read_text())["judge"]
+    assert judge_block["pairs"] == 3 and judge_block["position_biased"] == 3
+    assert "Judge custom:" in (out / "report.md").read_text()
+
+    code, _, _ = _compare(capsys, *args)  # rerun: nothing judged again
+    assert code == 0 and len(capture.requests) == 6
+    assert len(votes_path().read_text().splitlines()) == 3
