@@ -55,10 +55,13 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(_tty(sys.stderr))
     interrupted = False
     judge_failed = 0
+    crash: str | None = None
     try:
         judge_failed = asyncio.run(_compare(session, targets, store, cases, args, progress))
     except KeyboardInterrupt:
         interrupted = True
+    except Exception as exc:  # a bug must still be one line; what finished is kept
+        crash = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         progress.clear()
         store.close()
@@ -72,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     _print_summary(summary, args.json, out_dir)
+    if crash is not None:
+        print(f"playground compare: {' '.join(crash.split())}", file=sys.stderr)
+        return EXIT_FAILED
     if interrupted:
         print(
             f"playground compare: interrupted; {summary['finished']} of {summary['cells']} cells "
@@ -95,6 +101,7 @@ def _cases(args: argparse.Namespace) -> list[PromptCase]:
     if args.prompt is not None:
         if not args.prompt.strip():
             raise UsageError("the prompt is empty")
+        _require_utf8("the prompt", args.prompt)
         return single_prompt(args.prompt)
     try:
         return load_prompt_set(args.prompts)
@@ -122,6 +129,7 @@ def _open_session(args: argparse.Namespace) -> tuple[Session, dict[str, Resolved
     if args.thinking:
         session.thinking = ThinkingLevel(args.thinking)
     if args.system is not None:
+        _require_utf8("--system", args.system)
         session.system = args.system
     targets: dict[str, ResolvedTarget] = {}
     for spec in [*args.models, *([args.judge] if args.judge else [])]:
@@ -131,6 +139,14 @@ def _open_session(args: argparse.Namespace) -> tuple[Session, dict[str, Resolved
             flag = "--judge" if spec == args.judge and spec not in args.models else "-m"
             raise UsageError(f"{flag} {spec}: {exc}") from None
     return session, targets
+
+
+def _require_utf8(what: str, text: str) -> None:
+    """Refuse argv text with undecodable bytes (kept by Python as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{what} is not valid UTF-8") from None
 
 
 def _out_dir(value: str | None) -> Path:
@@ -222,7 +238,8 @@ def _write_outputs(
 
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    tmp.write_text(text, encoding="utf-8", errors="replace")
     tmp.replace(path)
 
 

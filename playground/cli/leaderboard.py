@@ -93,7 +93,7 @@ def _export(target: Path, votes: list[Vote]) -> int:
     pairs = preference_pairs(votes)
     tmp = target.with_name(target.name + ".tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
+        with open(tmp, "w", encoding="utf-8", errors="replace") as handle:
             for pair in pairs:
                 handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
         tmp.replace(target)

@@ -210,7 +210,7 @@ async def run_judge(
         if judgement.winner is None:
             failed += 1
             return
-        with open(out_dir / JUDGE_FILE, "a", encoding="utf-8") as handle:
+        with open(out_dir / JUDGE_FILE, "a", encoding="utf-8", errors="replace") as handle:
             handle.write(json.dumps(judgement.to_dict(), ensure_ascii=False) + "\n")
         judged[(case.id, x[0], y[0])] = judgement.to_dict()
         append_votes([judgement_vote(judgement, case, {x[0]: x[1], y[0]: y[1]})], votes_file)

@@ -42,7 +42,9 @@ class ResultsStore:
         self.path = directory / RESULTS_FILE
         self.records: dict[CellKey, dict[str, Any]] = {}
         self._repair_and_load()
-        self._file: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+        # errors="replace": a lone surrogate a provider escaped into its JSON must not stop
+        # the run; it is written as "?" like any other text that is not valid Unicode.
+        self._file: IO[str] = open(self.path, "a", encoding="utf-8", errors="replace")  # noqa: SIM115
 
     def _repair_and_load(self) -> None:
         if not self.path.exists():

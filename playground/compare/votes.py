@@ -108,7 +108,7 @@ def append_votes(votes: Iterable[Vote], path: Path | None = None) -> int:
     try:
         for vote in votes:
             line = json.dumps(vote.to_dict(), ensure_ascii=False) + "\n"
-            os.write(fd, line.encode("utf-8"))
+            os.write(fd, line.encode("utf-8", errors="replace"))
             count += 1
     finally:
         os.close(fd)

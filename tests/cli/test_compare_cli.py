@@ -164,6 +164,9 @@ def test_a_single_prompt_and_the_default_out_dir_in_the_data_dir(capsys) -> None
         (["-m", "nope/none", "x"], "-m nope/none:"),
         (["-m", HEALTHY, "-m", HEALTHY, "x"], "only once"),
         (["-m", HEALTHY, "--judge", "nope/none", "x"], "--judge nope/none:"),
+        (["-m", HEALTHY, "caf\udce9"], "the prompt is not valid UTF-8"),
+        (["-m", HEALTHY, "--system", "\udcff", "x"], "--system is not valid UTF-8"),
+        (["-m", HEALTHY, "--out", "/dev/null", "x"], "--out /dev/null: exists and is not a dir"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(capsys, args: list[str], message: str) -> None:

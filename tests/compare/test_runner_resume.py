@@ -105,6 +105,13 @@ def test_torn_last_line_is_dropped_on_reopen(tmp_path: Path) -> None:
     assert [r["prompt_id"] for r in _lines(tmp_path)] == ["1", "2"]
 
 
+def test_text_that_is_not_valid_unicode_cannot_stop_the_run(tmp_path: Path) -> None:
+    record = {"prompt_id": "1", "model": "m", "run": 1, "error_kind": None, "text": "a\ud800b"}
+    with ResultsStore(tmp_path) as store:
+        store.append(record)
+    assert _lines(tmp_path)[0]["text"] == "a?b"
+
+
 async def test_prompt_system_and_fault_are_honest_in_the_record(
     tmp_path: Path, sim_url: str
 ) -> None:
