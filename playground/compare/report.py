@@ -63,10 +63,14 @@ def _write(path: Path, text: str) -> None:
 def _facts(summary: dict[str, Any]) -> str:
     state = " — interrupted, rerun with the same --out to finish" if summary["interrupted"] else ""
     return (
-        f"{summary['prompts']} prompts × {len(summary['models'])} models × "
-        f"{summary['repeat']} runs: {summary['finished']} of {summary['cells']} cells finished"
-        + state
+        f"{_count(summary['prompts'], 'prompt')} × {_count(len(summary['models']), 'model')} × "
+        f"{_count(summary['repeat'], 'run')}: {summary['finished']} of {summary['cells']} cells "
+        "finished" + state
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _judge_line(summary: dict[str, Any]) -> str | None:
