@@ -16,7 +16,7 @@ from playground import __version__
 from playground.limits import MAX_PANES
 
 THINKING_LEVELS = ("off", "minimal", "low", "medium", "high", "xhigh")
-SUBCOMMANDS = ("ask", "doctor", "models", "keys", "sim", "sessions")
+SUBCOMMANDS = ("ask", "doctor", "models", "keys", "sim", "sessions", "compare", "leaderboard")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -92,6 +92,8 @@ def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
         "keys": _keys_parser,
         "sim": _sim_parser,
         "sessions": lambda: importlib.import_module("playground.cli.sessions").build_parser(),
+        "compare": _compare_parser,
+        "leaderboard": _leaderboard_parser,
     }
     return builders[name]()
 
@@ -125,6 +127,62 @@ def _ask_parser() -> argparse.ArgumentParser:
         "prompt",
         nargs="?",
         help="the prompt; '-' or none with piped input reads standard input (up to 8 MiB)",
+    )
+    return p
+
+
+def _compare_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="playground compare",
+        description="Run a prompt set against several models, repeatedly; write a report.",
+    )
+    p.add_argument(
+        "-m",
+        "--model",
+        action="append",
+        dest="models",
+        metavar="MODEL",
+        required=True,
+        help=f"provider/model or a route name; repeat for up to {MAX_PANES}",
+    )
+    p.add_argument(
+        "--prompts",
+        metavar="FILE",
+        help="prompt set: .jsonl ({id?, prompt, system?, tags?, expect?} a line) or plain text",
+    )
+    p.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per prompt and model")
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="K",
+        help="requests in flight per provider (default 4)",
+    )
+    p.add_argument("--thinking", choices=THINKING_LEVELS, help="thinking level")
+    p.add_argument("--system", metavar="TEXT", help="system prompt (a prompt line's own wins)")
+    p.add_argument("--judge", metavar="MODEL", help="a model that compares answers pairwise")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output directory (default: a new one in the data dir); reuse it to resume",
+    )
+    p.add_argument("--json", action="store_true", help="print summary.json to stdout")
+    _add_common(p)
+    p.add_argument("prompt", nargs="?", help="one prompt (instead of --prompts)")
+    return p
+
+
+def _leaderboard_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="playground leaderboard",
+        description="Ratings per model from the votes in the data directory.",
+    )
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--tag", metavar="T", help="only votes on prompts with this tag")
+    p.add_argument(
+        "--export-pairs",
+        metavar="FILE",
+        help="write the votes as {prompt, chosen, rejected, source} JSON lines",
     )
     return p
 
