@@ -17,6 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
@@ -120,18 +121,42 @@ class PaneFooter(Widget):
 class Transcript(VerticalScroll):
     """The scrolling conversation of a pane; follows new text while scrolled to the bottom.
 
-    Scrolling up (wheel, keys, scrollbar) stops following; scrolling back to the bottom
-    resumes it.
+    Following is Textual's *anchor*: the compositor puts the view at the bottom in the same
+    layout pass that gives the content its new height, so no append, re-wrap or markdown
+    re-render (which may make the content shorter) can leave the view behind. Only a user
+    scroll (wheel, keys, scrollbar) releases it; scrolling back to the bottom or End resumes.
+    Nothing here infers "the user scrolled up" from ``scroll_y`` going down: the validator
+    lowers it too whenever the content shrinks or the viewport grows.
     """
 
-    follow = True
+    def on_mount(self) -> None:
+        self.anchor()
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if new_value < old_value - 0.5:
-            self.follow = False
-        elif new_value >= self.max_scroll_y - 1:
-            self.follow = True
+    @property
+    def scroll_offset(self) -> Offset:
+        """The offset content is drawn at: never below zero.
+
+        The anchor puts ``scroll_y`` at content height minus viewport height without
+        clamping, which is negative while the conversation is shorter than the pane and
+        would draw it at the bottom; a short conversation stays at the top.
+        """
+        offset = super().scroll_offset
+        return Offset(offset.x, max(0, offset.y))
+
+    @property
+    def follow(self) -> bool:
+        """Whether the view keeps the end of the conversation in sight."""
+        # Textual keeps "released by the user" private; it is the half of the anchor state
+        # that says whether following is on right now.
+        return self.is_anchored and not self._anchor_released
+
+    def resume_following(self) -> None:
+        """Jump to the end and follow new text again."""
+        self.anchor()
+
+    def stop_following(self) -> None:
+        """Keep the view where it is while text arrives."""
+        self.release_anchor()
 
 
 class ChatPane(Vertical):
@@ -304,12 +329,6 @@ class ChatPane(Vertical):
             if self._current.thinking is not None and not self._current.thinking.body.finished:
                 self._current.thinking.refresh_title(streaming=True)
         self.refresh_footer()
-        self._keep_following()
-
-    def _keep_following(self) -> None:
-        transcript = self.transcript
-        if transcript.follow:
-            transcript.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick_countdown)
@@ -323,9 +342,10 @@ class ChatPane(Vertical):
 
     def follow(self, enabled: bool = True) -> None:
         """Turn auto-follow on (jump to the end) or off."""
-        self.transcript.follow = enabled
         if enabled:
-            self.transcript.scroll_end(animate=False)
+            self.transcript.resume_following()
+        else:
+            self.transcript.stop_following()
 
     # --- turns -----------------------------------------------------------------------------
 
@@ -362,7 +382,7 @@ class ChatPane(Vertical):
         self._current = view
         self.query(EmptyPaneHint).remove()
         self.transcript.mount(view)
-        self.transcript.follow = True
+        self.transcript.resume_following()
         self.refresh_header()
         self.refresh_footer()
         self._consume(stream, view)
