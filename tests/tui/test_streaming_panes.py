@@ -249,25 +249,6 @@ async def test_the_view_follows_new_text_at_the_bottom_and_stays_put_when_scroll
         assert transcript.scroll_y == transcript.max_scroll_y  # the end is in view
 
 
-async def test_a_focused_pane_takes_single_key_actions(make_app):
-    app = make_app([ECHO, "sim/lorem?tps=0&ttft_ms=0&tokens=3"])
-    copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    async with app.run_test(size=(140, 30)) as pilot:
-        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
-        await send(pilot, "pick me")
-        await wait_until(pilot, lambda: idle(app))
-        second = app.chat_panes[1]
-        await pilot.click(second.transcript)
-        assert app.active_pane is second
-        second.focus()
-        await pilot.press("c")
-        assert copied == [second.last_answer]
-        await pilot.press("x")
-        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
-        assert app.chat_panes[0].pane.spec == ECHO
-
-
 async def test_timeline_rows_written_while_hidden_wrap_when_it_opens(make_app):
     from playground.config.schema import Config, RouteConfig
 

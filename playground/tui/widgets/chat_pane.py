@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -48,6 +48,7 @@ from playground.tui.formatting import (
     status_line,
     usage_line,
 )
+from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.turn_view import TurnView
 
 if TYPE_CHECKING:
@@ -129,6 +130,10 @@ class Transcript(VerticalScroll):
     lowers it too whenever the content shrinks or the viewport grows.
     """
 
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "stop_or_leave", "stop pane", id="pane_stop"),
+    ]
+
     def on_mount(self) -> None:
         self.anchor()
 
@@ -158,23 +163,45 @@ class Transcript(VerticalScroll):
         """Keep the view where it is while text arrives."""
         self.release_anchor()
 
+    def on_key(self, event: events.Key) -> None:
+        """Printable keys are typing: they go to the prompt, never to a pane action."""
+        if event.is_printable and event.character is not None:
+            event.stop()
+            event.prevent_default()
+            prompt = self.screen.query_one(PromptInput)
+            prompt.focus()
+            prompt.insert(event.character)
+
+    def action_stop_or_leave(self) -> None:
+        """Escape on a pane stops only that pane (and says so); on an idle pane it goes
+        back to the prompt."""
+        pane = next((a for a in self.ancestors if isinstance(a, ChatPane)), None)
+        if pane is not None and pane.busy:
+            pane.stop()
+            self.notify(f"stopped {pane.pane.spec}", severity="warning")
+        else:
+            self.screen.query_one(PromptInput).focus()
+
 
 class ChatPane(Vertical):
     """One session pane rendered: header, transcript, live footer.
 
-    When the pane has focus (click it, or tab to it) single keys act on it.
+    The transcript is the pane's one focus stop (it scrolls). Pane actions are on keys that
+    cannot be typing — the app's ctrl+r retry, ctrl+y copy, ctrl+o model, ctrl+w close,
+    f4 thinking act on the focused pane, and Escape stops it — so a letter typed while a
+    pane has focus lands in the prompt instead of closing a pane or clearing anything.
+    Tab from outside the grid lands on the selected pane; from there it walks the panes.
     """
 
-    can_focus = True
-
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("s", "app.stop_pane", "stop", id="pane_stop"),
-        Binding("r", "app.retry_pane", "retry", id="pane_retry"),
-        Binding("c", "app.copy_answer", "copy", id="pane_copy"),
-        Binding("m", "app.change_model", "model", id="pane_model"),
-        Binding("t", "app.pane_thinking", "thinking", id="pane_thinking_key"),
-        Binding("x", "app.close_pane", "close", id="pane_close"),
-    ]
+    def allow_focus_children(self) -> bool:
+        """Only the selected pane is a Tab stop from outside the grid; inside it, every pane is."""
+        if self.has_class("-active"):
+            return True
+        focused = self.screen.focused
+        if focused is not None and any(isinstance(a, ChatPane) for a in focused.ancestors):
+            return True
+        siblings = self.parent.children if self.parent is not None else []
+        return not any(node.has_class("-active") for node in siblings)
 
     class StreamFinished(Message):
         """A turn of this pane ended (done, failed or cancelled)."""
