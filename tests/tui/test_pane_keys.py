@@ -59,7 +59,7 @@ async def test_pane_actions_still_work_from_a_focused_pane_on_non_text_keys(make
         await pilot.press("ctrl+y")
         assert copied == [second.last_answer]
         await pilot.press("ctrl+r")
-        await wait_until(pilot, lambda: idle(app) and len(second.turn_views) == 2)
+        await wait_until(pilot, lambda: idle(app) and second.pane.turns[-1].retry)
         await pilot.press("ctrl+w")
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         assert app.chat_panes[0].pane.spec == ECHO

@@ -49,7 +49,7 @@ from playground.tui.formatting import (
     usage_line,
 )
 from playground.tui.widgets.prompt_input import PromptInput
-from playground.tui.widgets.turn_view import TurnView
+from playground.tui.widgets.turn_view import ModelChange, TurnView
 
 if TYPE_CHECKING:
     from playground.session import Pane
@@ -233,6 +233,7 @@ class ChatPane(Vertical):
         self.clock = clock
         self.turn_views: list[TurnView] = []
         self._current: TurnView | None = None
+        self._shown_spec = pane.spec
 
     def compose(self) -> ComposeResult:
         yield PaneHeader(self._header_text())
@@ -335,8 +336,16 @@ class ChatPane(Vertical):
         return line
 
     def refresh_header(self) -> None:
-        """Redraw the header (model, thinking level or credentials changed)."""
+        """Redraw the header (model, thinking level or credentials changed).
+
+        A new model after the conversation began is also marked in the transcript.
+        """
         self.query_one(PaneHeader).update(self._header_text())
+        spec = self.pane.spec
+        if spec != self._shown_spec:
+            if self.turn_views:
+                self.transcript.mount(ModelChange(self._shown_spec, spec))
+            self._shown_spec = spec
 
     def refresh_footer(self) -> None:
         """Redraw the metrics footer."""
@@ -380,7 +389,11 @@ class ChatPane(Vertical):
         """Render saved turns (after ``--resume``)."""
         if turns:
             await self.query(EmptyPaneHint).remove()
+        previous = None
         for turn in turns:
+            if previous is not None and turn.spec != previous:
+                await self.transcript.mount(ModelChange(previous, turn.spec))
+            previous = turn.spec
             view = TurnView(turn.prompt, turn.images)
             self.turn_views.append(view)
             await self.transcript.mount(view)
@@ -399,11 +412,27 @@ class ChatPane(Vertical):
                 await view.error(str(turn.error.get("message", "failed")))
             elif turn.status == "interrupted":
                 await view.notice("■", "interrupted (restored from the autosave)", "warning")
+        if previous is not None and previous != self.pane.spec:
+            await self.transcript.mount(ModelChange(previous, self.pane.spec))
+        self._shown_spec = self.pane.spec
         self.refresh_footer()
         self.follow()
 
-    def start(self, stream: AsyncIterator[StreamEvent], prompt: str, images: list[str]) -> None:
-        """Show ``prompt`` as a new turn and consume ``stream`` in this pane's worker."""
+    def start(
+        self,
+        stream: AsyncIterator[StreamEvent],
+        prompt: str,
+        images: list[str],
+        *,
+        replace_last: bool = False,
+    ) -> None:
+        """Show ``prompt`` as a new turn and consume ``stream`` in this pane's worker.
+
+        ``replace_last`` (a retry) removes the last turn's widgets first: the new answer
+        takes its place instead of repeating the prompt below it.
+        """
+        if replace_last and self.turn_views:
+            self.turn_views.pop().remove()
         view = TurnView(prompt, images)
         self.turn_views.append(view)
         self._current = view

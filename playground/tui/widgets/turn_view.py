@@ -21,6 +21,19 @@ class Notice(Static):
     """A one-line router notice inside a turn (retry, fallback, cut stream)."""
 
 
+class ModelChange(Notice):
+    """A line between turns: the pane's model was changed."""
+
+    DEFAULT_CSS = """
+    ModelChange { margin-bottom: 1; }
+    """
+
+    def __init__(self, old: str, new: str) -> None:
+        line = Text("⇄ ", style="bold")
+        line.append(f"model changed: {old} → {new}")
+        super().__init__(line)
+
+
 class ErrorNotice(Static):
     """The typed failure that ended a turn."""
 
