@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from playground.session.metrics import wait_text
+
 
 def session_markdown(data: dict[str, Any]) -> str:
     """Render a session as Markdown: one section per pane, one subsection per turn.
@@ -63,8 +65,8 @@ def _turn_markdown(number: int, turn: dict[str, Any]) -> list[str]:
 def _router_line(event: dict[str, Any]) -> str:
     kind = event.get("type")
     if kind == "retry":
-        delay = event.get("delay_s", 0)
-        return f"retry {event.get('candidate')} in {delay:.1f} s ({event.get('reason')})"
+        wait = wait_text(float(event.get("delay_s", 0)))
+        return f"retry {event.get('candidate')} {wait} ({event.get('reason')})"
     if kind == "fallback":
         return f"fallback {event.get('from')} → {event.get('to')} ({event.get('reason')})"
     details = ", ".join(f"{k}={v}" for k, v in event.items() if k != "type")

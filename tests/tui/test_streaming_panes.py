@@ -171,7 +171,7 @@ async def test_the_fallback_route_shows_retries_and_the_hop_that_answered(make_a
         view = app.chat_panes[0]
         await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.DONE)
         notices = " ".join(str(n.render()) for n in view.query(Notice))
-        assert "retry in" in notices and "fallback →" in notices
+        assert "retry now (Retry-After)" in notices and "fallback →" in notices
         assert view.pane.metrics.answered_by == ECHO
         timeline = app.query_one("#timeline-log")
         rows = " ".join(line.text.strip() for line in timeline.lines)

@@ -44,6 +44,7 @@ from playground.events import (
 from playground.tui.formatting import (
     capability_badges,
     format_tokens,
+    retry_wait,
     short_reason,
     status_line,
     usage_line,
@@ -84,8 +85,8 @@ def saved_router_notice(data: dict[str, Any]) -> tuple[str, str] | None:
     kind = data.get("type")
     reason = short_reason(str(data.get("reason", "")))
     if kind == "retry":
-        why = "Retry-After" if data.get("source") == "retry_after" else "backoff"
-        return "⟳", f"{reason} · retry in {float(data.get('delay_s', 0)):.1f} s ({why})"
+        wait = retry_wait(float(data.get("delay_s", 0)), str(data.get("source", "")))
+        return "⟳", f"{reason} · retry {wait}"
     if kind == "fallback":
         return "↪", f"{reason} · fallback → {data.get('to', '')}"
     return None
@@ -408,6 +409,10 @@ class ChatPane(Vertical):
                 answer = await view.ensure_answer()
                 answer.append(turn.text)
             view.end_step()
+            saved = turn.metrics or {}
+            view.show_reported_thinking(
+                int(saved.get("reasoning_tokens") or 0), bool(saved.get("reasoning_estimated"))
+            )
             if turn.error:
                 await view.error(str(turn.error.get("message", "failed")))
             elif turn.status == "interrupted":
@@ -486,6 +491,8 @@ class ChatPane(Vertical):
             await view.error(f"internal error: {type(exc).__name__}: {exc}")
         finally:
             view.end_step()
+            metrics = self.pane.metrics
+            view.show_reported_thinking(metrics.reasoning_tokens, metrics.reasoning_estimated)
             self.app.frame_clock.flush_now(self)  # type: ignore[attr-defined]
             self.refresh_header()
             self.post_message(self.StreamFinished(self, status))
@@ -520,12 +527,8 @@ class ChatPane(Vertical):
 
     async def _router_notice(self, event: StreamEvent, view: TurnView) -> None:
         if isinstance(event, Retry):
-            why = "Retry-After" if event.source == "retry_after" else "backoff"
-            await view.notice(
-                "⟳",
-                f"{short_reason(event.reason)} · retry in {event.delay_s:.1f} s ({why})",
-                "warning",
-            )
+            wait = retry_wait(event.delay_s, event.source)
+            await view.notice("⟳", f"{short_reason(event.reason)} · retry {wait}", "warning")
         elif isinstance(event, Fallback):
             await view.discard_partial()
             await view.notice(
