@@ -83,3 +83,25 @@ async def test_changing_a_panes_model_is_marked_in_its_conversation(make_app):
         await wait_until(pilot, lambda: len(view.pane.turns) == 2 and not view.busy)
         children = list(view.transcript.children)
         assert children.index(markers.first()) == 1  # between the two turns
+
+
+async def test_a_model_change_is_still_marked_after_resume(make_app):
+    lorem = "sim/lorem?tps=0&ttft_ms=0&tokens=3"
+    app = make_app([ECHO], persist=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        view = app.chat_panes[0]
+        await send(pilot, "one")
+        await wait_until(pilot, lambda: view.turn_views and not view.busy)
+        await app._change_picked(lorem)
+        await send(pilot, "two")
+        await wait_until(pilot, lambda: len(view.pane.turns) == 2 and not view.busy)
+    resumed = make_app(persist=True, resume=True)
+    async with resumed.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(resumed.chat_panes) == 1)
+        view = resumed.chat_panes[0]
+        await wait_until(pilot, lambda: len(view.turn_views) == 2)
+        markers = view.query(ModelChange)
+        assert len(markers) == 1
+        assert f"{ECHO} → {lorem}" in str(markers.first().render())
+        assert list(view.transcript.children).index(markers.first()) == 1
