@@ -58,6 +58,16 @@ async def test_pane_actions_still_work_from_a_focused_pane_on_non_text_keys(make
         assert app.active_pane is second
         await pilot.press("ctrl+y")
         assert copied == [second.last_answer]
+        await pilot.press("ctrl+o")  # the model picker, for this pane
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ModelPicker")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        second.transcript.focus()
+        await pilot.press("f4")  # this pane's own thinking level
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "PaneThinking")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        second.transcript.focus()
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: idle(app) and second.pane.turns[-1].retry)
         await pilot.press("ctrl+w")
