@@ -124,3 +124,25 @@ async def test_a_short_conversation_stays_at_the_top_of_its_pane(make_app):
         await stream_to_the_end(pilot, 1, "hello")
         rows = screen_rows(app, app.chat_panes[0].transcript)
         assert "you  hello" in rows[0] + rows[1]
+
+
+async def test_scroll_keys_that_cannot_leave_the_end_keep_following(make_app):
+    app = make_app(["sim/lorem?tps=150&ttft_ms=1000&tokens=400"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await send(pilot, "go")
+        view = app.chat_panes[0]
+        transcript = view.transcript
+        transcript.focus()
+        await pilot.press("up", "home")  # nothing to scroll yet: not a scroll-up
+        await pilot.pause()
+        assert transcript.max_scroll_y == 0 and transcript.follow
+        await wait_until(pilot, lambda: transcript.max_scroll_y > 5)
+        await pilot.press("pagedown", "down")  # already at the end
+        await pilot.pause()
+        assert transcript.follow
+        await wait_until(pilot, lambda: not view.busy, 20)
+        await pilot.pause(0.1)
+        answer = view.turn_views[-1].answers[-1]
+        last_line = answer.render_line(answer.size.height - 1).text.rstrip()
+        assert shown_text_rows(app, view)[-1] == last_line

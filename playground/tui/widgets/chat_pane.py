@@ -164,6 +164,21 @@ class Transcript(VerticalScroll):
         """Keep the view where it is while text arrives."""
         self.release_anchor()
 
+    def release_anchor(self) -> None:
+        """A scroll began: stop following, unless it ends at the bottom anyway.
+
+        Textual releases the anchor for every scroll request, even one that cannot move
+        the view (Down or PageDown at the end, Up while everything fits); following must
+        only stop when the user really leaves the end.
+        """
+        super().release_anchor()
+        self.call_next(self._follow_if_headed_to_end)
+
+    def _follow_if_headed_to_end(self) -> None:
+        # The scroll's destination is known once the request that released the anchor ran.
+        if not self.follow and self.scroll_target_y >= self.max_scroll_y:
+            self.anchor()
+
     def on_key(self, event: events.Key) -> None:
         """Printable keys are typing: they go to the prompt, never to a pane action."""
         if event.is_printable and event.character is not None:
