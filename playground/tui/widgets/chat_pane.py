@@ -168,8 +168,8 @@ class Transcript(VerticalScroll):
         """A scroll began: stop following, unless it ends at the bottom anyway.
 
         Textual releases the anchor for every scroll request, even one that cannot move
-        the view (Down or PageDown at the end, Up while everything fits); following must
-        only stop when the user really leaves the end.
+        the view (Down or PageDown at the end); following must only stop when the user
+        really leaves the end.
         """
         super().release_anchor()
         self.call_next(self._follow_if_headed_to_end)
