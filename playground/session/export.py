@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from playground.session.metrics import wait_text
+
 
 def session_markdown(data: dict[str, Any]) -> str:
-    """Render a session as Markdown: one section per pane, one subsection per turn."""
+    """Render a session as Markdown: one section per pane, one subsection per turn.
+
+    Each turn names the model it was sent to, and a change of model between two turns is
+    marked, so a pane whose model was switched reads correctly.
+    """
     lines = [f"# Playground session {data['id']}", ""]
     if data.get("system"):
         lines += [f"System prompt: {data['system']}", ""]
@@ -16,13 +22,18 @@ def session_markdown(data: dict[str, Any]) -> str:
         lines += [f"## Pane {pane['pane'] + 1}: {pane['spec']}", ""]
         if chain != pane["spec"]:
             lines += [f"Chain: {chain}", ""]
+        previous = None
         for number, turn in enumerate(pane["turns"], start=1):
+            if previous is not None and turn["spec"] != previous:
+                lines += [f"_model changed: {previous} → {turn['spec']}_", ""]
             lines += _turn_markdown(number, turn)
+            previous = turn["spec"]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _turn_markdown(number: int, turn: dict[str, Any]) -> list[str]:
-    lines = [f"### Turn {number} · thinking {turn['thinking_level']} · {turn['status']}", ""]
+    heading = f"### Turn {number} · {turn['spec']} · thinking {turn['thinking_level']}"
+    lines = [f"{heading} · {turn['status']}", ""]
     lines += ["**You:**", "", turn["prompt"], ""]
     if turn["images"]:
         lines += [f"Images: {', '.join(turn['images'])}", ""]
@@ -54,8 +65,8 @@ def _turn_markdown(number: int, turn: dict[str, Any]) -> list[str]:
 def _router_line(event: dict[str, Any]) -> str:
     kind = event.get("type")
     if kind == "retry":
-        delay = event.get("delay_s", 0)
-        return f"retry {event.get('candidate')} in {delay:.1f} s ({event.get('reason')})"
+        wait = wait_text(float(event.get("delay_s", 0)))
+        return f"retry {event.get('candidate')} {wait} ({event.get('reason')})"
     if kind == "fallback":
         return f"fallback {event.get('from')} → {event.get('to')} ({event.get('reason')})"
     details = ", ".join(f"{k}={v}" for k, v in event.items() if k != "type")

@@ -27,6 +27,28 @@ from playground.events import (
 
 CHARS_PER_TOKEN = 4.0
 """Estimate used while streaming, replaced by the provider's usage when it arrives."""
+MIN_RATE_TOKENS = 2
+MIN_RATE_SPAN_S = 0.1
+"""Tokens per second needs at least this many tokens over at least this long after the
+first token: a one-token answer, or a burst that arrived in one network read, has no
+meaningful rate (it would show thousands of tokens per second), so none is shown."""
+
+
+def estimated_tokens(chars: float) -> int:
+    """The streaming estimate for ``chars`` characters of text: 0 for none, else at least 1.
+
+    The pane footer and the thinking section both count with this, so they agree.
+    """
+    return max(1, round(chars / CHARS_PER_TOKEN)) if chars > 0 else 0
+
+
+def wait_text(seconds: float) -> str:
+    """A retry wait as people read it: ``in 1.5 s``, ``in 250 ms`` under a second, and
+    ``now`` when there is nothing to wait (never ``in 0.0 s``)."""
+    if seconds >= 1:
+        return f"in {seconds:.1f} s"
+    ms = round(seconds * 1000)
+    return f"in {ms} ms" if ms >= 1 else "now"
 
 
 class PaneStatus(StrEnum):
@@ -51,7 +73,11 @@ class PaneMetrics:
     ``ttft_ms`` is measured from the start of the turn to the first output event (text,
     thinking or tool call). ``tokens_per_s`` is output tokens over the time since the first
     token; while streaming the token count is estimated from the text length, and replaced
-    by the provider's usage as soon as a ``Usage`` event arrives. ``hop`` is the 1-based index
+    by the provider's usage as soon as a ``Usage`` event arrives; it stays None while too few
+    tokens over too short a time make a rate meaningless (see ``MIN_RATE_SPAN_S``).
+    ``reasoning_tokens`` is the provider's own count when its usage reports one, else the
+    estimate from the streamed thinking text, and then ``reasoning_estimated`` is set (shown
+    as "~"). ``hop`` is the 1-based index
     of the fallback candidate in use; ``answered_by`` the candidate label that answered.
     """
 
@@ -64,6 +90,7 @@ class PaneMetrics:
     input_tokens: int = 0
     output_tokens: int = 0
     reasoning_tokens: int = 0
+    reasoning_estimated: bool = False
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     usage_reported: bool = False
@@ -79,10 +106,13 @@ class PaneMetrics:
     thinking_label: str | None = None
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
     _estimated_chars: float = field(default=0.0, repr=False)
+    _thinking_chars: float = field(default=0.0, repr=False)
+    _step_reasoning_reported: bool = field(default=False, repr=False)
     # Usage from earlier steps of a tool loop, added to the current step's usage.
     _base_in: int = field(default=0, repr=False)
     _base_out: int = field(default=0, repr=False)
     _base_reasoning: int = field(default=0, repr=False)
+    _base_reasoning_estimated: bool = field(default=False, repr=False)
 
     def begin(self) -> None:
         """Reset for a new turn and start its clock."""
@@ -91,7 +121,8 @@ class PaneMetrics:
         for name, value in PaneMetrics(clock=clock).as_dict().items():
             setattr(self, name, value)
         self.thinking_label = label
-        self._estimated_chars = 0.0
+        self._estimated_chars = self._thinking_chars = 0.0
+        self._step_reasoning_reported = self._base_reasoning_estimated = False
         self._base_in = self._base_out = self._base_reasoning = 0
         self.started_at = clock()
         self.status = PaneStatus.WAITING
@@ -101,8 +132,9 @@ class PaneMetrics:
         self._base_in = self.input_tokens
         self._base_out = self.output_tokens
         self._base_reasoning = self.reasoning_tokens
-        self.usage_reported = False
-        self._estimated_chars = 0.0
+        self._base_reasoning_estimated = self.reasoning_estimated
+        self.usage_reported = self._step_reasoning_reported = False
+        self._estimated_chars = self._thinking_chars = 0.0
         self.steps += 1
         self.status = PaneStatus.WAITING
 
@@ -156,14 +188,22 @@ class PaneMetrics:
         self.status = PaneStatus.THINKING if thinking else PaneStatus.STREAMING
         if not self.usage_reported:
             self._estimated_chars += chars
-            self.output_tokens = self._base_out + int(self._estimated_chars / CHARS_PER_TOKEN)
+            self.output_tokens = self._base_out + estimated_tokens(self._estimated_chars)
+        if thinking and not self._step_reasoning_reported:
+            self._thinking_chars += chars
+            self.reasoning_tokens = self._base_reasoning + estimated_tokens(self._thinking_chars)
+            self.reasoning_estimated = True
         self._rate(now)
 
     def _usage(self, usage: Usage) -> None:
         self.usage_reported = True
         self.input_tokens = self._base_in + usage.input_tokens
         self.output_tokens = self._base_out + usage.output_tokens
-        self.reasoning_tokens = self._base_reasoning + usage.reasoning_tokens
+        if usage.reasoning_tokens:
+            # The model's own count replaces this step's estimate.
+            self.reasoning_tokens = self._base_reasoning + usage.reasoning_tokens
+            self.reasoning_estimated = self._base_reasoning_estimated
+            self._step_reasoning_reported = True
         self.cache_read_tokens = usage.cache_read_tokens
         self.cache_write_tokens = usage.cache_write_tokens
         self._rate(self.clock())
@@ -172,8 +212,10 @@ class PaneMetrics:
         if self.first_token_at is None:
             return
         span = now - self.first_token_at
-        if span > 0:
+        if span >= MIN_RATE_SPAN_S and self.output_tokens >= MIN_RATE_TOKENS:
             self.tokens_per_s = self.output_tokens / span
+        else:
+            self.tokens_per_s = None
 
     def _done(self, done: Done) -> None:
         if done.answered_by:
@@ -200,6 +242,7 @@ class PaneMetrics:
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "reasoning_tokens": self.reasoning_tokens,
+            "reasoning_estimated": self.reasoning_estimated,
             "cache_read_tokens": self.cache_read_tokens,
             "cache_write_tokens": self.cache_write_tokens,
             "usage_reported": self.usage_reported,

@@ -55,6 +55,13 @@ def append_user_message(history: list[Message], message: Message) -> None:
     history.append(message)
 
 
+def drop_last_turn(history: list[Message], turns: list[Turn]) -> None:
+    """Forget the last turn and the messages it added to ``history`` (a retry replaces it)."""
+    turn = turns.pop()
+    if turn.history_start is not None:
+        del history[turn.history_start :]
+
+
 class Pane:
     """One model or route with its own conversation history and metrics.
 
@@ -162,11 +169,19 @@ class Pane:
         return self._last_send[1] if self._last_send else ()
 
     def retry(self) -> AsyncIterator[StreamEvent]:
-        """Send the last prompt again (as a new turn)."""
+        """Send the last prompt again; the new answer replaces the last turn.
+
+        The last turn and the messages it added to the history are dropped first, so the
+        model sees the conversation as it was before that prompt, not the prompt twice.
+        """
         if self._last_send is None:
             raise RuntimeError("nothing to retry: no prompt was sent in this pane")
+        if self.busy:
+            raise RuntimeError(f"pane {self.spec} is still streaming")
         prompt, images, tools, thinking = self._last_send
-        return self.send(prompt, images=images, tools=tools, thinking=thinking)
+        if self.turns:
+            drop_last_turn(self.history, self.turns)
+        return self._send(prompt, images, tools, self.effective_thinking(thinking), retry=True)
 
     def stop(self) -> None:
         """Cancel the running turn; its stream ends with an ``Error(kind=cancelled)``."""
@@ -179,6 +194,8 @@ class Pane:
         images: tuple[ImagePart, ...],
         tools: ToolSet | None,
         level: ThinkingLevel,
+        *,
+        retry: bool = False,
     ) -> AsyncIterator[StreamEvent]:
         if self.busy:
             raise RuntimeError(f"pane {self.spec} is already streaming")
@@ -189,6 +206,7 @@ class Pane:
             spec=self.spec,
             thinking=str(level),
             images=[i.label for i in images],
+            retry=retry,
         )
         self.turns.append(turn)
         store.turn_start(self, turn)
@@ -265,6 +283,7 @@ class Pane:
             return
         turn.notes.extend(session.capability_notes(self.target, user, tools))
         append_user_message(self.history, user)
+        turn.history_start = len(self.history) - 1
         session.store.message(self, user)
         for step in range(1, MAX_TOOL_STEPS + 1):
             request = ChatRequest(

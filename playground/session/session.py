@@ -16,7 +16,7 @@ from playground.endpoint import Endpoint, Protocol
 from playground.events import StreamEvent
 from playground.request import ChatRequest, ImagePart, Message, ThinkingLevel
 from playground.resolve import ResolvedTarget, Resolver, default_resolver
-from playground.session.pane import Pane, append_user_message
+from playground.session.pane import Pane, append_user_message, drop_last_turn
 from playground.session.prompted import prompted_stream
 from playground.session.store import SessionStore, latest_session_file, read_records
 from playground.session.transcript import Turn, message_from_dict
@@ -429,17 +429,23 @@ def _restore(session: Session, records: list[dict[str, Any]]) -> list[str]:
             order.remove(pane_id)
         elif kind == "message":
             message = message_from_dict(record["message"])
+            history = panes[pane_id].history
             if message.role == "user":
-                append_user_message(panes[pane_id].history, message)
+                append_user_message(history, message)
+                if pane_id in current:
+                    current[pane_id].history_start = len(history) - 1
             else:
-                panes[pane_id].history.append(message)
+                history.append(message)
         elif kind == "turn_start":
             turn = Turn(
                 prompt=record["prompt"],
                 spec=record["spec"],
                 thinking=record["thinking"],
                 images=record.get("images", []),
+                retry=bool(record.get("retry")),
             )
+            if turn.retry and panes[pane_id].turns:
+                drop_last_turn(panes[pane_id].history, panes[pane_id].turns)
             panes[pane_id].turns.append(turn)
             current[pane_id] = turn
         elif kind == "event" and pane_id in current:

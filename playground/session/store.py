@@ -251,6 +251,7 @@ class SessionStore:
                 "spec": turn.spec,
                 "thinking": turn.thinking,
                 "images": turn.images,
+                **({"retry": True} if turn.retry else {}),
             }
         )
 

@@ -90,6 +90,10 @@ class Turn:
     notes: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     stop_reason: str | None = None
+    retry: bool = False
+    """This turn re-sends the previous one and replaces it (its answer and history)."""
+    history_start: int | None = None
+    """Where this turn's messages begin in the pane's history (None: it added none)."""
     _text: TextAccumulator = field(default_factory=TextAccumulator)
     _thinking: TextAccumulator = field(default_factory=TextAccumulator)
 

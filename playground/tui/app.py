@@ -489,17 +489,23 @@ class PlaygroundApp(App[None]):
         if self.session is None or not self.chat_panes:
             self.notify("no panes: press ctrl+n to add one", severity="warning")
             return
-        busy = [p.pane.spec for p in self.chat_panes if p.busy]
-        if busy:
+        idle = [view for view in self.chat_panes if not view.busy]
+        busy = [view.pane.spec for view in self.chat_panes if view.busy]
+        if not idle:
             self.notify(
                 f"still streaming: {', '.join(busy)} — press escape to stop", severity="warning"
             )
             return
+        if busy:
+            self.notify(
+                f"sent to {len(idle)} idle pane{'s' if len(idle) != 1 else ''}; "
+                f"still streaming: {', '.join(busy)}"
+            )
         message.prompt.clear()
         self.query_one(HintLine).display = False
         images = [self.image] if self.image else []
         labels = [self.image_label] if self.image else []
-        for view in self.chat_panes:
+        for view in idle:
             stream = view.pane.send(message.text, images=images, tools=self.tools)
             self._turn_started[view.pane.id] = self.clock()
             view.start(stream, message.text, labels)
@@ -803,7 +809,7 @@ class PlaygroundApp(App[None]):
         prompt = previous.prompt if previous is not None else ""
         images = list(previous.images) if previous is not None else []
         self._turn_started[view.pane.id] = self.clock()
-        view.start(stream, prompt, images)
+        view.start(stream, prompt, images, replace_last=True)
 
     def action_copy_answer(self) -> None:
         """Copy the active pane's last answer to the clipboard."""

@@ -122,7 +122,8 @@ def usage_line(metrics: PaneMetrics, label: str = "") -> Text:
     line.append(f"{format_tokens(metrics.input_tokens)} in · ")
     line.append(f"{format_tokens(metrics.output_tokens)} out")
     if metrics.reasoning_tokens:
-        line.append(f" ({format_tokens(metrics.reasoning_tokens)} thinking)", style="dim")
+        about = "~" if metrics.reasoning_estimated else ""
+        line.append(f" ({about}{format_tokens(metrics.reasoning_tokens)} thinking)", style="dim")
     line.append(" · " + format_cost(metrics.cost_usd))
     who = metrics.answered_by or metrics.candidate
     if who and who != label:
@@ -141,17 +142,22 @@ def _status_style(status: str) -> str:
     }.get(STATUS_CLASS.get(status, ""), "bold")
 
 
+def retry_wait(delay_s: float, source: str) -> str:
+    """``in 250 ms (backoff)``, ``now (Retry-After)``: when a retry happens and who said so."""
+    from playground.session.metrics import wait_text  # the session loads after the first frame
+
+    why = "Retry-After" if source == "retry_after" else "backoff"
+    return f"{wait_text(delay_s)} ({why})"
+
+
 def timeline_row(event: object) -> tuple[str, str] | None:
     """A timeline row (icon, text) for a router event; None for events not shown there."""
     if isinstance(event, Attempt):
         key = f" · key {event.key}" if event.key else ""
         return "→", f"attempt {event.attempt} · {event.candidate}{key}"
     if isinstance(event, Retry):
-        why = "Retry-After" if event.source == "retry_after" else "backoff"
-        return "⟳", (
-            f"retry {event.candidate} in {event.delay_s:.1f} s ({why}) · "
-            f"{short_reason(event.reason)}"
-        )
+        wait = retry_wait(event.delay_s, event.source)
+        return "⟳", f"retry {event.candidate} {wait} · {short_reason(event.reason)}"
     if isinstance(event, Fallback):
         return "↪", f"fallback {event.from_} → {event.to} · {short_reason(event.reason)}"
     if isinstance(event, KeyRotated):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from playground.catalog.types import Prices
 from playground.events import Attempt, Done, Fallback, Retry, TextDelta, ThinkingDelta, Usage
-from playground.session.metrics import PaneMetrics, PaneStatus, cost_usd
+from playground.session.metrics import (
+    PaneMetrics,
+    PaneStatus,
+    cost_usd,
+    estimated_tokens,
+    wait_text,
+)
 
 
 class FakeClock:
@@ -100,3 +106,51 @@ def test_a_turn_keeps_many_small_deltas_as_few_strings() -> None:
     assert turn.text == "".join(pieces)
     turn.record(TextDelta("end"))
     assert turn.text == "".join(pieces) + "end"
+
+
+def test_reasoning_tokens_are_the_models_count_when_reported_else_a_marked_estimate() -> None:
+    clock = FakeClock()
+    metrics = PaneMetrics(clock=clock)
+    metrics.begin()
+    metrics.observe(ThinkingDelta(text="x" * 400))
+    assert (metrics.reasoning_tokens, metrics.reasoning_estimated) == (100, True)
+    metrics.observe(Usage(input_tokens=5, output_tokens=130))  # no reasoning count
+    assert (metrics.reasoning_tokens, metrics.reasoning_estimated) == (100, True)
+    metrics.observe(Usage(input_tokens=5, output_tokens=130, reasoning_tokens=87))
+    assert (metrics.reasoning_tokens, metrics.reasoning_estimated) == (87, False)
+    metrics.observe(ThinkingDelta(text="y" * 400))  # the reported count stands
+    assert metrics.reasoning_tokens == 87
+    metrics.begin()
+    assert (metrics.reasoning_tokens, metrics.reasoning_estimated) == (0, False)
+
+
+def test_estimates_count_a_short_text_as_one_token_and_none_as_zero() -> None:
+    assert estimated_tokens(0) == 0
+    assert estimated_tokens(1) == 1
+    assert estimated_tokens(400) == 100
+
+
+def test_no_rate_for_a_one_token_answer_or_a_burst_too_short_to_measure() -> None:
+    clock = FakeClock()
+    metrics = PaneMetrics(clock=clock)
+    metrics.begin()
+    metrics.observe(TextDelta(text="Yes"))
+    clock.now += 2.0
+    metrics.observe(Usage(input_tokens=3, output_tokens=1))
+    assert metrics.tokens_per_s is None  # one token: no rate, however long it took
+    metrics.begin()
+    metrics.observe(TextDelta(text="word " * 40))
+    clock.now += 0.004
+    metrics.observe(TextDelta(text="word " * 40))
+    assert metrics.tokens_per_s is None  # 4 ms: one network read, not a speed
+    clock.now += 1.0
+    metrics.observe(TextDelta(text="end"))
+    assert metrics.tokens_per_s is not None and 90 < metrics.tokens_per_s < 110
+
+
+def test_a_retry_wait_is_never_shown_as_zero_seconds() -> None:
+    assert wait_text(0.0) == "now"
+    assert wait_text(0.0004) == "now"
+    assert wait_text(0.012) == "in 12 ms"
+    assert wait_text(0.25) == "in 250 ms"
+    assert wait_text(1.5) == "in 1.5 s"

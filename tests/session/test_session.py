@@ -297,3 +297,66 @@ async def test_a_session_without_a_prompt_leaves_no_file_and_resume_finds_the_la
     assert resumed.store.path == full.store.path
     assert [p.spec for p in resumed.panes] == ["openai/gpt-4o-mini"]
     await resumed.aclose()
+
+
+async def test_retry_replaces_the_last_turn_instead_of_repeating_the_prompt(
+    capture, tmp_path
+) -> None:
+    capture.queue(Reply(OPENAI), Reply(OPENAI), Reply(OPENAI))
+    config = local_config(capture.base_url)
+    session = Session.open(config, sessions_dir=tmp_path)
+    pane = session.add_pane("openai/gpt-4o-mini")
+    await collect(pane.send("first question"))
+    await collect(pane.send("second question"))
+    events = await collect(pane.retry())
+    assert isinstance(events[-1], Done)
+    await session.aclose()
+    sent = capture.requests[-1].json()["messages"]
+    assert [(m["role"], m["content"]) for m in sent] == [
+        ("user", "first question"),
+        ("assistant", "ok"),
+        ("user", "second question"),
+    ]
+    assert [t.prompt for t in pane.turns] == ["first question", "second question"]
+    assert [m.text for m in pane.history] == ["first question", "ok", "second question", "ok"]
+
+    resumed = Session.resume(config=config, sessions_dir=tmp_path)
+    restored = resumed.panes[0]
+    assert [t.prompt for t in restored.turns] == ["first question", "second question"]
+    assert [m.text for m in restored.history] == [m.text for m in pane.history]
+    await resumed.aclose()
+
+
+@pytest.mark.usefixtures("sim_env")
+async def test_retry_of_a_stopped_turn_replaces_it_too(tmp_path) -> None:
+    session = Session.open(persist=False)
+    pane = session.add_pane("sim/lorem?tps=200&tokens=2000")
+    async for event in pane.send("go"):
+        if isinstance(event, TextDelta):
+            pane.stop()
+    pane.set_model("sim/echo?tps=0")
+    await collect(pane.retry())
+    assert [t.prompt for t in pane.turns] == ["go"]
+    assert [(m.role, m.text) for m in pane.history] == [("user", "go"), ("assistant", "go")]
+    await session.aclose()
+
+
+async def test_exports_name_the_model_of_each_turn_and_mark_a_model_change(
+    capture, tmp_path
+) -> None:
+    capture.queue(Reply(OPENAI), Reply(OPENAI))
+    session = Session.open(local_config(capture.base_url), persist=False)
+    pane = session.add_pane("openai/gpt-4o-mini")
+    await collect(pane.send("one"))
+    pane.set_model("openai/gpt-4o")
+    await collect(pane.send("two"))
+    markdown = session.export_markdown(tmp_path / "out.md").read_text()
+    exported = json.loads(session.export_json(tmp_path / "out.json").read_text())
+    await session.aclose()
+    assert "### Turn 1 · openai/gpt-4o-mini ·" in markdown
+    assert "### Turn 2 · openai/gpt-4o ·" in markdown
+    assert "model changed: openai/gpt-4o-mini → openai/gpt-4o" in markdown
+    assert [t["spec"] for t in exported["panes"][0]["turns"]] == [
+        "openai/gpt-4o-mini",
+        "openai/gpt-4o",
+    ]

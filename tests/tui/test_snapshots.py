@@ -329,7 +329,8 @@ def test_markdown_and_code_blocks(snap_compare, make_app):
 def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
     config = Config(
         reliability=fast_reliability(),
-        routes={"flaky": RouteConfig(models=[f"sim/echo?fail=503&{FAST}", ECHO])},
+        # Retry-After 0: the wait is "now" (a backoff delay is random jitter).
+        routes={"flaky": RouteConfig(models=[f"sim/echo?fail=503&retry_after=0&{FAST}", ECHO])},
     )
     app = make_app(["flaky"], config=config)
 

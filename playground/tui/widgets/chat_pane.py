@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
@@ -43,11 +44,13 @@ from playground.events import (
 from playground.tui.formatting import (
     capability_badges,
     format_tokens,
+    retry_wait,
     short_reason,
     status_line,
     usage_line,
 )
-from playground.tui.widgets.turn_view import TurnView
+from playground.tui.widgets.prompt_input import PromptInput
+from playground.tui.widgets.turn_view import ModelChange, TurnView
 
 if TYPE_CHECKING:
     from playground.session import Pane
@@ -82,8 +85,8 @@ def saved_router_notice(data: dict[str, Any]) -> tuple[str, str] | None:
     kind = data.get("type")
     reason = short_reason(str(data.get("reason", "")))
     if kind == "retry":
-        why = "Retry-After" if data.get("source") == "retry_after" else "backoff"
-        return "⟳", f"{reason} · retry in {float(data.get('delay_s', 0)):.1f} s ({why})"
+        wait = retry_wait(float(data.get("delay_s", 0)), str(data.get("source", "")))
+        return "⟳", f"{reason} · retry {wait}"
     if kind == "fallback":
         return "↪", f"{reason} · fallback → {data.get('to', '')}"
     return None
@@ -120,36 +123,101 @@ class PaneFooter(Widget):
 class Transcript(VerticalScroll):
     """The scrolling conversation of a pane; follows new text while scrolled to the bottom.
 
-    Scrolling up (wheel, keys, scrollbar) stops following; scrolling back to the bottom
-    resumes it.
+    Following is Textual's *anchor*: the compositor puts the view at the bottom in the same
+    layout pass that gives the content its new height, so no append, re-wrap or markdown
+    re-render (which may make the content shorter) can leave the view behind. Only a user
+    scroll (wheel, keys, scrollbar) releases it; scrolling back to the bottom or End resumes.
+    Nothing here infers "the user scrolled up" from ``scroll_y`` going down: the validator
+    lowers it too whenever the content shrinks or the viewport grows.
     """
 
-    follow = True
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "stop_or_leave", "stop pane", id="pane_stop"),
+    ]
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if new_value < old_value - 0.5:
-            self.follow = False
-        elif new_value >= self.max_scroll_y - 1:
-            self.follow = True
+    def on_mount(self) -> None:
+        self.anchor()
+
+    @property
+    def scroll_offset(self) -> Offset:
+        """The offset content is drawn at: never below zero.
+
+        The anchor puts ``scroll_y`` at content height minus viewport height without
+        clamping, which is negative while the conversation is shorter than the pane and
+        would draw it at the bottom; a short conversation stays at the top.
+        """
+        offset = super().scroll_offset
+        return Offset(offset.x, max(0, offset.y))
+
+    @property
+    def follow(self) -> bool:
+        """Whether the view keeps the end of the conversation in sight."""
+        # Textual keeps "released by the user" private; it is the half of the anchor state
+        # that says whether following is on right now.
+        return self.is_anchored and not self._anchor_released
+
+    def resume_following(self) -> None:
+        """Jump to the end and follow new text again."""
+        self.anchor()
+
+    def stop_following(self) -> None:
+        """Keep the view where it is while text arrives."""
+        self.release_anchor()
+
+    def release_anchor(self) -> None:
+        """A scroll began: stop following, unless it ends at the bottom anyway.
+
+        Textual releases the anchor for every scroll request, even one that cannot move
+        the view (Down or PageDown at the end); following must only stop when the user
+        really leaves the end.
+        """
+        super().release_anchor()
+        self.call_next(self._follow_if_headed_to_end)
+
+    def _follow_if_headed_to_end(self) -> None:
+        # The scroll's destination is known once the request that released the anchor ran.
+        if not self.follow and self.scroll_target_y >= self.max_scroll_y:
+            self.anchor()
+
+    def on_key(self, event: events.Key) -> None:
+        """Printable keys are typing: they go to the prompt, never to a pane action."""
+        if event.is_printable and event.character is not None:
+            event.stop()
+            event.prevent_default()
+            prompt = self.screen.query_one(PromptInput)
+            prompt.focus()
+            prompt.insert(event.character)
+
+    def action_stop_or_leave(self) -> None:
+        """Escape on a pane stops only that pane (and says so); on an idle pane it goes
+        back to the prompt."""
+        pane = next((a for a in self.ancestors if isinstance(a, ChatPane)), None)
+        if pane is not None and pane.busy:
+            pane.stop()
+            self.notify(f"stopped {pane.pane.spec}", severity="warning")
+        else:
+            self.screen.query_one(PromptInput).focus()
 
 
 class ChatPane(Vertical):
     """One session pane rendered: header, transcript, live footer.
 
-    When the pane has focus (click it, or tab to it) single keys act on it.
+    The transcript is the pane's one focus stop (it scrolls). Pane actions are on keys that
+    cannot be typing — the app's ctrl+r retry, f5 copy, ctrl+o model, f8 close,
+    f4 thinking act on the focused pane, and Escape stops it — so a letter typed while a
+    pane has focus lands in the prompt instead of closing a pane or clearing anything.
+    Tab from outside the grid lands on the selected pane; from there it walks the panes.
     """
 
-    can_focus = True
-
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("s", "app.stop_pane", "stop", id="pane_stop"),
-        Binding("r", "app.retry_pane", "retry", id="pane_retry"),
-        Binding("c", "app.copy_answer", "copy", id="pane_copy"),
-        Binding("m", "app.change_model", "model", id="pane_model"),
-        Binding("t", "app.pane_thinking", "thinking", id="pane_thinking_key"),
-        Binding("x", "app.close_pane", "close", id="pane_close"),
-    ]
+    def allow_focus_children(self) -> bool:
+        """Only the selected pane is a Tab stop from outside the grid; inside it, every pane is."""
+        if self.has_class("-active"):
+            return True
+        focused = self.screen.focused
+        if focused is not None and any(isinstance(a, ChatPane) for a in focused.ancestors):
+            return True
+        siblings = self.parent.children if self.parent is not None else []
+        return not any(node.has_class("-active") for node in siblings)
 
     class StreamFinished(Message):
         """A turn of this pane ended (done, failed or cancelled)."""
@@ -181,6 +249,7 @@ class ChatPane(Vertical):
         self.clock = clock
         self.turn_views: list[TurnView] = []
         self._current: TurnView | None = None
+        self._shown_spec = pane.spec
 
     def compose(self) -> ComposeResult:
         yield PaneHeader(self._header_text())
@@ -286,8 +355,16 @@ class ChatPane(Vertical):
         return line
 
     def refresh_header(self) -> None:
-        """Redraw the header (model, thinking level or credentials changed)."""
+        """Redraw the header (model, thinking level or credentials changed).
+
+        A new model after the conversation began is also marked in the transcript.
+        """
         self.query_one(PaneHeader).update(self._header_text())
+        spec = self.pane.spec
+        if spec != self._shown_spec:
+            if self.turn_views:
+                self.transcript.mount(ModelChange(self._shown_spec, spec))
+            self._shown_spec = spec
 
     def refresh_footer(self) -> None:
         """Redraw the metrics footer."""
@@ -307,12 +384,6 @@ class ChatPane(Vertical):
             if self._current.thinking is not None and not self._current.thinking.body.finished:
                 self._current.thinking.refresh_title(streaming=True)
         self.refresh_footer()
-        self._keep_following()
-
-    def _keep_following(self) -> None:
-        transcript = self.transcript
-        if transcript.follow:
-            transcript.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick_countdown)
@@ -326,9 +397,10 @@ class ChatPane(Vertical):
 
     def follow(self, enabled: bool = True) -> None:
         """Turn auto-follow on (jump to the end) or off."""
-        self.transcript.follow = enabled
         if enabled:
-            self.transcript.scroll_end(animate=False)
+            self.transcript.resume_following()
+        else:
+            self.transcript.stop_following()
 
     # --- turns -----------------------------------------------------------------------------
 
@@ -336,7 +408,11 @@ class ChatPane(Vertical):
         """Render saved turns (after ``--resume``)."""
         if turns:
             await self.query(EmptyPaneHint).remove()
+        previous = None
         for turn in turns:
+            if previous is not None and turn.spec != previous:
+                await self.transcript.mount(ModelChange(previous, turn.spec))
+            previous = turn.spec
             view = TurnView(turn.prompt, turn.images)
             self.turn_views.append(view)
             await self.transcript.mount(view)
@@ -357,21 +433,41 @@ class ChatPane(Vertical):
                 answer = await view.ensure_answer()
                 answer.append(turn.text)
             view.end_step()
+            saved = turn.metrics or {}
+            view.show_reported_thinking(
+                int(saved.get("reasoning_tokens") or 0), bool(saved.get("reasoning_estimated"))
+            )
             if turn.error:
                 await view.error(str(turn.error.get("message", "failed")))
             elif turn.status == "interrupted":
                 await view.notice("■", "interrupted (restored from the autosave)", "warning")
+        if previous is not None and previous != self.pane.spec:
+            await self.transcript.mount(ModelChange(previous, self.pane.spec))
+        self._shown_spec = self.pane.spec
         self.refresh_footer()
         self.follow()
 
-    def start(self, stream: AsyncIterator[StreamEvent], prompt: str, images: list[str]) -> None:
-        """Show ``prompt`` as a new turn and consume ``stream`` in this pane's worker."""
+    def start(
+        self,
+        stream: AsyncIterator[StreamEvent],
+        prompt: str,
+        images: list[str],
+        *,
+        replace_last: bool = False,
+    ) -> None:
+        """Show ``prompt`` as a new turn and consume ``stream`` in this pane's worker.
+
+        ``replace_last`` (a retry) removes the last turn's widgets first: the new answer
+        takes its place instead of repeating the prompt below it.
+        """
+        if replace_last and self.turn_views:
+            self.turn_views.pop().remove()
         view = TurnView(prompt, images)
         self.turn_views.append(view)
         self._current = view
         self.query(EmptyPaneHint).remove()
         self.transcript.mount(view)
-        self.transcript.follow = True
+        self.transcript.resume_following()
         self.refresh_header()
         self.refresh_footer()
         self._consume(stream, view)
@@ -419,6 +515,8 @@ class ChatPane(Vertical):
             await view.error(f"internal error: {type(exc).__name__}: {exc}")
         finally:
             view.end_step()
+            metrics = self.pane.metrics
+            view.show_reported_thinking(metrics.reasoning_tokens, metrics.reasoning_estimated)
             self.app.frame_clock.flush_now(self)  # type: ignore[attr-defined]
             self.refresh_header()
             self.post_message(self.StreamFinished(self, status))
@@ -453,12 +551,8 @@ class ChatPane(Vertical):
 
     async def _router_notice(self, event: StreamEvent, view: TurnView) -> None:
         if isinstance(event, Retry):
-            why = "Retry-After" if event.source == "retry_after" else "backoff"
-            await view.notice(
-                "⟳",
-                f"{short_reason(event.reason)} · retry in {event.delay_s:.1f} s ({why})",
-                "warning",
-            )
+            wait = retry_wait(event.delay_s, event.source)
+            await view.notice("⟳", f"{short_reason(event.reason)} · retry {wait}", "warning")
         elif isinstance(event, Fallback):
             await view.discard_partial()
             await view.notice(

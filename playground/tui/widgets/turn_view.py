@@ -21,6 +21,19 @@ class Notice(Static):
     """A one-line router notice inside a turn (retry, fallback, cut stream)."""
 
 
+class ModelChange(Notice):
+    """A line between turns: the pane's model was changed."""
+
+    DEFAULT_CSS = """
+    ModelChange { margin-bottom: 1; }
+    """
+
+    def __init__(self, old: str, new: str) -> None:
+        line = Text("⇄ ", style="bold")
+        line.append(f"model changed: {old} → {new}")
+        super().__init__(line)
+
+
 class ErrorNotice(Static):
     """The typed failure that ended a turn."""
 
@@ -32,9 +45,15 @@ class ThinkingSection(Collapsible):
         self.body = StreamingText(markdown=False, classes="thinking-text")
         super().__init__(self.body, title="thinking", collapsed=True)
 
-    def refresh_title(self, streaming: bool) -> None:
-        """Show the approximate size of the reasoning in the title."""
-        tokens = max(1, self.body.buffer.received // 4)
+    def refresh_title(self, streaming: bool, reported: int | None = None) -> None:
+        """Show the size of the reasoning: the model's own count when ``reported``, else
+        the estimate the footer uses too, marked "~"."""
+        if reported is not None:
+            self.title = f"thinking · {reported:,} tokens"
+            return
+        from playground.session.metrics import estimated_tokens  # loaded with the session
+
+        tokens = estimated_tokens(self.body.buffer.received)
         suffix = " …" if streaming else ""
         self.title = f"thinking · ~{tokens:,} tokens{suffix}"
 
@@ -88,6 +107,7 @@ class TurnView(Vertical):
         self.answer: StreamingText | None = None
         self.tool_cards: dict[str, ToolCard] = {}
         self.answers: list[StreamingText] = []
+        self.thinking_sections: list[ThinkingSection] = []
 
     def compose(self) -> ComposeResult:
         text = Text("you  ", style="bold")
@@ -124,8 +144,18 @@ class TurnView(Vertical):
         """The thinking section for the current step, mounted on first use."""
         if self.thinking is None or self.thinking.body.finished:
             self.thinking = ThinkingSection()
+            self.thinking_sections.append(self.thinking)
             await self.mount(self.thinking)
         return self.thinking
+
+    def show_reported_thinking(self, reasoning_tokens: int, estimated: bool) -> None:
+        """Title the thinking with the model's own count once its usage reported one.
+
+        Only a turn with one thinking section can take the turn's total as its own; with
+        several (a tool loop) each keeps its estimate.
+        """
+        if not estimated and reasoning_tokens and len(self.thinking_sections) == 1:
+            self.thinking_sections[0].refresh_title(streaming=False, reported=reasoning_tokens)
 
     def end_step(self) -> None:
         """Freeze the current step's views (a tool call or the end of the turn)."""
@@ -140,6 +170,8 @@ class TurnView(Vertical):
         for view in (self.answer, self.thinking):
             if view is not None:
                 await view.remove()
+        if self.thinking in self.thinking_sections:
+            self.thinking_sections.remove(self.thinking)
         if self.answer is not None:
             self.answers.remove(self.answer)
         self.answer = None
