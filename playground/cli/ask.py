@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from playground.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from playground.reliability.waits import json_safe
+from playground.session.metrics import wait_text
 
 if TYPE_CHECKING:
     from playground.events import StreamEvent
@@ -487,8 +488,8 @@ def describe(event: StreamEvent) -> str | None:
     kind = data["type"]
     lines: dict[str, Callable[[], str]] = {
         "retry": lambda: (
-            f"⟳ {_short(data['reason'])} · retry {data['candidate']} in "
-            f"{data['delay_s']:.1f} s ({_retry_source(data)})"
+            f"⟳ {_short(data['reason'])} · retry {data['candidate']} "
+            f"{wait_text(data['delay_s'])} ({_retry_source(data)})"
         ),
         "fallback": lambda: f"✗ {_short(data['reason'])} · fallback {data['from']} → {data['to']}",
         "key_rotated": lambda: f"⚷ key rotated for {data['provider']} → {data['key']}",

@@ -131,3 +131,13 @@ def test_a_pane_that_fails_mid_stream_and_falls_back_keeps_its_whole_block(
     assert "fresh answer" in "\n".join(lines[error_at:])
     assert block.count("✓ done") == 1 and lines[-2].startswith("✓ done  via")
     assert result.out[second:].count("✓ done") == 1
+
+
+def test_a_zero_wait_retry_reads_now_not_zero_seconds() -> None:
+    from playground.cli.ask import describe
+    from playground.events import Retry
+
+    zero = describe(Retry(candidate="sim/echo", attempt=1, delay_s=0.0, reason="overloaded (503)"))
+    short = describe(Retry(candidate="sim/echo", attempt=1, delay_s=0.25, reason="x"))
+    assert zero is not None and "retry sim/echo now" in zero and "0.0 s" not in zero
+    assert short is not None and "in 250 ms" in short
