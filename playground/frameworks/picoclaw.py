@@ -328,16 +328,34 @@ def _agent(item: Fields, defaults: Fields, entries: list[_Entry], report: Framew
     front = _agent_md(agent_id, is_default, defaults, report)
     if front:
         primary, source = front
+    default_fallbacks = defaults.str_list("model_fallbacks")
+    structured = isinstance(defaults.table.get("model"), dict)
+    if structured:
+        block = defaults.sub("model")
+        if default_fallbacks is None:
+            default_fallbacks = block.str_list("fallbacks")
+        if primary is None and defaults.str("model_name") is None:
+            primary = block.str("primary")
+            source = f"{item.path.name} agents.defaults.model.primary"
     if primary is None:
         primary = defaults.str("model_name")
         source = f"{item.path.name} agents.defaults.model_name"
         if primary is None and (primary := defaults.str("model")):
             source = f"{item.path.name} agents.defaults.model"
     if fallbacks is None:
-        fallbacks = defaults.str_list("model_fallbacks") or []
+        fallbacks = default_fallbacks or []
     agent = AgentInfo(name=agent_id, model_chain=[], source=source, fallbacks=list(fallbacks))
     report.agents.append(agent)
     agent.retries = defaults.int("max_llm_retries")
+    if structured:
+        report.warn(
+            "agents.defaults.model as {primary, fallbacks} is the failover form PicoClaw's docs "
+            "show; the config code read (cf67dd38) knows agents.defaults.model only as the "
+            "deprecated string spelling of model_name. Playground follows the docs; if PicoClaw "
+            "refuses the file, use model_name + model_fallbacks",
+            agent=agent_id,
+            source=f"{item.path.name} agents.defaults.model",
+        )
     if source.endswith("agents.defaults.model"):
         report.warn(
             "agents.defaults.model is the deprecated spelling of model_name (PicoClaw folds it "

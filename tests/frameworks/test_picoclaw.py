@@ -254,3 +254,80 @@ def test_unlocked_key_replaces_the_locked_one_in_the_report_and_overlay(tmp_path
     assert [k.secret.reveal() for k in overlay.keys["anthropic"]] == [s.ANTHROPIC_KEY]
     assert overlay.route_keys["sales"][0][0].secret.reveal() == s.ANTHROPIC_KEY
     assert overlay.locked == []
+
+
+def _config(folder: Path, config: dict) -> Path:
+    return s.write(folder / "config.json", json.dumps(config))
+
+
+# model_list of the docs' "Automatic Model Failover (Cascade)" example (docs/guides/providers.md)
+_CASCADE_MODELS = [
+    {
+        "model_name": "qwen-main",
+        "provider": "openai",
+        "model": "qwen3.5:cloud",
+        "api_base": "https://api.example.com/v1",
+        "api_keys": ["sk-main"],
+    },
+    {
+        "model_name": "deepseek-backup",
+        "provider": "deepseek",
+        "model": "deepseek-chat",
+        "api_keys": ["sk-backup-1"],
+    },
+    {
+        "model_name": "gemini-backup",
+        "provider": "gemini",
+        "model": "gemini-2.5-flash",
+        "api_keys": ["sk-backup-2"],
+    },
+]
+
+
+def test_defaults_model_primary_and_fallbacks_is_the_documented_failover_form(
+    tmp_path: Path, home: Path
+):
+    config = {
+        "version": 3,
+        "model_list": _CASCADE_MODELS,
+        "agents": {
+            "defaults": {
+                "model": {"primary": "qwen-main", "fallbacks": ["deepseek-backup", "gemini-backup"]}
+            }
+        },
+    }
+
+    report = load_framework(_config(tmp_path / "pc", config))
+
+    assert report.errors == []
+    main = report.agent("main")
+    assert main.model_chain == [
+        "custom:https://api.example.com/v1#qwen3.5:cloud",
+        "deepseek/deepseek-chat",
+        "gemini/gemini-2.5-flash",
+    ]
+    assert main.fallbacks == ["deepseek-backup", "gemini-backup"]
+    assert main.source.endswith("agents.defaults.model.primary")
+    assert any("Playground follows the docs" in w for w in main.warnings)
+    assert not any("deprecated spelling of model_name (PicoClaw folds" in w for w in main.warnings)
+
+
+def test_defaults_model_fallbacks_apply_to_listed_agents_without_their_own(
+    tmp_path: Path, home: Path
+):
+    config = {
+        "version": 3,
+        "model_list": _CASCADE_MODELS,
+        "agents": {
+            "defaults": {"model": {"primary": "qwen-main", "fallbacks": ["gemini-backup"]}},
+            "list": [{"id": "main", "default": True}, {"id": "coder", "model": "deepseek-backup"}],
+        },
+    }
+
+    report = load_framework(_config(tmp_path / "pc", config))
+
+    assert report.agent("coder").model_chain == [
+        "deepseek/deepseek-chat",
+        "gemini/gemini-2.5-flash",
+    ]
+    assert report.agent("main").primary == "custom:https://api.example.com/v1#qwen3.5:cloud"
