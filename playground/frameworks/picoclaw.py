@@ -52,6 +52,10 @@ _ENTRY_FIELDS = {
     "user_agent",
 }
 
+# PicoClaw protocol names that are not vendor names: ``anthropic-messages`` is Anthropic's
+# native /v1/messages protocol (docs/guides/providers.md, "Anthropic Messages API").
+_PROTOCOLS = {"anthropic-messages": "anthropic"}
+
 
 def home() -> Path:
     """``$PICOCLAW_HOME`` or ``~/.picoclaw``."""
@@ -213,7 +217,7 @@ def _entry_spec(entry: Fields, report: FrameworkReport) -> str | None:
         provider, model_id = model.split("/", 1)
     else:
         provider, model_id = "openai", model
-    slug = providers.provider_slug(provider)
+    slug = providers.provider_slug(_PROTOCOLS.get(provider.lower(), provider))
     if slug is None:
         report.errors.append(
             f"{entry.path}: {entry.where}.provider: unknown provider {provider!r} "

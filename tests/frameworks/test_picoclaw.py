@@ -331,3 +331,62 @@ def test_defaults_model_fallbacks_apply_to_listed_agents_without_their_own(
         "gemini/gemini-2.5-flash",
     ]
     assert report.agent("main").primary == "custom:https://api.example.com/v1#qwen3.5:cloud"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # verbatim, docs/guides/providers.md "Anthropic Messages API (native format)"
+        {
+            "model_name": "claude-opus-4-6",
+            "provider": "anthropic-messages",
+            "model": "claude-opus-4-6",
+            "api_keys": ["sk-ant-your-key"],
+            "api_base": "https://api.anthropic.com",
+        },
+        # the legacy single-field form of the same entry (provider omitted)
+        {
+            "model_name": "claude-opus-4-6",
+            "model": "anthropic-messages/claude-opus-4-6",
+            "api_keys": ["sk-ant-your-key"],
+            "api_base": "https://api.anthropic.com",
+        },
+    ],
+)
+def test_anthropic_messages_is_the_native_anthropic_protocol(
+    tmp_path: Path, home: Path, entry: dict
+):
+    config = {
+        "version": 3,
+        "model_list": [entry],
+        "agents": {"defaults": {"model_name": "claude-opus-4-6"}},
+    }
+
+    report = load_framework(_config(tmp_path / "pc", config))
+
+    assert report.errors == []
+    main = report.agent("main")
+    assert main.model_chain == ["anthropic/claude-opus-4-6"]
+    (key,) = main.keys["anthropic/claude-opus-4-6"]
+    assert key.provider == "anthropic" and key.secret.reveal() == "sk-ant-your-key"
+
+
+def test_anthropic_messages_on_a_third_party_endpoint_speaks_anthropic_there(
+    tmp_path: Path, home: Path
+):
+    entry = {
+        "model_name": "minimax",
+        "provider": "anthropic-messages",
+        "model": "MiniMax-M2",
+        "api_keys": ["mm-key"],
+        "api_base": "https://api.minimax.io/anthropic",
+    }
+    config = {
+        "version": 3,
+        "model_list": [entry],
+        "agents": {"defaults": {"model_name": "minimax"}},
+    }
+
+    main = load_framework(_config(tmp_path / "pc", config)).agent("main")
+
+    assert main.model_chain == ["anthropic-custom:https://api.minimax.io/anthropic#MiniMax-M2"]
