@@ -151,7 +151,8 @@ def _read_classic(
     agents = root.tables("agent")
     names = sorted(set(agents) | {"default"}, key=lambda n: (n != "default", n))
     for name in names:
-        _classic_agent(name, agents, profiles, default, file, report)
+        with report.about(name):
+            _classic_agent(name, agents, profiles, default, file, report)
     if os.environ.get("ARAWN_CONFIG"):
         report.warn(
             "ARAWN_CONFIG is set: the docs mention it but Arawn's code never reads it "
@@ -351,10 +352,12 @@ def _read_rewrite(file: Path, report: FrameworkReport) -> None:
         profile = profiles.get(ref)
         agent = AgentInfo(name=agent_name, model_chain=[], source=f"{file.name} {where}")
         report.agents.append(agent)
-        if profile is None:
-            report.errors.append(f"{file}: {where}: profile {ref!r} is not defined as [llm.{ref}]")
-            continue
-        _rewrite_model(agent, profile, report)
+        with report.about(agent_name):
+            if profile is None:
+                message = f"{file}: {where}: profile {ref!r} is not defined as [llm.{ref}]"
+                report.errors.append(message)
+                continue
+            _rewrite_model(agent, profile, report)
     if os.environ.get("GROQ_MODEL") and report.agent("engine"):
         report.warn("GROQ_MODEL is set and overrides the engine profile's model", agent="engine")
 

@@ -89,7 +89,8 @@ def read(path: Path) -> FrameworkReport:
     if not folders:
         report.errors.append(f"{agents_dir}: no agents (expected agents/<id>/config.yml)")
     for folder in folders:
-        _read_agent(folder, env, compose, report)
+        with report.about(folder.name):
+            _read_agent(folder, env, compose, report)
     _pipeline_warnings(root, report)
     report.warn(
         "keys entered in the dashboard live in Postgres (model_providers.api_key, stored as "

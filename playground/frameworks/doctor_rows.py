@@ -1,9 +1,12 @@
 """One ``doctor`` row per framework agent: model chain, key and where it came from, live check.
 
 ``framework_rows(report, live=..., client=..., timeout=...)`` returns JSON-safe dicts (masked
-keys only); ``render_rows`` prints them as a compact table for ``doctor --from``. Live checks
-go through :func:`playground.credentials.check_live` (one cheap authenticated request per
-distinct provider/URL/key, run concurrently) and never raise.
+keys only). Every row carries everything a JSON consumer must see about its agent:
+``warnings`` (the agent's own), ``framework_warnings`` (about the whole setup) and ``errors``
+(the agent's, then those about the whole setup). ``render_rows`` prints them as a compact
+table for ``doctor --from``. Live checks go through :func:`playground.credentials.check_live`
+(one cheap authenticated request per distinct provider/URL/key, run concurrently) and never
+raise.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ def _primary_key(agent: AgentInfo) -> FrameworkKey | None:
     return next((k for k in keys if k.secret), keys[0] if keys else None)
 
 
-def _base_row(report: FrameworkReport, agent: AgentInfo) -> dict[str, Any]:
+def _base_row(
+    report: FrameworkReport, agent: AgentInfo, general: tuple[list[str], list[str]]
+) -> dict[str, Any]:
+    """The row of ``agent``; ``general`` is the report's (errors, warnings) about no one agent."""
+    general_errors, general_warnings = general
     key = _primary_key(agent)
     spec = agent.primary
     return {
@@ -46,6 +53,8 @@ def _base_row(report: FrameworkReport, agent: AgentInfo) -> dict[str, Any]:
         "live": None,
         "latency_ms": None,
         "warnings": list(agent.warnings),
+        "framework_warnings": list(general_warnings),
+        "errors": [*agent.errors, *general_errors],
     }
 
 
@@ -67,7 +76,8 @@ async def framework_rows(
     timeout: float = 8.0,
 ) -> list[dict[str, Any]]:
     """One row per agent of ``report``; with ``live``, the primary model's key is checked."""
-    rows = [_base_row(report, agent) for agent in report.agents]
+    general = (report.general_errors(), [str(w) for w in report.general_warnings()])
+    rows = [_base_row(report, agent, general) for agent in report.agents]
     if not live:
         return rows
     try:

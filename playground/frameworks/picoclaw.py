@@ -127,7 +127,9 @@ def read(path: Path) -> FrameworkReport:
         agent_list = None
     specs = agent_list or [{"id": "main", "default": True}]
     for index, item in enumerate(specs):
-        _agent(Fields(item, file, f"agents.list[{index}]", report), defaults, entries, report)
+        name = item.get("id") if isinstance(item, dict) else None
+        with report.about(name if isinstance(name, str) and name else "main"):
+            _agent(Fields(item, file, f"agents.list[{index}]", report), defaults, entries, report)
     return report
 
 
