@@ -25,6 +25,7 @@ from playground.frameworks.model import (
     FrameworkReport,
     FrameworkWarning,
     ProviderSettings,
+    SideModel,
 )
 from playground.frameworks.sealed import UnlockError
 
@@ -43,6 +44,7 @@ __all__ = [
     "FrameworkReport",
     "FrameworkWarning",
     "ProviderSettings",
+    "SideModel",
     "UnlockError",
     "detect_framework",
     "framework_overlay",

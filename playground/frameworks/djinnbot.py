@@ -53,6 +53,11 @@ _ROLES = (
 _CUSTOM = re.compile(r"custom-([a-z0-9][a-z0-9-]{1,31})/(.+)")
 
 
+def _env_slug(slug: str) -> str:
+    """``<SLUG>`` of ``CUSTOM_<SLUG>_*``: upper case, ``-`` → ``_``."""
+    return slug.upper().replace("-", "_")
+
+
 def default_root() -> Path:
     """DjinnBot's default install folder (``~/djinnbot``)."""
     return Path.home() / "djinnbot"
@@ -126,6 +131,12 @@ def _read_agent(folder: Path, env: dict[str, str], compose: str | None, report: 
     if spec:
         agent.model_chain.append(spec)
         agent.keys[spec] = _keys(spec, model, env, compose, agent, report)
+    elif custom := _CUSTOM.fullmatch(model.strip()):
+        slug = custom.group(1)
+        agent.declared = model.strip()
+        agent.unresolved = _dashboard_only(slug, f"CUSTOM_{_env_slug(slug)}_BASE_URL")
+        provider = f"custom-{slug}"
+        agent.keys[agent.declared] = _keys(provider, model, env, compose, agent, report)
     for role, snake, camel in _ROLES:
         value = fields.str(snake) if fields.has(snake) else fields.str(camel)
         if fields.has(snake) and fields.has(camel) and fields.table[snake] != fields.table[camel]:
@@ -165,18 +176,15 @@ def _spec(
         return f"openrouter/{rest}"
     if custom := _CUSTOM.fullmatch(model):
         slug, model_id = custom.groups()
-        var = f"CUSTOM_{slug.upper().replace('-', '_')}_BASE_URL"
+        var = f"CUSTOM_{_env_slug(slug)}_BASE_URL"
         base_url = env.get(var)
         if not base_url:
-            report.errors.append(
-                f"{field}: {model!r} needs {var} (set in .env or the dashboard's provider "
-                "settings); DjinnBot fails with 'not configured'"
-            )
+            report.warn(_dashboard_only(slug, var), agent=agent.name, source=field)
             return None
         spec = providers.custom_spec(base_url, model_id)
         agent.providers[providers.spec_provider(spec)] = ProviderSettings(
             base_url=base_url,
-            api_key_ref=f"env CUSTOM_{slug.upper().replace('-', '_')}_API_KEY",
+            api_key_ref=f"env CUSTOM_{_env_slug(slug)}_API_KEY",
             protocol="openai",
         )
         return spec
@@ -201,6 +209,14 @@ def _spec(
     return f"openrouter/{model}"
 
 
+def _dashboard_only(slug: str, var: str) -> str:
+    return (
+        f"the base URL of custom provider custom-{slug} lives in DjinnBot's dashboard "
+        f"(Postgres, injected as {var} at run time), not in files: Playground cannot check "
+        f"it; set {var} in .env to check it here"
+    )
+
+
 def _keys(
     spec: str,
     model: str,
@@ -211,7 +227,7 @@ def _keys(
 ) -> list[FrameworkKey]:
     provider = providers.spec_provider(spec)
     if custom := _CUSTOM.fullmatch(model):
-        var = f"CUSTOM_{custom.group(1).upper().replace('-', '_')}_API_KEY"
+        var = f"CUSTOM_{_env_slug(custom.group(1))}_API_KEY"
     else:
         vendor = model.split("/", 1)[0] if "/" in model else "openrouter"
         var = PROVIDER_ENV.get(vendor, "OPENROUTER_API_KEY")

@@ -100,6 +100,34 @@ class FrameworkWarning:
 
 
 @dataclass(slots=True)
+class SideModel:
+    """A model an agent depends on besides its chat chain (voice, embeddings, thinking, a step).
+
+    ``spec`` is our spec, or None when Playground cannot build one from files; ``declared`` is
+    the framework's own spelling of the model; ``note`` says why no live check is possible
+    (for instance a base URL kept only in a dashboard). ``keys`` are the keys the framework
+    would send for it, in order.
+    """
+
+    purpose: str
+    spec: str | None
+    source: str
+    declared: str | None = None
+    keys: list[FrameworkKey] = field(default_factory=list)
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe view (masked keys only)."""
+        return {
+            "purpose": self.purpose,
+            "model": self.spec or self.declared,
+            "source": self.source,
+            "keys": [k.to_dict() for k in self.keys],
+            "note": self.note,
+        }
+
+
+@dataclass(slots=True)
 class AgentInfo:
     """One agent: the model chain it would walk and everything needed to call it.
 
@@ -110,8 +138,11 @@ class AgentInfo:
     chain to the keys, in order, that the framework would send for it; ``hops`` (when set, one
     list per chain position) is the same per position, for chains where one spec appears twice
     with different keys. ``models`` holds other models the agent uses for side roles
-    (planning, executor, …). ``errors`` are the report's errors found while reading this
-    agent (also in ``FrameworkReport.errors``).
+    (planning, executor, …); ``side_models`` are those same dependencies with their keys and
+    sources (voice, embeddings, thinking, pipeline steps), one doctor row each. ``declared``
+    keeps the framework's model string when no spec can be built from files (``unresolved``
+    then says why). ``errors`` are the report's errors found while reading this agent (also
+    in ``FrameworkReport.errors``).
     """
 
     name: str
@@ -126,6 +157,9 @@ class AgentInfo:
     models: dict[str, str] = field(default_factory=dict)
     hops: list[list[FrameworkKey]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    side_models: list[SideModel] = field(default_factory=list)
+    declared: str | None = None
+    unresolved: str | None = None
 
     def hop_keys(self, index: int) -> list[FrameworkKey]:
         """The keys hop ``index`` of the chain would send (``hops`` overrides ``keys``)."""
@@ -160,6 +194,9 @@ class AgentInfo:
             "keys": {spec: [k.to_dict() for k in keys] for spec, keys in self.keys.items()},
             "warnings": list(self.warnings),
             "errors": list(self.errors),
+            "side_models": [m.to_dict() for m in self.side_models],
+            "declared": self.declared,
+            "unresolved": self.unresolved,
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from playground.frameworks import load_framework
+from playground.frameworks.doctor_rows import framework_rows, render_rows
 from playground.request import ThinkingLevel
 from tests.frameworks import samples as s
 
@@ -63,14 +64,38 @@ def test_docs_vs_code_differences_are_warned_on_the_agent(tmp_path: Path):
     assert any("plain text" in w.message for w in report.warnings if w.agent is None)
 
 
-def test_missing_custom_base_url_is_an_error_naming_the_variable(tmp_path: Path):
+def test_custom_provider_added_in_the_dashboard_keeps_the_agents_model(tmp_path: Path):
+    # reference §2.2: custom providers are added in the dashboard; their base URL is stored in
+    # Postgres (extra_config) and injected as CUSTOM_<SLUG>_BASE_URL only at run time
     root = s.djinnbot_install(tmp_path / "d")
-    s.write(root / "agents/yuki/config.yml", "model: custom-gpu-box/llama\n")
+    s.write(root / "agents/yuki/config.yml", "model: custom-ollama/llama3.3\n")
+    s.write(root / ".env", "OPENROUTER_API_KEY=x\nCUSTOM_OLLAMA_API_KEY=ollama-local-key\n")
 
     report = load_framework(root)
 
-    assert any("CUSTOM_GPU_BOX_BASE_URL" in e and "config.yml model" in e for e in report.errors)
-    assert report.agent("yuki").model_chain == []
+    yuki = report.agent("yuki")
+    assert report.errors == []
+    assert yuki.model_chain == [] and yuki.declared == "custom-ollama/llama3.3"
+    assert "dashboard" in yuki.unresolved and "CUSTOM_OLLAMA_BASE_URL" in yuki.unresolved
+    assert any("lives in DjinnBot's dashboard" in w for w in yuki.warnings)
+    (key,) = yuki.keys["custom-ollama/llama3.3"]
+    assert key.source_label == "djinnbot .env CUSTOM_OLLAMA_API_KEY"
+
+
+async def test_dashboard_custom_provider_row_shows_the_model_and_why_it_is_not_checked(
+    tmp_path: Path,
+):
+    root = tmp_path / "d"
+    s.write(root / "agents/yuki/config.yml", "model: custom-ollama/llama3.3\n")
+    s.write(root / ".env", "OPENROUTER_API_KEY=x\n")
+
+    (row,) = await framework_rows(load_framework(root), live=True, timeout=1.0)
+
+    assert row["model"] == "custom-ollama/llama3.3" and row["model_chain"] == []
+    assert row["live"]["status"] == "skipped"
+    assert "lives in DjinnBot's dashboard" in row["live"]["message"]
+    assert "custom-ollama/llama3.3" in render_rows([row])
+    assert "(no model)" not in render_rows([row])
 
 
 def test_agent_without_model_gets_the_djinnbot_default(tmp_path: Path):
