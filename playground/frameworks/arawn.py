@@ -178,6 +178,7 @@ def _read_classic(
                 source=str(doc_path),
             )
     _memory_indexing(root.sub("memory").sub("indexing"), profiles, default, report)
+    _embedding(root.sub("embedding"), report)
 
 
 def _side_model(
@@ -209,6 +210,45 @@ def _side_model(
         report.add_key(k) for k in _classic_keys(provider, backend, env_var, table, agent, report)
     ]
     return SideModel(purpose, spec, source, keys=keys)
+
+
+def _embedding(embedding: Fields, report: FrameworkReport) -> None:
+    """``[embedding]`` (``provider = local | openai | mock``) as an ``embeddings`` row of every
+    agent. For ``openai`` the key order is ``[embedding.openai] api_key`` → ``OPENAI_API_KEY``
+    → the openai chain (age store, keyring); reference §3.A."""
+    provider = embedding.str("provider")
+    if not provider:
+        return
+    source = f"{embedding.path.name} [embedding] provider = {provider!r}"
+    for agent in report.agents:
+        if provider != "openai":
+            note = (
+                "embeddings computed on this machine: no provider, no key to check"
+                if provider == "local"
+                else f"embedding provider {provider!r}: nothing to check"
+            )
+            side = SideModel("embeddings", None, source, declared=provider, note=note)
+        else:
+            openai = embedding.sub("openai")
+            side = _side_model(
+                "embeddings",
+                "openai",
+                openai.str("model"),
+                Fields({}, openai.path, openai.where, report),
+                agent,
+                report,
+                source=source,
+                base_url=openai.str("base_url"),
+            )
+            if side.spec:
+                env = [k for k in side.keys if k.source_label == "env OPENAI_API_KEY"]
+                ordered = [*env, *(k for k in side.keys if k not in env)]
+                if inline := openai.str("api_key"):
+                    label = f"{NAME} {openai.field('api_key')}"
+                    own = plain_key(providers.spec_provider(side.spec), inline, label)
+                    ordered.insert(0, report.add_key(own))
+                side.keys = ordered
+        agent.side_models.append(side)
 
 
 def _memory_indexing(

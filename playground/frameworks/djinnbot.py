@@ -20,6 +20,7 @@ from playground.frameworks.model import (
     FrameworkKey,
     FrameworkReport,
     ProviderSettings,
+    SideModel,
     thinking_level,
 )
 
@@ -51,6 +52,8 @@ _ROLES = (
     ("executor", "executor_model", "executorModel"),
 )
 _CUSTOM = re.compile(r"custom-([a-z0-9][a-z0-9-]{1,31})/(.+)")
+_QMD_BASE = "https://openrouter.ai/api/v1"
+_QMD_BRIDGE = re.compile(r"QMD_OPENAI_API_KEY\s*[=:]\s*[\"']?\$\{OPENROUTER_API_KEY")
 
 
 def _env_slug(slug: str) -> str:
@@ -96,6 +99,7 @@ def read(path: Path) -> FrameworkReport:
     for folder in folders:
         with report.about(folder.name):
             _read_agent(folder, env, compose, report)
+    _memory_search(env, compose, report)
     _pipeline_warnings(root, report)
     report.warn(
         "keys entered in the dashboard live in Postgres (model_providers.api_key, stored as "
@@ -248,6 +252,68 @@ def _keys(
         source=f".env {var}",
     )
     return [report.add_key(plain_key(provider, value, f"{NAME} .env {var}"))]
+
+
+def _memory_search(env: dict[str, str], compose: str | None, report: FrameworkReport) -> None:
+    """Memory search (QMDR, ``QMD_*``): the embedding model and the rerank/query-expansion
+    model as rows of every agent. Settings from the server's provider catalog ("qmdr"):
+    ``QMD_OPENAI_API_KEY``, ``QMD_OPENAI_BASE_URL`` (default OpenRouter), ``QMD_EMBED_PROVIDER``
+    (``openai`` or ``siliconflow``), ``QMD_OPENAI_EMBED_MODEL``, ``QMD_OPENAI_MODEL``. The
+    stock docker-compose.yml passes ``QMD_OPENAI_API_KEY=${OPENROUTER_API_KEY}``."""
+    bridged = compose is not None and bool(_QMD_BRIDGE.search(compose))
+    if not bridged and not any(name.startswith("QMD_") for name in env):
+        return
+    base_url = env.get("QMD_OPENAI_BASE_URL") or _QMD_BASE
+    keys: list[FrameworkKey] = []
+    # the provider part of any model's spec at that URL (openrouter, or custom:URL)
+    provider = providers.spec_provider(providers.model_spec("openrouter", "-", base_url))
+    if value := env.get("QMD_OPENAI_API_KEY", "").strip():
+        keys.append(plain_key(provider, value, f"{NAME} .env QMD_OPENAI_API_KEY"))
+    elif bridged and (value := env.get("OPENROUTER_API_KEY", "").strip()):
+        label = (
+            f"{NAME} .env OPENROUTER_API_KEY (docker-compose.yml passes it as QMD_OPENAI_API_KEY)"
+        )
+        keys.append(plain_key(provider, value, label))
+    keys = [report.add_key(k) for k in keys]
+    sides = []
+    for purpose, var in (
+        ("embeddings", "QMD_OPENAI_EMBED_MODEL"),
+        ("memory rerank", "QMD_OPENAI_MODEL"),
+    ):
+        model = env.get(var, "").strip()
+        source = f".env {var}" if model else f".env {var} (not set)"
+        if purpose == "embeddings" and env.get("QMD_EMBED_PROVIDER", "openai") != "openai":
+            chosen = env["QMD_EMBED_PROVIDER"]
+            note = f"QMD_EMBED_PROVIDER={chosen!r}: not a provider Playground checks"
+            sides.append(
+                SideModel(
+                    purpose,
+                    None,
+                    ".env QMD_EMBED_PROVIDER",
+                    declared=chosen,
+                    note=note,
+                )
+            )
+        elif model:
+            spec = providers.model_spec("openrouter", model, base_url)
+            sides.append(SideModel(purpose, spec, source, declared=model, keys=keys))
+        elif purpose == "embeddings":
+            note = (
+                f"{var} is not in .env: qmd uses its default model, or the one set in the "
+                "dashboard's Memory Search provider (Postgres)"
+            )
+            sides.append(
+                SideModel(purpose, None, source, declared="(qmd default)", keys=keys, note=note)
+            )
+    for var in sorted(v for v in env if v.startswith("QMD_")):
+        if compose is not None and var not in compose:
+            report.warn(
+                f"{var} is in .env but docker-compose.yml does not pass it to the engine "
+                "(there is no env_file): memory search does not see it",
+                source=f".env {var}",
+            )
+    for agent in report.agents:
+        agent.side_models.extend(sides)
 
 
 def _pipeline_warnings(root: Path, report: FrameworkReport) -> None:

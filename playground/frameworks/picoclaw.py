@@ -22,6 +22,7 @@ from playground.frameworks.model import (
     FrameworkKey,
     FrameworkReport,
     ProviderSettings,
+    SideModel,
     thinking_level,
 )
 from playground.secret import Secret
@@ -130,7 +131,36 @@ def read(path: Path) -> FrameworkReport:
         name = item.get("id") if isinstance(item, dict) else None
         with report.about(name if isinstance(name, str) and name else "main"):
             _agent(Fields(item, file, f"agents.list[{index}]", report), defaults, entries, report)
+    _voice(root, entries, report)
     return report
+
+
+def _voice(root: Fields, entries: list[_Entry], report: FrameworkReport) -> None:
+    """``voice.model_name`` (transcription) and ``voice.tts_model_name`` (speech) as rows of
+    every agent; without a transcription model PicoClaw falls back to Groq Whisper when a
+    Groq key is configured (docs/guides/providers.md, "Voice Transcription")."""
+    voice = root.sub("voice")
+    sides: list[SideModel] = []
+    for purpose, key in (("voice", "model_name"), ("speech", "tts_model_name")):
+        name = voice.str(key)
+        if not name:
+            continue
+        source = f"{root.path.name} voice.{key}"
+        match = next((e for e in entries if e.name == name), None)
+        if match is None:
+            report.errors.append(
+                f"{root.path}: voice.{key}: {name!r} is not a model_name in model_list"
+            )
+        elif match.spec:
+            sides.append(SideModel(purpose, match.spec, source, declared=name, keys=match.keys))
+    groq = root.sub("providers").sub("groq").str("api_key")
+    if not voice.str("model_name") and groq:
+        label = f"{NAME} {root.path.name} providers.groq.api_key"
+        key = report.add_key(_value_key("groq", groq, label, root.path.parent, report))
+        source = f"{root.path.name} providers.groq (no voice.model_name: Groq Whisper)"
+        sides.append(SideModel("voice", "groq/whisper-large-v3", source, keys=[key]))
+    for agent in report.agents:
+        agent.side_models.extend(sides)
 
 
 def _security(path: Path, report: FrameworkReport) -> dict[str, Fields]:
