@@ -100,7 +100,7 @@ def read(path: Path) -> FrameworkReport:
         with report.about(folder.name):
             _read_agent(folder, env, compose, report)
     _memory_search(env, compose, report)
-    _pipeline_warnings(root, report)
+    _pipelines(root, env, compose, report)
     report.warn(
         "keys entered in the dashboard live in Postgres (model_providers.api_key, stored as "
         "plain text although the docs say encrypted); Playground reads only .env"
@@ -150,9 +150,13 @@ def _read_agent(folder: Path, env: dict[str, str], compose: str | None, report: 
                 source=fields.field(camel),
             )
         if value:
-            role_spec = _spec(value, env, agent, report, field=fields.field(snake))
+            where = fields.field(snake if fields.has(snake) else camel)
+            role_spec = _spec(value, env, agent, report, field=where)
             if role_spec:
                 agent.models[role] = role_spec
+            agent.side_models.append(
+                _side(role, value, role_spec, where, env, compose, agent, report)
+            )
     level = fields.str("thinking_level") if fields.has("thinking_level") else None
     if level is None and fields.has("thinkingLevel"):
         level = fields.str("thinkingLevel")
@@ -211,6 +215,27 @@ def _spec(
         source=field,
     )
     return f"openrouter/{model}"
+
+
+def _side(
+    purpose: str,
+    model: str,
+    spec: str | None,
+    source: str,
+    env: dict[str, str],
+    compose: str | None,
+    agent: AgentInfo,
+    report: FrameworkReport,
+) -> SideModel:
+    """A row for a model the agent uses for ``purpose`` (thinking, a pipeline step…)."""
+    model = model.strip()
+    if spec is not None:
+        keys = _keys(spec, model, env, compose, agent, report)
+        return SideModel(purpose, spec, source, declared=model, keys=keys)
+    note = None
+    if custom := _CUSTOM.fullmatch(model):
+        note = _dashboard_only(custom.group(1), f"CUSTOM_{_env_slug(custom.group(1))}_BASE_URL")
+    return SideModel(purpose, None, source, declared=model, note=note)
 
 
 def _dashboard_only(slug: str, var: str) -> str:
@@ -316,7 +341,13 @@ def _memory_search(env: dict[str, str], compose: str | None, report: FrameworkRe
         agent.side_models.extend(sides)
 
 
-def _pipeline_warnings(root: Path, report: FrameworkReport) -> None:
+def _pipelines(
+    root: Path, env: dict[str, str], compose: str | None, report: FrameworkReport
+) -> None:
+    """One row per pipeline step an agent runs, on the model the step really uses
+    (``resolveStepModel``: ``steps[].model`` → pipeline ``agents[].model`` →
+    ``defaults.model`` → the agent's config.yml ``model``), and a warning when that shadows
+    the agent's own model."""
     folder = root / "pipelines"
     if not folder.is_dir():
         return
@@ -324,20 +355,43 @@ def _pipeline_warnings(root: Path, report: FrameworkReport) -> None:
         data = load_yaml(path, report)
         pipeline = Fields(data if data is not None else {}, path, "", report)
         default = pipeline.sub("defaults").str("model")
+        members = pipeline.table.get("agents")
+        member_models = {
+            item["id"]: item["model"]
+            for item in (members if isinstance(members, list) else [])
+            if isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and isinstance(item.get("model"), str)
+        }
         steps = pipeline.table.get("steps")
-        used: dict[str, str | None] = {}
-        for step in steps if isinstance(steps, list) else []:
-            if isinstance(step, dict) and isinstance(step.get("agent"), str):
-                model = step.get("model")
-                used[step["agent"]] = model if isinstance(model, str) else used.get(step["agent"])
-        for agent in report.agents:
-            if agent.name not in used:
+        shadowed: dict[str, str] = {}
+        for index, step in enumerate(steps if isinstance(steps, list) else []):
+            if not isinstance(step, dict) or not isinstance(step.get("agent"), str):
                 continue
-            shadow = used.get(agent.name) or default
-            if shadow:
-                report.warn(
-                    f"in pipeline {path.stem}, steps run on {shadow}, not this config.yml model "
-                    "(step/pipeline models take precedence)",
-                    agent=agent.name,
-                    source=f"pipelines/{path.name}",
+            agent = report.agent(step["agent"])
+            if agent is None:
+                continue
+            step_id = step.get("id") if isinstance(step.get("id"), str) else str(index)
+            where = f"pipelines/{path.name}"
+            if isinstance(step.get("model"), str):
+                model, source = step["model"], f"{where} steps[{index}].model"
+            elif agent.name in member_models:
+                model, source = member_models[agent.name], f"{where} agents[{agent.name}].model"
+            elif default:
+                model, source = default, f"{where} defaults.model"
+            else:
+                continue  # the step runs on the agent's own model: its chat row
+            shadowed.setdefault(agent.name, model)
+            with report.about(agent.name):
+                spec = _spec(model, env, agent, report, field=source)
+                purpose = f"step {path.stem}/{step_id}"
+                agent.side_models.append(
+                    _side(purpose, model, spec, source, env, compose, agent, report)
                 )
+        for name, model in shadowed.items():
+            report.warn(
+                f"in pipeline {path.stem}, steps run on {model}, not this config.yml model "
+                "(step/pipeline models take precedence)",
+                agent=name,
+                source=f"pipelines/{path.name}",
+            )

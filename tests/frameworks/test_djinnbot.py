@@ -112,3 +112,76 @@ def test_env_key_overwriting_dashboard_keys_on_restart_is_warned(tmp_path: Path)
     finn = load_framework(s.djinnbot_install(tmp_path / "d")).agent("finn")
 
     assert any("overwrites any key entered in the dashboard" in w for w in finn.warnings)
+
+
+# verbatim, docs/content/docs/advanced/llm-providers.md@818d60eb
+_THINKING_DOC = """model: anthropic/claude-sonnet-4
+thinking_model: anthropic/claude-opus-4
+thinking_level: medium
+"""
+_STEPS_DOC = """steps:
+  - id: SPEC
+    agent: eric
+    model: anthropic/claude-opus-4    # Use Opus for requirements
+  - id: IMPLEMENT
+    agent: yukihiro
+    model: openrouter/moonshotai/kimi-k2.5  # Use Kimi for coding
+"""
+
+
+def _docs_install(root: Path) -> Path:
+    s.write(
+        root / ".env",
+        f"OPENROUTER_API_KEY={s.OPENROUTER_KEY}\nANTHROPIC_API_KEY={s.ANTHROPIC_KEY}\n",
+    )
+    s.write(root / "agents/eric/config.yml", _THINKING_DOC)
+    s.write(root / "agents/yukihiro/config.yml", "model: openrouter/x-ai/grok-4.1-fast\n")
+    s.write(root / "pipelines/engineering.yml", _STEPS_DOC)
+    return root
+
+
+async def test_thinking_model_is_its_own_row_with_its_key(tmp_path: Path):
+    report = load_framework(_docs_install(tmp_path / "d"))
+
+    rows = [r for r in await framework_rows(report, live=False) if r["agent"] == "eric"]
+
+    thinking = next(r for r in rows if r["purpose"] == "thinking")
+    assert thinking["model"] == "anthropic/claude-opus-4"
+    assert thinking["key_source"] == "djinnbot .env ANTHROPIC_API_KEY"
+    assert thinking["source"] == "agents/eric/config.yml thinking_model"
+    assert next(r for r in rows if r["purpose"] == "chat")["model"] == "anthropic/claude-sonnet-4"
+
+
+async def test_each_pipeline_step_is_a_row_on_the_model_it_really_uses(tmp_path: Path):
+    report = load_framework(_docs_install(tmp_path / "d"))
+
+    rows = {(r["agent"], r["purpose"]): r for r in await framework_rows(report, live=False)}
+
+    spec = rows[("eric", "step engineering/SPEC")]
+    assert spec["model"] == "anthropic/claude-opus-4"
+    assert spec["source"] == "pipelines/engineering.yml steps[0].model"
+    assert spec["key_source"] == "djinnbot .env ANTHROPIC_API_KEY"
+    implement = rows[("yukihiro", "step engineering/IMPLEMENT")]
+    assert implement["model"] == "openrouter/moonshotai/kimi-k2.5"
+    assert implement["key_source"] == "djinnbot .env OPENROUTER_API_KEY"
+    text = render_rows(list(rows.values()))
+    assert "djinnbot:yukihiro [step engineering/IMPLEMENT]  openrouter/moonshotai/kimi-k2.5" in text
+
+
+def test_pipeline_defaults_and_pipeline_agent_models_apply_in_order(tmp_path: Path):
+    root = _docs_install(tmp_path / "d")
+    s.write(
+        root / "pipelines/review.yml",
+        "defaults:\n  model: openrouter/minimax/minimax-m2.5\n"
+        "agents:\n  - id: eric\n    model: anthropic/claude-sonnet-4\n"
+        "steps:\n  - id: REVIEW\n    agent: eric\n  - id: SHIP\n    agent: yukihiro\n",
+    )
+
+    report = load_framework(root)
+
+    eric = {m.purpose: m for m in report.agent("eric").side_models}
+    yuki = {m.purpose: m for m in report.agent("yukihiro").side_models}
+    assert eric["step review/REVIEW"].spec == "anthropic/claude-sonnet-4"
+    assert eric["step review/REVIEW"].source == "pipelines/review.yml agents[eric].model"
+    assert yuki["step review/SHIP"].spec == "openrouter/minimax/minimax-m2.5"
+    assert yuki["step review/SHIP"].source == "pipelines/review.yml defaults.model"

@@ -228,7 +228,8 @@ def test_djinnbot_memory_search_on_its_own_endpoint(tmp_path: Path):
         "QMD_OPENAI_BASE_URL=http://127.0.0.1:11434/v1\nQMD_OPENAI_EMBED_MODEL=nomic-embed-text\n",
     )
 
-    (emb,) = load_framework(root).agent("eric").side_models
+    sides = load_framework(root).agent("eric").side_models
+    (emb,) = [m for m in sides if m.purpose == "embeddings"]
 
     assert emb.spec == "custom:http://127.0.0.1:11434/v1#nomic-embed-text"
     assert emb.keys[0].source_label == "djinnbot .env QMD_OPENAI_API_KEY"
