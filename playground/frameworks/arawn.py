@@ -4,6 +4,7 @@ Classic (reference §3.A): user ``config.toml`` (``$ARAWN_CONFIG_DIR`` or ``~/.c
 layered under the project's ``arawn.toml``; ``[llm]`` is the default profile, ``[llm.<name>]``
 named profiles, ``[agent.<name>].llm`` picks one. Keys: age store ``secrets.age`` (locked:
 needs age) → OS keyring ``arawn``/``<env>_api_key`` (legacy) → env var → config ``api_key``.
+``[memory.indexing]`` and ``[embedding]`` are side models of every agent (one doctor row each).
 
 Rewrite (§3.B): ``<data_dir>/arawn.toml`` with ``[llm.<name>] provider``, ``[engine] llm``;
 keys from ``api_key`` then the env var named by ``api_key_env``.

@@ -5,6 +5,9 @@ Model strings follow ``parseModelString``: a bare id is an OpenRouter passthroug
 ``CUSTOM_<SLUG>_BASE_URL``/``CUSTOM_<SLUG>_API_KEY``, ``<known provider>/<model>`` needs that
 provider's env var, anything else falls through to OpenRouter. Keys come from ``.env``
 (dashboard keys live in Postgres, which we do not query). DjinnBot has no fallback chains.
+A custom provider added only in the dashboard keeps the agent's model (``declared``) with
+the reason it cannot be checked. Thinking/planning/executor models, each pipeline step's
+model and memory search (``QMD_*``) are side models: one doctor row each.
 """
 
 from __future__ import annotations

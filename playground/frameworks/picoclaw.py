@@ -5,6 +5,8 @@ Schema versions: 0/missing (legacy ``providers`` block, ``agents.defaults.model`
 older files on load; we only read. Key values may be plain, ``file://name`` (inside the config
 dir) or ``enc://`` (AES-GCM sealed with an SSH key + passphrase: reported locked until
 :func:`playground.frameworks.unlock_key`). ``.security.yml`` keys replace config.json's.
+``voice.model_name`` / ``voice.tts_model_name`` (or the Groq Whisper fallback) are side
+models of every agent.
 """
 
 from __future__ import annotations
