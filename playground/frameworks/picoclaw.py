@@ -367,14 +367,16 @@ def _agent(item: Fields, defaults: Fields, entries: list[_Entry], report: Framew
     if front:
         primary, source = front
     default_fallbacks = defaults.str_list("model_fallbacks")
-    structured = isinstance(defaults.table.get("model"), dict)
-    if structured:
+    structured = False  # this agent uses the docs' agents.defaults.model {primary, fallbacks}
+    if isinstance(defaults.table.get("model"), dict):
         block = defaults.sub("model")
-        if default_fallbacks is None:
+        if default_fallbacks is None and fallbacks is None:
             default_fallbacks = block.str_list("fallbacks")
+            structured = default_fallbacks is not None
         if primary is None and defaults.str("model_name") is None:
             primary = block.str("primary")
             source = f"{item.path.name} agents.defaults.model.primary"
+            structured = True
     if primary is None:
         primary = defaults.str("model_name")
         source = f"{item.path.name} agents.defaults.model_name"

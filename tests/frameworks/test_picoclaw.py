@@ -331,6 +331,30 @@ def test_defaults_model_fallbacks_apply_to_listed_agents_without_their_own(
         "gemini/gemini-2.5-flash",
     ]
     assert report.agent("main").primary == "custom:https://api.example.com/v1#qwen3.5:cloud"
+    assert any("Playground follows the docs" in w for w in report.agent("main").warnings)
+    coder = report.agent("coder")
+    assert any("Playground follows the docs" in w for w in coder.warnings)  # its fallbacks
+
+
+def test_defaults_model_block_does_not_concern_an_agent_with_its_own_chain(
+    tmp_path: Path, home: Path
+):
+    config = {
+        "version": 3,
+        "model_list": _CASCADE_MODELS,
+        "agents": {
+            "defaults": {"model": {"primary": "qwen-main", "fallbacks": ["gemini-backup"]}},
+            "list": [
+                {"id": "main", "default": True},
+                {"id": "own", "model": {"primary": "deepseek-backup", "fallbacks": []}},
+            ],
+        },
+    }
+
+    own = load_framework(_config(tmp_path / "pc", config)).agent("own")
+
+    assert own.model_chain == ["deepseek/deepseek-chat"]
+    assert not any("Playground follows the docs" in w for w in own.warnings)
 
 
 @pytest.mark.parametrize(
