@@ -107,6 +107,7 @@ def _prepare(
     if args.max_tokens is not None:
         session.max_tokens = args.max_tokens
     for spec in args.models:
+        _refuse_unreachable_agent(overlay, spec)
         try:
             session.add_pane(spec)
         except ResolveError as exc:
@@ -123,6 +124,16 @@ def _framework_overlay(args: argparse.Namespace) -> Any:
     if report.errors and not report.agents and not report.keys:
         raise UsageError(f"--from {args.from_path}: {report.errors[0]}")
     return framework_overlay(report)
+
+
+def _refuse_unreachable_agent(overlay: Any, spec: str) -> None:
+    """``-m AGENT`` naming a framework agent whose model Playground cannot reach from files
+    (a DjinnBot dashboard-only provider) is refused with the reason, not as a bad spec."""
+    report = getattr(overlay, "report", None)
+    agent = report.agent(spec) if report is not None else None
+    if agent is not None and not agent.model_chain:
+        why = agent.unresolved or f"see playground doctor --from for {report.framework}"
+        raise UsageError(f"-m {spec}: agent {spec} has no model Playground can reach ({why})")
 
 
 def _read_prompt(prompt: str | None) -> str:

@@ -25,6 +25,7 @@ from playground.frameworks.model import (
     FrameworkReport,
     FrameworkWarning,
     ProviderSettings,
+    SideModel,
 )
 from playground.frameworks.sealed import UnlockError
 
@@ -43,6 +44,7 @@ __all__ = [
     "FrameworkReport",
     "FrameworkWarning",
     "ProviderSettings",
+    "SideModel",
     "UnlockError",
     "detect_framework",
     "framework_overlay",
@@ -185,7 +187,8 @@ class FrameworkOverlay:
     ``locked``: keys that exist but need unlocking, for the credential panel.
     ``route_keys``: per agent, per hop of its route, the keys that hop would send — more
     precise than ``keys`` when one provider serves several agents or hops with different keys
-    (two PicoClaw entries on the same server, each with its own key).
+    (two PicoClaw entries on the same server, each with its own key). ``report`` is the
+    report the overlay was made from (agents without a reachable model are only there).
     """
 
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
@@ -193,6 +196,7 @@ class FrameworkOverlay:
     keys: dict[str, list[ResolvedKey]] = field(default_factory=dict)
     locked: list[FrameworkKey] = field(default_factory=list)
     route_keys: dict[str, list[list[ResolvedKey]]] = field(default_factory=dict)
+    report: FrameworkReport | None = None
 
 
 def framework_overlay(report: FrameworkReport) -> FrameworkOverlay:
@@ -205,7 +209,7 @@ def framework_overlay(report: FrameworkReport) -> FrameworkOverlay:
     def resolved(keys: list[FrameworkKey]) -> list[ResolvedKey]:
         return [ResolvedKey(k.secret, k.source_label, k.auth_kind) for k in keys if k.secret]
 
-    overlay = FrameworkOverlay()
+    overlay = FrameworkOverlay(report=report)
     for agent in report.agents:
         if agent.model_chain:
             overlay.routes[agent.name] = RouteConfig(models=list(agent.model_chain))

@@ -123,7 +123,8 @@ def read(path: Path) -> FrameworkReport:
     for folder in sorted(agents_dir.iterdir()):
         if not folder.is_dir() or folder.name.startswith(".") or folder.name == "node_modules":
             continue
-        era = _read_agent(folder, models_table, report)
+        with report.about(folder.name):
+            era = _read_agent(folder, models_table, report)
         if era:
             eras.add(era)
     if models_table.has("model") and not models_table.has("models"):

@@ -4,6 +4,7 @@ Classic (reference §3.A): user ``config.toml`` (``$ARAWN_CONFIG_DIR`` or ``~/.c
 layered under the project's ``arawn.toml``; ``[llm]`` is the default profile, ``[llm.<name>]``
 named profiles, ``[agent.<name>].llm`` picks one. Keys: age store ``secrets.age`` (locked:
 needs age) → OS keyring ``arawn``/``<env>_api_key`` (legacy) → env var → config ``api_key``.
+``[memory.indexing]`` and ``[embedding]`` are side models of every agent (one doctor row each).
 
 Rewrite (§3.B): ``<data_dir>/arawn.toml`` with ``[llm.<name>] provider``, ``[engine] llm``;
 keys from ``api_key`` then the env var named by ``api_key_env``.
@@ -19,7 +20,13 @@ from playground.endpoint import AuthKind
 from playground.frameworks import providers
 from playground.frameworks.files import Fields, load_toml
 from playground.frameworks.keyrefs import env_key, plain_key
-from playground.frameworks.model import AgentInfo, FrameworkKey, FrameworkReport, ProviderSettings
+from playground.frameworks.model import (
+    AgentInfo,
+    FrameworkKey,
+    FrameworkReport,
+    ProviderSettings,
+    SideModel,
+)
 
 NAME = "arawn"
 
@@ -151,7 +158,8 @@ def _read_classic(
     agents = root.tables("agent")
     names = sorted(set(agents) | {"default"}, key=lambda n: (n != "default", n))
     for name in names:
-        _classic_agent(name, agents, profiles, default, file, report)
+        with report.about(name):
+            _classic_agent(name, agents, profiles, default, file, report)
     if os.environ.get("ARAWN_CONFIG"):
         report.warn(
             "ARAWN_CONFIG is set: the docs mention it but Arawn's code never reads it "
@@ -170,13 +178,138 @@ def _read_classic(
                 f"{doc_path} exists: the docs list it but Arawn's code never reads it",
                 source=str(doc_path),
             )
-    indexing = root.sub("memory").sub("indexing").str("backend")
-    if indexing and indexing != "default" and indexing not in profiles:
-        report.warn(
-            f"memory.indexing.backend = {indexing!r} is read as a profile name, not a backend; "
-            "no such [llm.<name>] profile, so Arawn falls back to the default profile",
-            source=f"{file.name} memory.indexing.backend",
+    _memory_indexing(root.sub("memory").sub("indexing"), profiles, default, report)
+    _embedding(root.sub("embedding"), report)
+
+
+def _side_model(
+    purpose: str,
+    backend: str,
+    model: str | None,
+    table: Fields,
+    agent: AgentInfo,
+    report: FrameworkReport,
+    *,
+    source: str,
+    base_url: str | None = None,
+) -> SideModel:
+    """A non-chat model on an Arawn backend, with the keys Arawn resolves for that backend."""
+    slug, env_var = _BACKENDS[backend]
+    if not model:
+        return SideModel(
+            purpose, None, source, declared=backend, note=f"no model set for {purpose}"
         )
+    if backend == "custom":
+        if not base_url:
+            note = f"backend custom needs a base_url for {purpose}"
+            return SideModel(purpose, None, source, declared=model, note=note)
+        spec = providers.custom_spec(base_url, model)
+    else:
+        spec = providers.model_spec(slug, model, base_url)
+    provider = providers.spec_provider(spec)
+    keys = [
+        report.add_key(k) for k in _classic_keys(provider, backend, env_var, table, agent, report)
+    ]
+    return SideModel(purpose, spec, source, keys=keys)
+
+
+def _embedding(embedding: Fields, report: FrameworkReport) -> None:
+    """``[embedding]`` (``provider = local | openai | mock``) as an ``embeddings`` row of every
+    agent. For ``openai`` the key order is ``[embedding.openai] api_key`` → ``OPENAI_API_KEY``
+    → the openai chain (age store, keyring); reference §3.A."""
+    provider = embedding.str("provider")
+    if not provider:
+        return
+    source = f"{embedding.path.name} [embedding] provider = {provider!r}"
+    for agent in report.agents:
+        if provider != "openai":
+            note = (
+                "embeddings computed on this machine: no provider, no key to check"
+                if provider == "local"
+                else f"embedding provider {provider!r}: nothing to check"
+            )
+            side = SideModel("embeddings", None, source, declared=provider, note=note)
+        else:
+            openai = embedding.sub("openai")
+            side = _side_model(
+                "embeddings",
+                "openai",
+                openai.str("model"),
+                Fields({}, openai.path, openai.where, report),
+                agent,
+                report,
+                source=source,
+                base_url=openai.str("base_url"),
+            )
+            if side.spec:
+                env = [k for k in side.keys if k.source_label == "env OPENAI_API_KEY"]
+                ordered = [*env, *(k for k in side.keys if k not in env)]
+                if inline := openai.str("api_key"):
+                    label = f"{NAME} {openai.field('api_key')}"
+                    own = plain_key(providers.spec_provider(side.spec), inline, label)
+                    ordered.insert(0, report.add_key(own))
+                side.keys = ordered
+        agent.side_models.append(side)
+
+
+def _memory_indexing(
+    indexing: Fields, profiles: dict[str, Fields], default: Fields, report: FrameworkReport
+) -> None:
+    """``[memory.indexing]``: the model that indexes memory, as a row of every agent.
+
+    The docs present ``backend`` as the indexer's backend (``backend = "openai"``); the code
+    (a37e7eca) looks the name up among the LLM backends it built — ``default`` and the
+    ``[llm.<name>]`` profiles — and falls back to the default profile. A profile name is
+    read as that profile; a backend name the docs' way, with a warning.
+    """
+    if not indexing.table or indexing.bool("enabled") is False:
+        return
+    name = indexing.str("backend") or "default"
+    source = f"{indexing.path.name} [memory.indexing]"
+    for agent in report.agents:
+        profile = default if name == "default" else profiles.get(name)
+        if profile is not None:
+            backend = profile.str("backend")
+            if backend not in _BACKENDS:
+                continue
+            model = indexing.str("model") or profile.str("model")
+            side = _side_model(
+                "memory indexing",
+                backend,
+                model,
+                profile,
+                agent,
+                report,
+                source=f"{source} backend = {name!r} ([{profile.where}])",
+                base_url=profile.str("base_url"),
+            )
+        elif name in _BACKENDS:
+            side = _side_model(
+                "memory indexing",
+                name,
+                indexing.str("model"),
+                indexing,
+                agent,
+                report,
+                source=f"{source} backend = {name!r}",
+            )
+            report.warn(
+                f"memory.indexing.backend = {name!r}: the docs call it the indexer's backend, "
+                "which Playground shows; Arawn's code looks the name up among its LLM profiles "
+                f"and, with no [llm.{name}], indexes with the default profile — add [llm.{name}] "
+                "to get the documented behaviour for sure",
+                agent=agent.name,
+                source=f"{indexing.path.name} memory.indexing.backend",
+            )
+        else:
+            report.warn(
+                f"memory.indexing.backend = {name!r} is neither a backend nor an [llm.<name>] "
+                "profile: Arawn indexes memory with the default profile",
+                agent=agent.name,
+                source=f"{indexing.path.name} memory.indexing.backend",
+            )
+            continue
+        agent.side_models.append(side)
 
 
 def _classic_agent(
@@ -351,10 +484,12 @@ def _read_rewrite(file: Path, report: FrameworkReport) -> None:
         profile = profiles.get(ref)
         agent = AgentInfo(name=agent_name, model_chain=[], source=f"{file.name} {where}")
         report.agents.append(agent)
-        if profile is None:
-            report.errors.append(f"{file}: {where}: profile {ref!r} is not defined as [llm.{ref}]")
-            continue
-        _rewrite_model(agent, profile, report)
+        with report.about(agent_name):
+            if profile is None:
+                message = f"{file}: {where}: profile {ref!r} is not defined as [llm.{ref}]"
+                report.errors.append(message)
+                continue
+            _rewrite_model(agent, profile, report)
     if os.environ.get("GROQ_MODEL") and report.agent("engine"):
         report.warn("GROQ_MODEL is set and overrides the engine profile's model", agent="engine")
 

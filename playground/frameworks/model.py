@@ -8,6 +8,8 @@ what looks wrong. Nothing here holds a revealed key: secrets are :class:`Secret`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -98,6 +100,34 @@ class FrameworkWarning:
 
 
 @dataclass(slots=True)
+class SideModel:
+    """A model an agent depends on besides its chat chain (voice, embeddings, thinking, a step).
+
+    ``spec`` is our spec, or None when Playground cannot build one from files; ``declared`` is
+    the framework's own spelling of the model; ``note`` says why no live check is possible
+    (for instance a base URL kept only in a dashboard). ``keys`` are the keys the framework
+    would send for it, in order.
+    """
+
+    purpose: str
+    spec: str | None
+    source: str
+    declared: str | None = None
+    keys: list[FrameworkKey] = field(default_factory=list)
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe view (masked keys only)."""
+        return {
+            "purpose": self.purpose,
+            "model": self.spec or self.declared,
+            "source": self.source,
+            "keys": [k.to_dict() for k in self.keys],
+            "note": self.note,
+        }
+
+
+@dataclass(slots=True)
 class AgentInfo:
     """One agent: the model chain it would walk and everything needed to call it.
 
@@ -108,7 +138,11 @@ class AgentInfo:
     chain to the keys, in order, that the framework would send for it; ``hops`` (when set, one
     list per chain position) is the same per position, for chains where one spec appears twice
     with different keys. ``models`` holds other models the agent uses for side roles
-    (planning, executor, …).
+    (planning, executor, …); ``side_models`` are those same dependencies with their keys and
+    sources (voice, embeddings, thinking, pipeline steps), one doctor row each. ``declared``
+    keeps the framework's model string when no spec can be built from files (``unresolved``
+    then says why). ``errors`` are the report's errors found while reading this agent (also
+    in ``FrameworkReport.errors``).
     """
 
     name: str
@@ -122,6 +156,10 @@ class AgentInfo:
     keys: dict[str, list[FrameworkKey]] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
     hops: list[list[FrameworkKey]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    side_models: list[SideModel] = field(default_factory=list)
+    declared: str | None = None
+    unresolved: str | None = None
 
     def hop_keys(self, index: int) -> list[FrameworkKey]:
         """The keys hop ``index`` of the chain would send (``hops`` overrides ``keys``)."""
@@ -155,6 +193,10 @@ class AgentInfo:
             "models": dict(self.models),
             "keys": {spec: [k.to_dict() for k in keys] for spec, keys in self.keys.items()},
             "warnings": list(self.warnings),
+            "errors": list(self.errors),
+            "side_models": [m.to_dict() for m in self.side_models],
+            "declared": self.declared,
+            "unresolved": self.unresolved,
         }
 
 
@@ -182,6 +224,28 @@ class FrameworkReport:
             text = f"{message} ({source})" if source else message
             if text not in info.warnings:
                 info.warnings.append(text)
+
+    @contextmanager
+    def about(self, agent: str) -> Iterator[None]:
+        """Attach the errors recorded inside this block to agent ``agent`` (once it exists)."""
+        before = len(self.errors)
+        try:
+            yield
+        finally:
+            if (info := self.agent(agent)) is not None:
+                for message in self.errors[before:]:
+                    if message not in info.errors:
+                        info.errors.append(message)
+
+    def general_errors(self) -> list[str]:
+        """Errors that concern no single agent (the whole setup)."""
+        attached = {message for agent in self.agents for message in agent.errors}
+        return [message for message in self.errors if message not in attached]
+
+    def general_warnings(self) -> list[FrameworkWarning]:
+        """Warnings that concern no single agent of this report."""
+        names = {agent.name for agent in self.agents}
+        return [w for w in self.warnings if w.agent is None or w.agent not in names]
 
     def add_key(self, key: FrameworkKey) -> FrameworkKey:
         """Record a key once (the same provider, label and value are one key)."""

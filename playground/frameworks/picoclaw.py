@@ -5,6 +5,8 @@ Schema versions: 0/missing (legacy ``providers`` block, ``agents.defaults.model`
 older files on load; we only read. Key values may be plain, ``file://name`` (inside the config
 dir) or ``enc://`` (AES-GCM sealed with an SSH key + passphrase: reported locked until
 :func:`playground.frameworks.unlock_key`). ``.security.yml`` keys replace config.json's.
+``voice.model_name`` / ``voice.tts_model_name`` (or the Groq Whisper fallback) are side
+models of every agent.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from playground.frameworks.model import (
     FrameworkKey,
     FrameworkReport,
     ProviderSettings,
+    SideModel,
     thinking_level,
 )
 from playground.secret import Secret
@@ -51,6 +54,10 @@ _ENTRY_FIELDS = {
     "enabled",
     "user_agent",
 }
+
+# PicoClaw protocol names that are not vendor names: ``anthropic-messages`` is Anthropic's
+# native /v1/messages protocol (docs/guides/providers.md, "Anthropic Messages API").
+_PROTOCOLS = {"anthropic-messages": "anthropic"}
 
 
 def home() -> Path:
@@ -123,8 +130,39 @@ def read(path: Path) -> FrameworkReport:
         agent_list = None
     specs = agent_list or [{"id": "main", "default": True}]
     for index, item in enumerate(specs):
-        _agent(Fields(item, file, f"agents.list[{index}]", report), defaults, entries, report)
+        name = item.get("id") if isinstance(item, dict) else None
+        with report.about(name if isinstance(name, str) and name else "main"):
+            _agent(Fields(item, file, f"agents.list[{index}]", report), defaults, entries, report)
+    _voice(root, entries, report)
     return report
+
+
+def _voice(root: Fields, entries: list[_Entry], report: FrameworkReport) -> None:
+    """``voice.model_name`` (transcription) and ``voice.tts_model_name`` (speech) as rows of
+    every agent; without a transcription model PicoClaw falls back to Groq Whisper when a
+    Groq key is configured (docs/guides/providers.md, "Voice Transcription")."""
+    voice = root.sub("voice")
+    sides: list[SideModel] = []
+    for purpose, key in (("voice", "model_name"), ("speech", "tts_model_name")):
+        name = voice.str(key)
+        if not name:
+            continue
+        source = f"{root.path.name} voice.{key}"
+        match = next((e for e in entries if e.name == name), None)
+        if match is None:
+            report.errors.append(
+                f"{root.path}: voice.{key}: {name!r} is not a model_name in model_list"
+            )
+        elif match.spec:
+            sides.append(SideModel(purpose, match.spec, source, declared=name, keys=match.keys))
+    groq = root.sub("providers").sub("groq").str("api_key")
+    if not voice.str("model_name") and groq:
+        label = f"{NAME} {root.path.name} providers.groq.api_key"
+        key = report.add_key(_value_key("groq", groq, label, root.path.parent, report))
+        source = f"{root.path.name} providers.groq (no voice.model_name: Groq Whisper)"
+        sides.append(SideModel("voice", "groq/whisper-large-v3", source, keys=[key]))
+    for agent in report.agents:
+        agent.side_models.extend(sides)
 
 
 def _security(path: Path, report: FrameworkReport) -> dict[str, Fields]:
@@ -213,7 +251,7 @@ def _entry_spec(entry: Fields, report: FrameworkReport) -> str | None:
         provider, model_id = model.split("/", 1)
     else:
         provider, model_id = "openai", model
-    slug = providers.provider_slug(provider)
+    slug = providers.provider_slug(_PROTOCOLS.get(provider.lower(), provider))
     if slug is None:
         report.errors.append(
             f"{entry.path}: {entry.where}.provider: unknown provider {provider!r} "
@@ -328,16 +366,36 @@ def _agent(item: Fields, defaults: Fields, entries: list[_Entry], report: Framew
     front = _agent_md(agent_id, is_default, defaults, report)
     if front:
         primary, source = front
+    default_fallbacks = defaults.str_list("model_fallbacks")
+    structured = False  # this agent uses the docs' agents.defaults.model {primary, fallbacks}
+    if isinstance(defaults.table.get("model"), dict):
+        block = defaults.sub("model")
+        if default_fallbacks is None and fallbacks is None:
+            default_fallbacks = block.str_list("fallbacks")
+            structured = default_fallbacks is not None
+        if primary is None and defaults.str("model_name") is None:
+            primary = block.str("primary")
+            source = f"{item.path.name} agents.defaults.model.primary"
+            structured = True
     if primary is None:
         primary = defaults.str("model_name")
         source = f"{item.path.name} agents.defaults.model_name"
         if primary is None and (primary := defaults.str("model")):
             source = f"{item.path.name} agents.defaults.model"
     if fallbacks is None:
-        fallbacks = defaults.str_list("model_fallbacks") or []
+        fallbacks = default_fallbacks or []
     agent = AgentInfo(name=agent_id, model_chain=[], source=source, fallbacks=list(fallbacks))
     report.agents.append(agent)
     agent.retries = defaults.int("max_llm_retries")
+    if structured:
+        report.warn(
+            "agents.defaults.model as {primary, fallbacks} is the failover form PicoClaw's docs "
+            "show; the config code read (cf67dd38) knows agents.defaults.model only as the "
+            "deprecated string spelling of model_name. Playground follows the docs; if PicoClaw "
+            "refuses the file, use model_name + model_fallbacks",
+            agent=agent_id,
+            source=f"{item.path.name} agents.defaults.model",
+        )
     if source.endswith("agents.defaults.model"):
         report.warn(
             "agents.defaults.model is the deprecated spelling of model_name (PicoClaw folds it "

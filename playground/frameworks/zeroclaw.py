@@ -252,17 +252,18 @@ def _read_v1(top: Fields, keys: _Keys, report: FrameworkReport) -> None:
     configured = None
     if api_key := top.str("api_key"):
         configured = keys.value("", api_key, f"{NAME} {top.path.name} api_key")
-    _default_agent(
-        provider_name,
-        model,
-        top.str("api_url"),
-        configured,
-        profiles,
-        top,
-        keys,
-        report,
-        source=f"{top.path.name} default_provider/default_model",
-    )
+    with report.about("default"):
+        _default_agent(
+            provider_name,
+            model,
+            top.str("api_url"),
+            configured,
+            profiles,
+            top,
+            keys,
+            report,
+            source=f"{top.path.name} default_provider/default_model",
+        )
     routes = top.table.get("model_routes")
     _routes(routes, "model_routes", profiles, configured, top, keys, report)
     _delegates(top, profiles, keys, report)
@@ -298,17 +299,18 @@ def _read_v2(root: Fields, keys: _Keys, report: FrameworkReport) -> None:
     configured = None
     if api_key := entry.str("api_key"):
         configured = keys.value("", api_key, f"{NAME} {root.path.name} {entry.where}.api_key")
-    _default_agent(
-        entry.str("name") or name,
-        model,
-        entry.str("base_url"),
-        configured,
-        entries,
-        root,
-        keys,
-        report,
-        source=f"{root.path.name} providers.fallback → {entry.where}",
-    )
+    with report.about("default"):
+        _default_agent(
+            entry.str("name") or name,
+            model,
+            entry.str("base_url"),
+            configured,
+            entries,
+            root,
+            keys,
+            report,
+            source=f"{root.path.name} providers.fallback → {entry.where}",
+        )
     _routes(
         section.table.get("model_routes"),
         "providers.model_routes",
@@ -530,7 +532,8 @@ def _read_v3(root: Fields, keys: _Keys, report: FrameworkReport) -> None:
     if not agents:
         report.errors.append(f"{root.path}: agents: no [agents.<name>] table (V3 needs one)")
     for name, table in agents.items():
-        _v3_agent(name, table, aliases, root, keys, report)
+        with report.about(name):
+            _v3_agent(name, table, aliases, root, keys, report)
     _v3_routes(root, aliases, keys, report)
 
 

@@ -155,3 +155,56 @@ def test_documented_but_unread_env_var_is_warned(tmp_path: Path, monkeypatch):
     assert any(
         "ARAWN_CONFIG" in w.message and "never reads it" in w.message for w in report.warnings
     )
+
+
+# verbatim, docs/src/configuration/backends.md@a37e7eca (excerpt); the snippet's `llm = "claude"`
+# names a profile it does not define, which Arawn refuses (LlmNotFound)
+_BACKENDS_DOC = """
+[llm.fast]
+backend = "groq"
+model = "llama-3.3-70b-versatile"
+max_context_tokens = 32768
+
+[agent.default]
+llm = "claude"
+
+[memory.indexing]
+backend = "openai"
+model = "gpt-4o-mini"
+"""
+
+
+def test_memory_indexing_backend_is_the_indexers_backend(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("OPENAI_API_KEY", s.OPENAI_KEY)
+    project = tmp_path / "proj"
+    s.write(project / "arawn.toml", _BACKENDS_DOC)
+
+    report = load_framework(project)
+
+    default = report.agent("default")
+    assert any("'claude' is not defined" in e for e in default.errors)
+    (side,) = default.side_models
+    assert (side.purpose, side.spec) == ("memory indexing", "openai/gpt-4o-mini")
+    assert [k.source_label for k in side.keys] == ["env OPENAI_API_KEY"]
+    assert not any("read as a profile name" in w for w in default.warnings)
+    assert any("the docs call it the indexer's backend" in w for w in default.warnings)
+
+
+def test_memory_indexing_backend_naming_a_profile_uses_that_profile(tmp_path: Path, home: Path):
+    project = tmp_path / "proj"
+    s.write(
+        project / "arawn.toml",
+        '[llm]\nbackend = "anthropic"\nmodel = "claude-sonnet-4-20250514"\n\n'
+        '[llm.fast]\nbackend = "groq"\nmodel = "llama-3.3-70b-versatile"\n'
+        f'api_key = "{s.GROQ_KEY}"\n\n'
+        '[memory.indexing]\nbackend = "fast"\n',
+    )
+
+    default = load_framework(project).agent("default")
+
+    (side,) = default.side_models
+    assert side.spec == "groq/llama-3.3-70b-versatile"
+    assert side.keys[0].secret.reveal() == s.GROQ_KEY
+    assert not any("indexer's backend" in w for w in default.warnings)

@@ -38,3 +38,18 @@ def test_ask_from_falls_back_when_the_agents_primary_key_is_rejected(
     done = next(e for e in events if e["type"] == "done")
     assert "sk-invalid" not in json.dumps(events)
     assert done["answered_by"]
+
+
+def test_ask_from_an_agent_whose_model_lives_in_a_dashboard_says_why(tmp_path: Path, capsys):
+    root = tmp_path / "d"
+    (root / "agents" / "yuki").mkdir(parents=True)
+    (root / "agents" / "yuki" / "config.yml").write_text("model: custom-ollama/llama3.3\n")
+    (root / ".env").write_text("OPENROUTER_API_KEY=x\n")
+
+    code = main(["ask", "--from", str(root), "-m", "yuki", "hi"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "agent yuki has no model Playground can reach" in err
+    assert "CUSTOM_OLLAMA_BASE_URL" in err

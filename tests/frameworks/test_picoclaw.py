@@ -254,3 +254,163 @@ def test_unlocked_key_replaces_the_locked_one_in_the_report_and_overlay(tmp_path
     assert [k.secret.reveal() for k in overlay.keys["anthropic"]] == [s.ANTHROPIC_KEY]
     assert overlay.route_keys["sales"][0][0].secret.reveal() == s.ANTHROPIC_KEY
     assert overlay.locked == []
+
+
+def _config(folder: Path, config: dict) -> Path:
+    return s.write(folder / "config.json", json.dumps(config))
+
+
+# model_list of the docs' "Automatic Model Failover (Cascade)" example (docs/guides/providers.md)
+_CASCADE_MODELS = [
+    {
+        "model_name": "qwen-main",
+        "provider": "openai",
+        "model": "qwen3.5:cloud",
+        "api_base": "https://api.example.com/v1",
+        "api_keys": ["sk-main"],
+    },
+    {
+        "model_name": "deepseek-backup",
+        "provider": "deepseek",
+        "model": "deepseek-chat",
+        "api_keys": ["sk-backup-1"],
+    },
+    {
+        "model_name": "gemini-backup",
+        "provider": "gemini",
+        "model": "gemini-2.5-flash",
+        "api_keys": ["sk-backup-2"],
+    },
+]
+
+
+def test_defaults_model_primary_and_fallbacks_is_the_documented_failover_form(
+    tmp_path: Path, home: Path
+):
+    config = {
+        "version": 3,
+        "model_list": _CASCADE_MODELS,
+        "agents": {
+            "defaults": {
+                "model": {"primary": "qwen-main", "fallbacks": ["deepseek-backup", "gemini-backup"]}
+            }
+        },
+    }
+
+    report = load_framework(_config(tmp_path / "pc", config))
+
+    assert report.errors == []
+    main = report.agent("main")
+    assert main.model_chain == [
+        "custom:https://api.example.com/v1#qwen3.5:cloud",
+        "deepseek/deepseek-chat",
+        "gemini/gemini-2.5-flash",
+    ]
+    assert main.fallbacks == ["deepseek-backup", "gemini-backup"]
+    assert main.source.endswith("agents.defaults.model.primary")
+    assert any("Playground follows the docs" in w for w in main.warnings)
+    assert not any("deprecated spelling of model_name (PicoClaw folds" in w for w in main.warnings)
+
+
+def test_defaults_model_fallbacks_apply_to_listed_agents_without_their_own(
+    tmp_path: Path, home: Path
+):
+    config = {
+        "version": 3,
+        "model_list": _CASCADE_MODELS,
+        "agents": {
+            "defaults": {"model": {"primary": "qwen-main", "fallbacks": ["gemini-backup"]}},
+            "list": [{"id": "main", "default": True}, {"id": "coder", "model": "deepseek-backup"}],
+        },
+    }
+
+    report = load_framework(_config(tmp_path / "pc", config))
+
+    assert report.agent("coder").model_chain == [
+        "deepseek/deepseek-chat",
+        "gemini/gemini-2.5-flash",
+    ]
+    assert report.agent("main").primary == "custom:https://api.example.com/v1#qwen3.5:cloud"
+    assert any("Playground follows the docs" in w for w in report.agent("main").warnings)
+    coder = report.agent("coder")
+    assert any("Playground follows the docs" in w for w in coder.warnings)  # its fallbacks
+
+
+def test_defaults_model_block_does_not_concern_an_agent_with_its_own_chain(
+    tmp_path: Path, home: Path
+):
+    config = {
+        "version": 3,
+        "model_list": _CASCADE_MODELS,
+        "agents": {
+            "defaults": {"model": {"primary": "qwen-main", "fallbacks": ["gemini-backup"]}},
+            "list": [
+                {"id": "main", "default": True},
+                {"id": "own", "model": {"primary": "deepseek-backup", "fallbacks": []}},
+            ],
+        },
+    }
+
+    own = load_framework(_config(tmp_path / "pc", config)).agent("own")
+
+    assert own.model_chain == ["deepseek/deepseek-chat"]
+    assert not any("Playground follows the docs" in w for w in own.warnings)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # verbatim, docs/guides/providers.md "Anthropic Messages API (native format)"
+        {
+            "model_name": "claude-opus-4-6",
+            "provider": "anthropic-messages",
+            "model": "claude-opus-4-6",
+            "api_keys": ["sk-ant-your-key"],
+            "api_base": "https://api.anthropic.com",
+        },
+        # the legacy single-field form of the same entry (provider omitted)
+        {
+            "model_name": "claude-opus-4-6",
+            "model": "anthropic-messages/claude-opus-4-6",
+            "api_keys": ["sk-ant-your-key"],
+            "api_base": "https://api.anthropic.com",
+        },
+    ],
+)
+def test_anthropic_messages_is_the_native_anthropic_protocol(
+    tmp_path: Path, home: Path, entry: dict
+):
+    config = {
+        "version": 3,
+        "model_list": [entry],
+        "agents": {"defaults": {"model_name": "claude-opus-4-6"}},
+    }
+
+    report = load_framework(_config(tmp_path / "pc", config))
+
+    assert report.errors == []
+    main = report.agent("main")
+    assert main.model_chain == ["anthropic/claude-opus-4-6"]
+    (key,) = main.keys["anthropic/claude-opus-4-6"]
+    assert key.provider == "anthropic" and key.secret.reveal() == "sk-ant-your-key"
+
+
+def test_anthropic_messages_on_a_third_party_endpoint_speaks_anthropic_there(
+    tmp_path: Path, home: Path
+):
+    entry = {
+        "model_name": "minimax",
+        "provider": "anthropic-messages",
+        "model": "MiniMax-M2",
+        "api_keys": ["mm-key"],
+        "api_base": "https://api.minimax.io/anthropic",
+    }
+    config = {
+        "version": 3,
+        "model_list": [entry],
+        "agents": {"defaults": {"model_name": "minimax"}},
+    }
+
+    main = load_framework(_config(tmp_path / "pc", config)).agent("main")
+
+    assert main.model_chain == ["anthropic-custom:https://api.minimax.io/anthropic#MiniMax-M2"]
