@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from playground.catalog.providers import AD_HOC_PROVIDERS, PROVIDERS, SIM_MODELS, STYLE_PARAM
 from playground.catalog.types import ModelInfo, Prices, ProviderInfo, ThinkingOptions
+from playground.endpoint import Protocol
 
 if TYPE_CHECKING:
     from playground.config.schema import Config, ModelConfig, ProviderConfig
@@ -266,9 +267,10 @@ class Catalog:
         else:
             rows = packaged_rows().get(slug, [])
             models = {row[0]: _model_from_row(slug, row) for row in rows}
+        protocol = self._by_slug[slug].protocol if slug in self._by_slug else None
         for model_id, override in self._model_overrides.get(slug, {}).items():
             base = models.get(model_id) or ModelInfo(provider=slug, id=model_id, name=model_id)
-            models[model_id] = apply_model_config(base, override)
+            models[model_id] = apply_model_config(base, override, protocol)
         self._models[slug] = models
         return models
 
@@ -310,8 +312,14 @@ class Catalog:
 # --- config overlay -----------------------------------------------------------------------
 
 
-def apply_model_config(base: ModelInfo, cfg: ModelConfig) -> ModelInfo:
-    """``base`` with every field the user's ``[providers.P.models.M]`` table sets."""
+def apply_model_config(
+    base: ModelInfo, cfg: ModelConfig, protocol: Protocol | None = None
+) -> ModelInfo:
+    """``base`` with every field the user's ``[providers.P.models.M]`` table sets.
+
+    ``protocol`` (the provider's) picks the thinking controls of a model the config turns
+    thinking on for without saying how (see :data:`DECLARED_THINKING`).
+    """
     prices = base.prices
     price_fields = {
         "input": cfg.price_input,
@@ -323,7 +331,7 @@ def apply_model_config(base: ModelInfo, cfg: ModelConfig) -> ModelInfo:
     set_prices = {k: v for k, v in price_fields.items() if v is not None}
     if set_prices:
         prices = dataclasses.replace(prices, **set_prices)
-    options = _thinking_override(base.thinking_options, cfg)
+    options = _thinking_override(base.thinking_options, cfg, protocol)
     thinking = base.thinking
     if cfg.thinking is not None:
         thinking = cfg.thinking
@@ -344,7 +352,18 @@ def apply_model_config(base: ModelInfo, cfg: ModelConfig) -> ModelInfo:
     return dataclasses.replace(base, **changes)
 
 
-def _thinking_override(base: ThinkingOptions, cfg: ModelConfig) -> ThinkingOptions:
+DECLARED_THINKING: dict[Protocol, ThinkingOptions] = {
+    # Every Anthropic-protocol server that thinks accepts a budget (adaptive thinking is
+    # newer and Claude-only), so a declared reasoning model gets the budget slider.
+    Protocol.ANTHROPIC: ThinkingOptions(style="budget", budget_min=1024),
+}
+"""Thinking controls of a model declared ``reasoning = true`` with no efforts or budget;
+other protocols get an on/off toggle."""
+
+
+def _thinking_override(
+    base: ThinkingOptions, cfg: ModelConfig, protocol: Protocol | None = None
+) -> ThinkingOptions:
     if cfg.thinking is False:
         return ThinkingOptions()
     if cfg.thinking_always_on:
@@ -370,7 +389,8 @@ def _thinking_override(base: ThinkingOptions, cfg: ModelConfig) -> ThinkingOptio
             can_disable=base.can_disable if was_budget else True,
         )
     if cfg.thinking is True and base.style == "none":
-        return ThinkingOptions(style="toggle")
+        declared = DECLARED_THINKING.get(protocol) if protocol is not None else None
+        return declared or ThinkingOptions(style="toggle")
     return base
 
 
