@@ -1,0 +1,243 @@
+"""Live model lists: what a provider's server (or a key) really offers, merged with the catalog.
+
+Public API (for ``playground models --live``, ``doctor --live`` and the TUI's picker and
+credential panel)::
+
+    await list_provider_models(provider, config, catalog) -> ModelListing
+    await list_live_models(provider, key, catalog, base_url=…, headers=…) -> ModelListing
+    key_reach(catalog, provider_slug, model_ids) -> KeyReach
+    endpoint_overrides(provider, config) -> (base_url | None, headers)
+
+One authenticated GET per provider through :func:`playground.credentials.live.live_get`
+(redirects to another origin are never followed, the body is capped, messages are scrubbed):
+OpenAI-compatible ``/models``, Anthropic ``/v1/models``, Gemini ``models.list``, Ollama
+``/api/tags``. Each listed id is looked up in the catalog: a match carries the catalog's facts,
+anything else is a :class:`ModelInfo` with ``known=False`` ("not in catalog") and whatever the
+server said (name, context). Listings are cached in memory for :data:`LIST_TTL_S` seconds
+per provider, base URL and key; a cached answer says ``source == "cache"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from playground.catalog.types import ModelInfo, ProviderInfo
+from playground.credentials.model_lists import ListedModel, parse_model_list
+from playground.endpoint import Protocol
+
+if TYPE_CHECKING:
+    import httpx
+
+    from playground.catalog.catalog import Catalog
+    from playground.config.schema import Config
+    from playground.credentials.types import LiveResult, ResolvedKey
+
+LIST_TTL_S = 60.0
+"""How long a live model list is reused before the server is asked again."""
+
+_LIST_PATH = {
+    Protocol.OPENAI: "/models",
+    Protocol.OPENAI_RESPONSES: "/models",
+    Protocol.AZURE_OPENAI: "/openai/models",
+    Protocol.ANTHROPIC: "/v1/models?limit=1000",
+    Protocol.GEMINI: "/v1beta/models?pageSize=1000",
+    Protocol.OLLAMA: "/api/tags",
+}
+
+ListingSource = Literal["live", "cache"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelListing:
+    """A provider's live model list.
+
+    ``models`` is empty when the request failed; ``result`` says how it went (the live
+    check's status, message, next step, rate limits). ``fetched_at`` is Unix time.
+    """
+
+    provider: str
+    models: tuple[ModelInfo, ...]
+    result: LiveResult
+    source: ListingSource
+    fetched_at: float
+
+    @property
+    def ok(self) -> bool:
+        """Whether the server answered with a model list."""
+        return self.result.ok and self.result.model_ids is not None
+
+    @property
+    def not_in_catalog(self) -> tuple[ModelInfo, ...]:
+        """The listed models the catalog does not know."""
+        return tuple(m for m in self.models if not m.known)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyReach:
+    """Which of the catalog's models a key can reach, judged by the models its list names."""
+
+    reachable: tuple[str, ...]
+    unreachable: tuple[str, ...]
+
+    def summary(self) -> str:
+        """``12 of 14 catalog models reachable; not: o3-pro, gpt-5-pro``."""
+        total = len(self.reachable) + len(self.unreachable)
+        text = f"{len(self.reachable)} of {total} catalog models reachable"
+        if self.unreachable:
+            shown = ", ".join(self.unreachable[:5])
+            more = f" (+{len(self.unreachable) - 5})" if len(self.unreachable) > 5 else ""
+            text += f"; not: {shown}{more}"
+        return text
+
+
+def models_url(provider: ProviderInfo, base_url: str | None = None) -> str:
+    """The provider's model-list URL (base URL + the family's list path)."""
+    base = (base_url or provider.base_url).rstrip("/")
+    return base + _LIST_PATH.get(provider.protocol, "/models")
+
+
+_cache: dict[tuple[str, str, str], ModelListing] = {}
+
+
+def clear_cache() -> None:
+    """Forget every cached listing (the next call asks the servers again)."""
+    _cache.clear()
+
+
+async def list_live_models(
+    provider: ProviderInfo,
+    key: ResolvedKey | None,
+    catalog: Catalog,
+    *,
+    client: httpx.AsyncClient | None = None,
+    base_url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 8.0,
+    max_age: float = LIST_TTL_S,
+) -> ModelListing:
+    """Ask ``provider``'s server which models it offers (see the module docstring); never
+    raises. ``max_age`` 0 skips the cache."""
+    import httpx
+
+    from playground.credentials.live import live_get
+
+    url = models_url(provider, base_url)
+    cache_key = (provider.slug, url, _fingerprint(key))
+    cached = _cache.get(cache_key)
+    if cached is not None and time.time() - cached.fetched_at <= max_age:
+        return dataclasses.replace(cached, source="cache")
+    if client is None:
+        async with httpx.AsyncClient(follow_redirects=False) as own:
+            result, response = await live_get(
+                provider, key, own, url, timeout=timeout, headers=headers
+            )
+    else:
+        result, response = await live_get(
+            provider, key, client, url, timeout=timeout, headers=headers
+        )
+    listed: list[ListedModel] = []
+    if response is not None and result.model_ids is not None:
+        listed = parse_model_list(response.json()) or []
+    elif result.ok:  # answered 2xx, but not with a model list
+        result = dataclasses.replace(
+            result, status="error", message="the answer is not a model list"
+        )
+    listing = ModelListing(
+        provider=provider.slug,
+        models=merge_with_catalog(catalog, provider.slug, listed),
+        result=result,
+        source="live",
+        fetched_at=time.time(),
+    )
+    if listing.ok:
+        _cache[cache_key] = listing
+    return listing
+
+
+async def list_provider_models(
+    provider: ProviderInfo,
+    config: Config,
+    catalog: Catalog,
+    *,
+    client: httpx.AsyncClient | None = None,
+    timeout: float = 8.0,
+    max_age: float = LIST_TTL_S,
+) -> ModelListing:
+    """:func:`list_live_models` with the key, ``base_url`` and headers the config resolves.
+
+    A simulated provider is asked at the running simulator (started on demand, or
+    ``$PLAYGROUND_SIM_URL``).
+    """
+    from playground.credentials import resolve_credentials
+
+    status = resolve_credentials(provider, config, catalog=catalog)
+    base_url, headers = endpoint_overrides(provider, config)
+    if base_url is None and provider.simulated and "://" not in provider.base_url:
+        from playground.sim.embedded import sim_root_url
+
+        try:
+            base_url = sim_root_url() + "/" + provider.base_url.lstrip("/")
+        except (OSError, RuntimeError, TimeoutError):
+            base_url = None  # reported as "skipped" by the live check
+    return await list_live_models(
+        provider,
+        status.key,
+        catalog,
+        client=client,
+        base_url=base_url,
+        headers=headers,
+        timeout=timeout,
+        max_age=max_age,
+    )
+
+
+def merge_with_catalog(
+    catalog: Catalog, provider_slug: str, listed: Sequence[ListedModel]
+) -> tuple[ModelInfo, ...]:
+    """Each listed model with the catalog's facts where the id matches, else ``known=False``
+    with the server's name and limits."""
+    merged = []
+    for entry in listed:
+        info = catalog.model(provider_slug, entry.id)
+        if not info.known:
+            info = dataclasses.replace(
+                info,
+                name=entry.name or entry.id,
+                context_window=entry.context_window,
+                max_output=entry.max_output,
+            )
+        merged.append(info)
+    return tuple(merged)
+
+
+def key_reach(catalog: Catalog, provider_slug: str, model_ids: Sequence[str]) -> KeyReach:
+    """Split the catalog's models of ``provider_slug`` into those ``model_ids`` names and not."""
+    offered = {model_id.lower() for model_id in model_ids}
+    reachable, unreachable = [], []
+    for model in catalog.models(provider_slug):
+        (reachable if model.id.lower() in offered else unreachable).append(model.id)
+    return KeyReach(tuple(reachable), tuple(unreachable))
+
+
+def endpoint_overrides(provider: ProviderInfo, config: Config) -> tuple[str | None, dict[str, str]]:
+    """The config's ``base_url`` and ``headers`` (``${VAR}`` interpolated) for ``provider``."""
+    from playground.config.interpolate import interpolate
+    from playground.credentials.resolve import provider_config
+
+    settings = provider_config(provider, config)
+    if settings is None:
+        return None, {}
+    headers = {name: interpolate(value)[0] for name, value in settings.headers.items()}
+    return settings.base_url, headers
+
+
+def _fingerprint(key: ResolvedKey | None) -> str:
+    """A short digest telling keys apart in the cache (the key itself is never stored)."""
+    if key is None:
+        return ""
+    return hashlib.sha256(key.secret.reveal().encode()).hexdigest()[:16]
