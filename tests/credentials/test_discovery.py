@@ -308,3 +308,47 @@ def test_models_json_lists_every_builtin_provider_with_its_source(server, tmp_pa
     assert [(r["id"], r["source"]) for r in vllm] == [("Qwen/Qwen3-8B", "live")]
     assert {p.slug for p in PROVIDERS} <= {r["provider"] for r in rows}
     assert [r.path for r in server.requests] == ["/v1/models"]  # only local servers are asked
+
+
+def test_doctor_live_shows_headroom_and_which_catalog_models_the_key_reaches(
+    server, tmp_path, capsys, monkeypatch
+) -> None:
+    _config, catalog = _setup("")
+    ids = [m.id for m in catalog.models("groq")]
+    headers = {
+        "x-ratelimit-limit-requests": "14400",
+        "x-ratelimit-remaining-requests": "14399",
+        "x-ratelimit-reset-requests": "6s",
+        "x-ratelimit-limit-tokens": "6000",
+        "x-ratelimit-remaining-tokens": "5990",
+        "x-ratelimit-reset-tokens": "100ms",
+    }
+    listed = {"data": [{"id": i} for i in ids[1:]] + [{"id": "org-only-model"}]}
+    config = tmp_path / "config.toml"
+    config.write_text(f'[providers.groq]\nbase_url = "{server.base_url}/openai/v1"\n')
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_" + "k" * 52)
+
+    server.queue(_json(listed, headers))
+    code = main(["doctor", "--config", str(config), "--provider", "groq", "--live", "--json"])
+    (row,) = json.loads(capsys.readouterr().out)
+    assert code == 0
+    live = row["live"]
+    assert live["status"] == "ok"
+    assert live["rate_limits"] == {
+        "requests_limit": 14400,
+        "requests_remaining": 14399,
+        "requests_reset_s": 6.0,
+        "tokens_limit": 6000,
+        "tokens_remaining": 5990,
+        "tokens_reset_s": 0.1,
+        "retry_after_s": None,
+    }
+    assert live["models"]["listed"] == len(ids)
+    assert live["models"]["catalog_unreachable"] == [ids[0]]
+    assert len(live["models"]["catalog_reachable"]) == len(ids) - 1
+
+    server.queue(_json(listed, headers))
+    code = main(["doctor", "--config", str(config), "--provider", "groq", "--live"])
+    out = " ".join(capsys.readouterr().out.split())  # the table wraps long detail lines
+    assert "headroom: requests 14,399/14,400 (reset 6 s) · tokens 5,990/6,000 (reset 100 ms)" in out
+    assert f"models: {len(ids) - 1} of {len(ids)} catalog models reachable; not: {ids[0]}" in out
