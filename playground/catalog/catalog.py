@@ -1,8 +1,8 @@
 """The catalog: built-in providers + the packaged models.dev models + the user's config.
 
-The packaged ``models.json`` is read on first use (not at import) and each provider's
-:class:`ModelInfo` records are built only when that provider is asked for, so importing the
-package and listing providers stay cheap.
+The model list (the packaged ``models.json``, or the user's refreshed copy of it) is read on
+first use (not at import) and each provider's :class:`ModelInfo` records are built only when
+that provider is asked for, so importing the package and listing providers stay cheap.
 
 Model specs (:meth:`Catalog.parse_spec`):
 
@@ -19,11 +19,8 @@ Route names are not handled here (the resolver does that).
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playground.catalog.providers import AD_HOC_PROVIDERS, PROVIDERS, SIM_MODELS, STYLE_PARAM
@@ -31,6 +28,7 @@ from playground.catalog.types import ModelInfo, Prices, ProviderInfo, ThinkingOp
 from playground.endpoint import Protocol
 
 if TYPE_CHECKING:
+    from playground.catalog.refresh import CatalogSource
     from playground.config.schema import Config, ModelConfig, ProviderConfig
 
 DEFAULT_CUSTOM_MODEL = "default"
@@ -62,13 +60,19 @@ class ModelRef:
 # --- the packaged models ------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def packaged_rows() -> dict[str, list[list[Any]]]:
-    """The compact rows of ``models.json`` per provider slug (read once)."""
-    # A plain path read: importlib.resources costs ~15 ms of start-up, and the package is
-    # always installed as files (wheel or editable).
-    text = (Path(__file__).parent / "models.json").read_text(encoding="utf-8")
-    return json.loads(text)["providers"]
+def catalog_rows() -> dict[str, list[list[Any]]]:
+    """The compact rows per provider slug: the user's refreshed copy when it is valid, else
+    the packaged ``models.json`` (read once; see :mod:`playground.catalog.refresh`)."""
+    from playground.catalog.refresh import active_rows
+
+    return active_rows()[0]
+
+
+def catalog_source() -> CatalogSource:
+    """Where :func:`catalog_rows` come from (packaged or a refreshed copy, and its age)."""
+    from playground.catalog.refresh import active_rows
+
+    return active_rows()[1]
 
 
 def _model_from_row(slug: str, row: list[Any]) -> ModelInfo:
@@ -265,7 +269,7 @@ class Catalog:
         if slug in SIM_MODELS:
             models = {m.id: m for m in SIM_MODELS[slug]}
         else:
-            rows = packaged_rows().get(slug, [])
+            rows = catalog_rows().get(slug, [])
             models = {row[0]: _model_from_row(slug, row) for row in rows}
         protocol = self._by_slug[slug].protocol if slug in self._by_slug else None
         for model_id, override in self._model_overrides.get(slug, {}).items():
@@ -458,6 +462,15 @@ def build_catalog(config: Config | None = None) -> Catalog:
 
 _CACHE: dict[int, tuple[Config | None, Catalog]] = {}
 _CACHE_SIZE = 8
+
+
+def forget_loaded_catalogs() -> None:
+    """Drop the cached catalogs and model rows, so the next load reads them again (after a
+    refresh wrote a new copy)."""
+    from playground.catalog.refresh import active_rows
+
+    active_rows.cache_clear()
+    _CACHE.clear()
 
 
 def load_catalog(config: Config | None = None) -> Catalog:

@@ -12,8 +12,13 @@ no models for (a local server) still gets one object, with ``id`` null.
 configured or default port (cloud providers are listed from the catalog). Listed models the
 catalog lacks are marked "not in catalog".
 
-Exit codes: 0 listed; 1 ``--live --provider P`` could not get P's list; 2 unknown provider or
-a config error (one line on stderr).
+``--refresh`` updates the catalog from the public model database into the user cache dir
+(``playground.catalog.refresh``; ``--check`` fetches and validates without storing). The
+table's last line says which catalog is in use (packaged, or the refreshed copy and its age).
+
+Exit codes: 0 listed / refreshed; 1 ``--live --provider P`` could not get P's list, or the
+refresh failed (the catalog in use is unchanged); 2 unknown provider or a config error (one
+line on stderr).
 
 Start-up matters here: without a config file the pydantic-based config loader is not
 imported at all.
@@ -43,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     """List the catalog (see the module docstring)."""
     from playground.catalog.catalog import CatalogError, load_catalog
 
+    if getattr(args, "refresh", False) or getattr(args, "check", False):
+        return _refresh(args)
     try:
         config = _load_config(args.config)
         catalog = load_catalog(config)
@@ -151,9 +158,35 @@ class _Entry:
 
 
 def _entry(provider: ProviderInfo, catalog: Catalog, listing: ModelListing | None) -> _Entry:
+    from playground.catalog.catalog import catalog_source
+
     if listing is not None and listing.ok:
         return _Entry(provider, list(listing.models), listing.source, listing)
-    return _Entry(provider, catalog.models(provider.slug), "catalog", listing)
+    models = catalog.models(provider.slug)
+    # Simulated models are defined in code; everything else comes from the active catalog.
+    refreshed = catalog_source().kind == "cache" and not provider.simulated
+    return _Entry(provider, models, "cache" if refreshed else "catalog", listing)
+
+
+# --- refresh --------------------------------------------------------------------------------
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    """``--refresh`` / ``--check``: one line on stdout (or stderr on failure)."""
+    from playground.catalog.refresh import refresh_catalog
+
+    try:
+        config = _load_config(args.config)
+    except _ConfigProblem as exc:
+        print(f"playground models: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    configured = config.catalog.url if config is not None else None
+    result = refresh_catalog(configured, timeout=args.timeout, store=not args.check)
+    if not result.ok:
+        print(f"playground models: refresh failed: {result.message}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"playground models: {result.message}")
+    return EXIT_OK
 
 
 def _empty_provider_json(entry: _Entry) -> dict[str, Any]:
@@ -224,7 +257,10 @@ def _price(value: float | None) -> str:
 
 
 def render_entries(entries: list[_Entry], catalog: Catalog) -> str:
-    """The table of every entry's models, then one line per provider without models."""
+    """The table of every entry's models, one line per provider without models, and which
+    catalog is in use."""
+    from playground.catalog.catalog import catalog_source
+
     models = [m for entry in entries for m in entry.models]
     live = {m.spec for entry in entries if entry.source != "catalog" for m in entry.models}
     text = render_table(models, catalog, live)
@@ -242,6 +278,7 @@ def render_entries(entries: list[_Entry], catalog: Catalog) -> str:
         elif not entry.models:
             hint = f"'playground models --provider {slug} --live' asks the server"
             notes.append(f"{slug}: no models in the catalog; {hint}")
+    notes.append(catalog_source().describe())
     return text + "".join(f"{note}\n" for note in notes)
 
 

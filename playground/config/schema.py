@@ -143,6 +143,12 @@ class UiConfig(_Strict):
     restore_last_session: bool = True
 
 
+class CatalogConfig(_Strict):
+    """Where ``playground models --refresh`` fetches the model database (``[catalog]``)."""
+
+    url: str | None = None
+
+
 class Config(_Strict):
     """The whole configuration file."""
 
@@ -151,3 +157,4 @@ class Config(_Strict):
     routes: dict[str, RouteConfig] = Field(default_factory=dict)
     reliability: ReliabilityConfig = Field(default_factory=ReliabilityConfig)
     ui: UiConfig = Field(default_factory=UiConfig)
+    catalog: CatalogConfig = Field(default_factory=CatalogConfig)
