@@ -116,3 +116,20 @@ def test_garbage_values_become_unknown_not_errors() -> None:
 
 def test_no_rate_limit_headers_is_none() -> None:
     assert parse_rate_limits({"content-type": "application/json"}) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/openai/v1/models", {"authorization": "Bearer sk-sim"}),
+        ("/anthropic/v1/models", {"x-api-key": "sk-sim", "anthropic-version": "2023-06-01"}),
+    ],
+)
+def test_the_simulators_headers_parse(sim_url: str, path: str, headers: dict[str, str]) -> None:
+    import httpx
+
+    response = httpx.get(sim_url + path, headers=headers, timeout=5)
+    limits = parse_rate_limits(response.headers)
+    assert limits is not None and limits.requests_remaining and limits.tokens_remaining
+    assert limits.requests_limit > limits.requests_remaining
+    assert 0 <= limits.requests_reset_s <= 61

@@ -352,3 +352,32 @@ def test_doctor_live_shows_headroom_and_which_catalog_models_the_key_reaches(
     out = " ".join(capsys.readouterr().out.split())  # the table wraps long detail lines
     assert "headroom: requests 14,399/14,400 (reset 6 s) · tokens 5,990/6,000 (reset 100 ms)" in out
     assert f"models: {len(ids) - 1} of {len(ids)} catalog models reachable; not: {ids[0]}" in out
+
+
+def test_a_list_redirected_to_another_origin_is_not_followed(server, monkeypatch) -> None:
+    with ReplayServer() as other:
+        server.queue(Reply(b"", status=307, headers={"location": f"{other.base_url}/v1/models"}))
+        listing, _ = _list(
+            "anthropic",
+            f'[providers.anthropic]\nbase_url = "{server.base_url}"\n',
+            monkeypatch,
+            "ANTHROPIC_API_KEY",
+        )
+        assert other.requests == []
+    assert not listing.ok and listing.models == ()
+    assert "307 → http://127.0.0.1:" in listing.result.message
+    assert "credentials are not sent to another host" in listing.result.message
+
+
+def test_a_gzip_bomb_model_list_is_capped_by_decoded_size(server, monkeypatch) -> None:
+    import gzip
+
+    from playground.credentials.live import LIVE_BODY_LIMIT
+
+    bomb = gzip.compress(b'{"data": [' + b" " * (LIVE_BODY_LIMIT + 1024) + b"]}")
+    assert len(bomb) < 100_000
+    server.queue(Reply(bomb, content_type="application/json", headers={"content-encoding": "gzip"}))
+    listing, _ = _list(
+        "vllm", f'[providers.vllm]\nbase_url = "{server.base_url}/v1"\n', monkeypatch
+    )
+    assert not listing.ok and "larger than 16 MiB" in listing.result.message
