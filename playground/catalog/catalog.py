@@ -271,7 +271,8 @@ class Catalog:
         else:
             rows = catalog_rows().get(slug, [])
             models = {row[0]: _model_from_row(slug, row) for row in rows}
-        protocol = self._by_slug[slug].protocol if slug in self._by_slug else None
+        provider = self._by_slug.get(slug) or AD_HOC_PROVIDERS.get(slug)
+        protocol = provider.protocol if provider is not None else None
         for model_id, override in self._model_overrides.get(slug, {}).items():
             base = models.get(model_id) or ModelInfo(provider=slug, id=model_id, name=model_id)
             models[model_id] = apply_model_config(base, override, protocol)
@@ -450,6 +451,10 @@ def build_catalog(config: Config | None = None) -> Catalog:
             if builtin is not None and builtin.slug in index:
                 providers[index[builtin.slug]] = _override_provider(builtin, cfg)
                 slug = builtin.slug
+            elif key in AD_HOC_PROVIDERS and not cfg.base_url:
+                # [providers.custom] / [providers.anthropic-custom]: settings and models for
+                # every custom:URL#model / anthropic-custom:URL#model spec.
+                slug = key
             else:
                 providers.append(_new_provider(key, cfg))
                 index[key] = len(providers) - 1

@@ -100,3 +100,23 @@ def test_custom_anthropic_model_with_reasoning_thinks_end_to_end(
         "--config", str(config), "-m", f"mybox/{MODEL}", "--thinking", "off", "--json", "why?"
     )
     assert "Thinking is off" in off.text()
+
+
+def test_ad_hoc_custom_specs_take_settings_and_models_from_their_template_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sim_url: str
+) -> None:
+    text = (
+        '[providers.anthropic-custom]\napi_key = "sk-local"\n'
+        f'[providers.anthropic-custom.models."{MODEL}"]\nreasoning = true\n'
+    )
+    catalog = build_catalog(_config(text))
+    model = catalog.model("anthropic-custom", MODEL)
+    assert model.known and model.thinking_options.style == "budget"
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    spec = f"anthropic-custom:{sim_url}/anthropic#{MODEL}"
+    code = main(["ask", "--config", str(config), "-m", spec, "--thinking", "low", "--json", "why?"])
+    result = AskResult(code, *capsys.readouterr())
+    assert code == 0, result.err
+    assert "budget_tokens=4096" in result.text()
+    assert "".join(e["text"] for e in result.of_type("thinking"))
