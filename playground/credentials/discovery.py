@@ -13,22 +13,29 @@ One authenticated GET per provider through :func:`playground.credentials.live.li
 OpenAI-compatible ``/models``, Anthropic ``/v1/models``, Gemini ``models.list``, Ollama
 ``/api/tags``. Each listed id is looked up in the catalog: a match carries the catalog's facts,
 anything else is a :class:`ModelInfo` with ``known=False`` ("not in catalog") and whatever the
-server said (name, context). Listings are cached in memory for :data:`LIST_TTL_S` seconds
-per provider, base URL and key; a cached answer says ``source == "cache"``.
+server said (name, context). Listings are cached for :data:`LIST_TTL_S` seconds per
+provider, base URL and key: in memory, and for keyless servers (local ones) also on disk in
+the user cache dir, so the next ``playground models --live`` reuses them. A cached answer says
+``source == "cache"``. Nothing derived from a key is ever written to disk.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
+import os
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from playground.catalog.types import ModelInfo, ProviderInfo
 from playground.credentials.model_lists import ListedModel, parse_model_list
 from playground.endpoint import Protocol
+from playground.secret import redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -128,7 +135,7 @@ async def list_live_models(
 
     url = models_url(provider, base_url)
     cache_key = (provider.slug, url, _fingerprint(key))
-    cached = _cache.get(cache_key)
+    cached = _cache.get(cache_key) or (_read_disk(catalog, provider, url) if not key else None)
     if cached is not None and time.time() - cached.fetched_at <= max_age:
         return dataclasses.replace(cached, source="cache")
     if client is None:
@@ -156,6 +163,8 @@ async def list_live_models(
     )
     if listing.ok:
         _cache[cache_key] = listing
+        if not key:
+            _write_disk(provider, url, listing, listed)
     return listing
 
 
@@ -234,6 +243,66 @@ def endpoint_overrides(provider: ProviderInfo, config: Config) -> tuple[str | No
         return None, {}
     headers = {name: interpolate(value)[0] for name, value in settings.headers.items()}
     return settings.base_url, headers
+
+
+def disk_cache_path() -> Path:
+    """The keyless servers' cached lists (``live-models.json`` in the user cache dir)."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("playground", appauthor=False) / "live-models.json"
+
+
+def _read_disk(catalog: Catalog, provider: ProviderInfo, url: str) -> ModelListing | None:
+    """A keyless server's list from the disk cache, if there is a readable one."""
+    from playground.credentials.types import LiveResult
+
+    try:
+        entries = json.loads(disk_cache_path().read_text(encoding="utf-8"))
+        entry = entries[f"{provider.slug} {redact_url(url)}"]
+        listed = [ListedModel(**item) for item in entry["models"]]
+        fetched_at = float(entry["fetched_at"])
+        status = entry["status"] if entry["status"] in ("ok", "running") else "running"
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+    ids = tuple(m.id for m in listed)
+    result = LiveResult(status, None, 200, f"{len(ids)} models (cached list)", None, None, ids)
+    models = merge_with_catalog(catalog, provider.slug, listed)
+    return ModelListing(provider.slug, models, result, "cache", fetched_at)
+
+
+def _write_disk(
+    provider: ProviderInfo, url: str, listing: ModelListing, listed: Sequence[ListedModel]
+) -> None:
+    """Remember a keyless server's list (best effort: a write failure is ignored)."""
+    path = disk_cache_path()
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(entries, dict):
+            entries = {}
+    except (OSError, ValueError, RecursionError):
+        entries = {}
+    now = time.time()
+    entries = {
+        k: v
+        for k, v in entries.items()
+        if isinstance(v, dict) and now - float(v.get("fetched_at", 0)) <= LIST_TTL_S * 10
+    }
+    entries[f"{provider.slug} {redact_url(url)}"] = {
+        "fetched_at": listing.fetched_at,
+        "status": listing.result.status,
+        "models": [dataclasses.asdict(m) for m in listed],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".live-models-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entries, handle, ensure_ascii=False)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
 
 
 def _fingerprint(key: ResolvedKey | None) -> str:

@@ -381,3 +381,37 @@ def test_a_gzip_bomb_model_list_is_capped_by_decoded_size(server, monkeypatch) -
         "vllm", f'[providers.vllm]\nbase_url = "{server.base_url}/v1"\n', monkeypatch
     )
     assert not listing.ok and "larger than 16 MiB" in listing.result.message
+
+
+def test_a_local_servers_list_is_reused_by_the_next_process_from_disk(server, monkeypatch) -> None:
+    server.queue(_json({"data": [{"id": "Qwen/Qwen3-8B", "max_model_len": 32768}]}))
+    text = f'[providers.vllm]\nbase_url = "{server.base_url}/v1"\n'
+    first, _ = _list("vllm", text, monkeypatch)
+    discovery.clear_cache()  # a new process: only the disk cache is left
+    second, _ = _list("vllm", text, monkeypatch)
+    assert (first.source, second.source) == ("live", "cache")
+    assert len(server.requests) == 1
+    assert second.models == first.models and second.ok
+    assert discovery.disk_cache_path().is_file()
+
+
+def test_keyed_lists_are_never_written_to_disk(server, monkeypatch) -> None:
+    server.queue(_json({"data": [{"id": "gpt-4o"}]}), _json({"data": [{"id": "gpt-4o"}]}))
+    text = f'[providers.openai]\nbase_url = "{server.base_url}/v1"\n'
+    _list("openai", text, monkeypatch, "OPENAI_API_KEY")
+    discovery.clear_cache()
+    again, _ = _list("openai", text, monkeypatch, "OPENAI_API_KEY")
+    assert again.source == "live" and len(server.requests) == 2
+    assert not discovery.disk_cache_path().exists()
+
+
+def test_models_live_json_says_cache_for_a_reused_list(server, tmp_path, capsys) -> None:
+    server.queue(_json({"data": [{"id": "m1"}]}))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[providers.llamacpp]\nbase_url = "{server.base_url}/v1"\n')
+    args = ["--config", str(config), "--provider", "llamacpp", "--live", "--json"]
+    _code, out, _ = _models(capsys, *args)
+    discovery.clear_cache()
+    _code, again, _ = _models(capsys, *args)
+    assert [r["source"] for r in json.loads(out)] == ["live"]
+    assert [r["source"] for r in json.loads(again)] == ["cache"]
