@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -289,6 +288,8 @@ def _load_document(path: Path) -> dict[str, Any] | None:
 
 
 def _write_atomically(path: Path, document: dict[str, Any]) -> None:
+    import tempfile  # only when writing: keeps catalog loading light
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".catalog-", suffix=".json", dir=path.parent)
     try:
