@@ -225,3 +225,13 @@ def test_nothing_is_fetched_unless_asked(server, capsys) -> None:
     assert _models(capsys, "--json")[0] == 0
     load_catalog().models()
     assert server.requests == []
+
+
+def test_the_url_can_come_from_the_config(server, capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("PLAYGROUND_CATALOG_URL")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[catalog]\nurl = "{server.base_url}/mirror/api.json"\n')
+    server.queue(_good())
+    code, _out, err = _models(capsys, "--config", str(config), "--refresh")
+    assert code == 0, err
+    assert [r.path for r in server.requests] == ["/mirror/api.json"]
