@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Literal
 from playground.catalog.types import ModelInfo, ProviderInfo
 from playground.credentials.model_lists import ListedModel, parse_model_list
 from playground.endpoint import Protocol
-from playground.secret import redact_url
+from playground.secret import Scrubber, is_secret_name, redact_url, url_secrets
 
 if TYPE_CHECKING:
     import httpx
@@ -149,7 +149,8 @@ async def list_live_models(
         )
     listed: list[ListedModel] = []
     if response is not None and result.model_ids is not None:
-        listed = parse_model_list(response.json()) or []
+        listed = _scrubbed(parse_model_list(response.json()) or [], key, url, headers)
+        result = dataclasses.replace(result, model_ids=tuple(m.id for m in listed))
     elif result.ok:  # answered 2xx, but not with a model list
         result = dataclasses.replace(
             result, status="error", message="the answer is not a model list"
@@ -203,6 +204,27 @@ async def list_provider_models(
         timeout=timeout,
         max_age=max_age,
     )
+
+
+def _scrubbed(
+    listed: list[ListedModel],
+    key: ResolvedKey | None,
+    url: str,
+    headers: Mapping[str, str] | None,
+) -> list[ListedModel]:
+    """The entries with every secret of the request masked (a hostile server may "list" the
+    key it was sent as a model id)."""
+    secrets = [key.secret.reveal()] if key else []
+    secrets += [v for n, v in (headers or {}).items() if is_secret_name(n)]
+    scrubber = Scrubber(secrets + url_secrets(url))
+    if not scrubber:
+        return listed
+    return [
+        dataclasses.replace(
+            m, id=scrubber.scrub(m.id), name=scrubber.scrub(m.name) if m.name else m.name
+        )
+        for m in listed
+    ]
 
 
 def merge_with_catalog(

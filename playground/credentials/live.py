@@ -160,12 +160,14 @@ async def live_get(
     secrets += url_secrets(url)
     if response.is_redirect:
         return _redirected(provider, url, response, latency), None
-    result = _classify(provider, key, url, response, latency, Scrubber(secrets))
-    return _with_headroom(result, response), response
+    scrubber = Scrubber(secrets)
+    result = _classify(provider, key, url, response, latency, scrubber)
+    return _with_headroom(result, response, scrubber), response
 
 
-def _with_headroom(result: LiveResult, response: httpx.Response) -> LiveResult:
-    """``result`` plus the rate limits of the headers and the models a list answer names."""
+def _with_headroom(result: LiveResult, response: httpx.Response, scrubber: Scrubber) -> LiveResult:
+    """``result`` plus the rate limits of the headers and the models a list answer names
+    (secrets of the request masked: a hostile server may list the key as a model)."""
     listed = None
     if response.is_success:
         try:
@@ -175,7 +177,7 @@ def _with_headroom(result: LiveResult, response: httpx.Response) -> LiveResult:
     return dataclasses.replace(
         result,
         rate_limits=parse_rate_limits(response.headers),
-        model_ids=tuple(m.id for m in listed) if listed is not None else None,
+        model_ids=tuple(scrubber.scrub(m.id) for m in listed) if listed is not None else None,
     )
 
 

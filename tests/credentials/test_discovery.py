@@ -415,3 +415,23 @@ def test_models_live_json_says_cache_for_a_reused_list(server, tmp_path, capsys)
     _code, again, _ = _models(capsys, *args)
     assert [r["source"] for r in json.loads(out)] == ["live"]
     assert [r["source"] for r in json.loads(again)] == ["cache"]
+
+
+def test_a_server_listing_the_key_as_a_model_never_prints_it(
+    server, tmp_path, capsys, monkeypatch
+) -> None:
+    from playground.secret import mask
+
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[providers.openai]\nbase_url = "{server.base_url}/v1"\n')
+    echo = {"data": [{"id": SECRET}, {"id": f"ft:{SECRET}", "name": f"tuned with {SECRET}"}]}
+    for args in (["--live"], ["--live", "--json"]):
+        discovery.clear_cache()
+        server.queue(_json(echo))
+        code, out, err = _models(capsys, "--config", str(config), "--provider", "openai", *args)
+        assert code == 0, err
+        assert SECRET not in out + err and mask(SECRET) in out
+    server.queue(_json(echo))
+    main(["doctor", "--config", str(config), "--provider", "openai", "--live", "--json"])
+    assert SECRET not in capsys.readouterr().out
