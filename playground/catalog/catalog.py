@@ -1,8 +1,8 @@
 """The catalog: built-in providers + the packaged models.dev models + the user's config.
 
-The packaged ``models.json`` is read on first use (not at import) and each provider's
-:class:`ModelInfo` records are built only when that provider is asked for, so importing the
-package and listing providers stay cheap.
+The model list (the packaged ``models.json``, or the user's refreshed copy of it) is read on
+first use (not at import) and each provider's :class:`ModelInfo` records are built only when
+that provider is asked for, so importing the package and listing providers stay cheap.
 
 Model specs (:meth:`Catalog.parse_spec`):
 
@@ -19,17 +19,16 @@ Route names are not handled here (the resolver does that).
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playground.catalog.providers import AD_HOC_PROVIDERS, PROVIDERS, SIM_MODELS, STYLE_PARAM
 from playground.catalog.types import ModelInfo, Prices, ProviderInfo, ThinkingOptions
+from playground.endpoint import Protocol
 
 if TYPE_CHECKING:
+    from playground.catalog.refresh import CatalogSource
     from playground.config.schema import Config, ModelConfig, ProviderConfig
 
 DEFAULT_CUSTOM_MODEL = "default"
@@ -61,13 +60,19 @@ class ModelRef:
 # --- the packaged models ------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def packaged_rows() -> dict[str, list[list[Any]]]:
-    """The compact rows of ``models.json`` per provider slug (read once)."""
-    # A plain path read: importlib.resources costs ~15 ms of start-up, and the package is
-    # always installed as files (wheel or editable).
-    text = (Path(__file__).parent / "models.json").read_text(encoding="utf-8")
-    return json.loads(text)["providers"]
+def catalog_rows() -> dict[str, list[list[Any]]]:
+    """The compact rows per provider slug: the user's refreshed copy when it is valid, else
+    the packaged ``models.json`` (read once; see :mod:`playground.catalog.refresh`)."""
+    from playground.catalog.refresh import active_rows
+
+    return active_rows()[0]
+
+
+def catalog_source() -> CatalogSource:
+    """Where :func:`catalog_rows` come from (packaged or a refreshed copy, and its age)."""
+    from playground.catalog.refresh import active_rows
+
+    return active_rows()[1]
 
 
 def _model_from_row(slug: str, row: list[Any]) -> ModelInfo:
@@ -264,11 +269,13 @@ class Catalog:
         if slug in SIM_MODELS:
             models = {m.id: m for m in SIM_MODELS[slug]}
         else:
-            rows = packaged_rows().get(slug, [])
+            rows = catalog_rows().get(slug, [])
             models = {row[0]: _model_from_row(slug, row) for row in rows}
+        provider = self._by_slug.get(slug) or AD_HOC_PROVIDERS.get(slug)
+        protocol = provider.protocol if provider is not None else None
         for model_id, override in self._model_overrides.get(slug, {}).items():
             base = models.get(model_id) or ModelInfo(provider=slug, id=model_id, name=model_id)
-            models[model_id] = apply_model_config(base, override)
+            models[model_id] = apply_model_config(base, override, protocol)
         self._models[slug] = models
         return models
 
@@ -310,8 +317,14 @@ class Catalog:
 # --- config overlay -----------------------------------------------------------------------
 
 
-def apply_model_config(base: ModelInfo, cfg: ModelConfig) -> ModelInfo:
-    """``base`` with every field the user's ``[providers.P.models.M]`` table sets."""
+def apply_model_config(
+    base: ModelInfo, cfg: ModelConfig, protocol: Protocol | None = None
+) -> ModelInfo:
+    """``base`` with every field the user's ``[providers.P.models.M]`` table sets.
+
+    ``protocol`` (the provider's) picks the thinking controls of a model the config turns
+    thinking on for without saying how (see :data:`DECLARED_THINKING`).
+    """
     prices = base.prices
     price_fields = {
         "input": cfg.price_input,
@@ -323,7 +336,7 @@ def apply_model_config(base: ModelInfo, cfg: ModelConfig) -> ModelInfo:
     set_prices = {k: v for k, v in price_fields.items() if v is not None}
     if set_prices:
         prices = dataclasses.replace(prices, **set_prices)
-    options = _thinking_override(base.thinking_options, cfg)
+    options = _thinking_override(base.thinking_options, cfg, protocol)
     thinking = base.thinking
     if cfg.thinking is not None:
         thinking = cfg.thinking
@@ -344,7 +357,18 @@ def apply_model_config(base: ModelInfo, cfg: ModelConfig) -> ModelInfo:
     return dataclasses.replace(base, **changes)
 
 
-def _thinking_override(base: ThinkingOptions, cfg: ModelConfig) -> ThinkingOptions:
+DECLARED_THINKING: dict[Protocol, ThinkingOptions] = {
+    # Every Anthropic-protocol server that thinks accepts a budget (adaptive thinking is
+    # newer and Claude-only), so a declared reasoning model gets the budget slider.
+    Protocol.ANTHROPIC: ThinkingOptions(style="budget", budget_min=1024),
+}
+"""Thinking controls of a model declared ``reasoning = true`` with no efforts or budget;
+other protocols get an on/off toggle."""
+
+
+def _thinking_override(
+    base: ThinkingOptions, cfg: ModelConfig, protocol: Protocol | None = None
+) -> ThinkingOptions:
     if cfg.thinking is False:
         return ThinkingOptions()
     if cfg.thinking_always_on:
@@ -370,7 +394,8 @@ def _thinking_override(base: ThinkingOptions, cfg: ModelConfig) -> ThinkingOptio
             can_disable=base.can_disable if was_budget else True,
         )
     if cfg.thinking is True and base.style == "none":
-        return ThinkingOptions(style="toggle")
+        declared = DECLARED_THINKING.get(protocol) if protocol is not None else None
+        return declared or ThinkingOptions(style="toggle")
     return base
 
 
@@ -426,6 +451,10 @@ def build_catalog(config: Config | None = None) -> Catalog:
             if builtin is not None and builtin.slug in index:
                 providers[index[builtin.slug]] = _override_provider(builtin, cfg)
                 slug = builtin.slug
+            elif key in AD_HOC_PROVIDERS and not cfg.base_url:
+                # [providers.custom] / [providers.anthropic-custom]: settings and models for
+                # every custom:URL#model / anthropic-custom:URL#model spec.
+                slug = key
             else:
                 providers.append(_new_provider(key, cfg))
                 index[key] = len(providers) - 1
@@ -438,6 +467,15 @@ def build_catalog(config: Config | None = None) -> Catalog:
 
 _CACHE: dict[int, tuple[Config | None, Catalog]] = {}
 _CACHE_SIZE = 8
+
+
+def forget_loaded_catalogs() -> None:
+    """Drop the cached catalogs and model rows, so the next load reads them again (after a
+    refresh wrote a new copy)."""
+    from playground.catalog.refresh import active_rows
+
+    active_rows.cache_clear()
+    _CACHE.clear()
 
 
 def load_catalog(config: Config | None = None) -> Catalog:

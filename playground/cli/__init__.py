@@ -217,6 +217,18 @@ def _models_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="playground models", description="List the model catalog.")
     p.add_argument("--provider", metavar="P", help="only this provider")
     p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument(
+        "--live",
+        action="store_true",
+        help="ask the server which models it offers (P's, or every local server's)",
+    )
+    p.add_argument(
+        "--refresh", action="store_true", help="update the catalog from the public model database"
+    )
+    p.add_argument(
+        "--check", action="store_true", help="with --refresh: fetch and validate, store nothing"
+    )
+    p.add_argument("--timeout", type=float, default=8.0, metavar="S", help="network timeout")
     _add_common(p)
     return p
 

@@ -2,10 +2,13 @@
 
 One row per provider: state, masked key, winning source, auth kind, format check and (with
 ``--live``) the result and latency of one cheap authenticated call; failing rows get a second
-line with the next step. ``--json`` prints a list of objects with the same fields plus
-``shadowed``, ``problems`` and ``notes``. ``--from PATH`` adds one row per agent of an agent
-framework's config (see :func:`framework_section`); in JSON those rows carry ``"origin"``
-= the framework's name and an ``"agent"`` field, provider rows ``"origin": "playground"``.
+line with the next step. With ``--live`` a configured row also shows the rate-limit headroom
+the answer's headers reported and, for providers whose key check is a model list, how many
+of the catalog's models the key can reach. ``--json`` prints a list of objects with the same
+fields (``live.rate_limits``, ``live.models``) plus ``shadowed``, ``problems`` and ``notes``.
+``--from PATH`` adds one row per agent of an agent framework's config (see
+:func:`framework_section`); in JSON those rows carry ``"origin"`` = the framework's name and
+an ``"agent"`` field, provider rows ``"origin": "playground"``.
 
 Exit codes: 0 fine; 1 a live check of a configured key failed, or a provider named with
 ``--provider`` has no key; 2 config errors or an unknown provider.
@@ -25,8 +28,10 @@ from typing import TYPE_CHECKING, Any
 from playground.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from playground.catalog.catalog import Catalog
     from playground.catalog.types import ProviderInfo
     from playground.config.schema import Config
+    from playground.credentials.discovery import KeyReach
     from playground.credentials.live import LiveTarget
     from playground.credentials.types import CredentialStatus, LiveResult
 
@@ -57,6 +62,7 @@ class DoctorRow:
     base_url: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     requested: bool = False
+    reach: KeyReach | None = None
 
     @property
     def configured(self) -> bool:
@@ -83,13 +89,14 @@ class DoctorRow:
 def run(args: argparse.Namespace) -> int:
     """Run ``playground doctor``."""
     try:
-        rows, notes = _collect(args)
+        rows, notes, catalog = _collect(args)
         agents = framework_section(args) if args.from_path or args.framework else None
     except DoctorError as exc:
         print(f"playground doctor: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.live:
         asyncio.run(_check_live(rows, timeout=args.timeout))
+        _add_reach(rows, catalog)
     if args.json:
         objects = [row_to_dict(row) for row in rows] + (agents.rows if agents else [])
         print(json.dumps(objects, indent=2, ensure_ascii=False))
@@ -105,10 +112,11 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str]]:
+def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str], Catalog]:
     from playground.catalog import CatalogError, load_catalog
     from playground.config.loader import ConfigError, load_config
     from playground.credentials import resolve_credentials
+    from playground.credentials.discovery import endpoint_overrides
 
     try:
         config, _path = load_config(args.config)
@@ -125,10 +133,10 @@ def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str]]:
     for provider in providers:
         status = resolve_credentials(provider, config, catalog=catalog)
         row = DoctorRow(provider, status, requested=bool(requested))
-        row.base_url, row.headers = _endpoint_overrides(provider, config)
+        row.base_url, row.headers = endpoint_overrides(provider, config)
         rows.append(row)
     notes = sorted({note for row in rows for note in row.status.notes})
-    return rows, notes
+    return rows, notes, catalog
 
 
 def _listed(provider: ProviderInfo, config: Config) -> bool:
@@ -152,20 +160,6 @@ def _lookup(catalog: Any, name: str) -> ProviderInfo:
     raise DoctorError(f"unknown provider {name!r}{hint}; see `playground models` for the list")
 
 
-def _endpoint_overrides(
-    provider: ProviderInfo, config: Config
-) -> tuple[str | None, dict[str, str]]:
-    """The config's ``base_url`` and ``headers`` (``${VAR}`` interpolated) for ``provider``."""
-    from playground.config.interpolate import interpolate
-    from playground.credentials.resolve import provider_config
-
-    settings = provider_config(provider, config)
-    if settings is None:
-        return None, {}
-    headers = {name: interpolate(value)[0] for name, value in settings.headers.items()}
-    return settings.base_url, headers
-
-
 async def _check_live(rows: list[DoctorRow], *, timeout: float) -> None:
     from playground.credentials.live import LiveTarget, check_all
 
@@ -177,6 +171,18 @@ async def _check_live(rows: list[DoctorRow], *, timeout: float) -> None:
     results = await check_all([target for _row, target in checked], timeout=timeout)
     for (row, _target), result in zip(checked, results, strict=True):
         row.live = result
+
+
+def _add_reach(rows: list[DoctorRow], catalog: Catalog) -> None:
+    """For keys whose check listed models: which of the catalog's models they can reach."""
+    from playground.credentials.discovery import key_reach
+
+    for row in rows:
+        live, provider = row.live, row.provider
+        if live is None or live.model_ids is None or provider.local or provider.simulated:
+            continue
+        if catalog.models(provider.slug):
+            row.reach = key_reach(catalog, provider.slug, live.model_ids)
 
 
 @dataclass(slots=True)
@@ -251,6 +257,14 @@ def row_to_dict(row: DoctorRow) -> dict[str, Any]:
             "http_status": live.http_status,
             "message": live.message,
             "next_step": live.next_step,
+            "rate_limits": live.rate_limits.to_json() if live.rate_limits else None,
+            "models": None
+            if live.model_ids is None
+            else {
+                "listed": len(live.model_ids),
+                "catalog_reachable": list(row.reach.reachable) if row.reach else None,
+                "catalog_unreachable": list(row.reach.unreachable) if row.reach else None,
+            },
         },
         "latency_ms": live.latency_ms if live else None,
         "next_step": row.next_step,
@@ -362,6 +376,10 @@ def _details(row: DoctorRow) -> list[str]:
     live = row.live
     if live is not None and live.status in _LIVE_FAILURES and live.message:
         details.append(f"! {live.message}")
+    if live is not None and live.rate_limits is not None:
+        details.append(f"headroom: {live.rate_limits.summary()}")
+    if row.reach is not None:
+        details.append(f"models: {row.reach.summary()}")
     if status.shadowed:
         details.append("shadowed: " + ", ".join(status.shadowed))
     if row.next_step:

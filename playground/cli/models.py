@@ -1,9 +1,24 @@
-"""``playground models [--provider P] [--json]``: the catalog with capability flags.
+"""``playground models [--provider P] [--live] [--json]``: the catalog with capability flags.
 
 The table has one row per model: provider, model id, context window, maximum output,
 price per million input/output tokens, flags (``T`` tools, ``V`` vision, ``R`` reasoning;
 ``-`` no, ``?`` unknown) and the thinking options. ``--json`` prints one array with every
-field. Exit codes: 0 listed; 2 unknown provider or a config error (one line on stderr).
+field; each object's ``source`` says where it comes from (``catalog``, ``cache`` for a
+refreshed catalog, ``live`` or ``cache`` for a server's own list). A provider the catalog has
+no models for (a local server) still gets one object, with ``id`` null.
+
+``--live`` asks servers which models they offer (``playground.credentials.discovery``): with
+``--provider P`` that provider's server or key; without it every local server on its
+configured or default port (cloud providers are listed from the catalog). Listed models the
+catalog lacks are marked "not in catalog".
+
+``--refresh`` updates the catalog from the public model database into the user cache dir
+(``playground.catalog.refresh``; ``--check`` fetches and validates without storing). The
+table's last line says which catalog is in use (packaged, or the refreshed copy and its age).
+
+Exit codes: 0 listed / refreshed; 1 ``--live --provider P`` could not get P's list, or the
+refresh failed (the catalog in use is unchanged); 2 unknown provider or a config error (one
+line on stderr).
 
 Start-up matters here: without a config file the pydantic-based config loader is not
 imported at all.
@@ -15,14 +30,16 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from playground.cli import EXIT_OK, EXIT_USAGE
+from playground.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from playground.catalog.catalog import Catalog
-    from playground.catalog.types import ModelInfo, ThinkingOptions
+    from playground.catalog.types import ModelInfo, ProviderInfo, ThinkingOptions
     from playground.config.schema import Config
+    from playground.credentials.discovery import ModelListing
 
 _CONFIG_ENV = "PLAYGROUND_CONFIG"
 
@@ -31,21 +48,36 @@ def run(args: argparse.Namespace) -> int:
     """List the catalog (see the module docstring)."""
     from playground.catalog.catalog import CatalogError, load_catalog
 
+    if getattr(args, "refresh", False) or getattr(args, "check", False):
+        return _refresh(args)
     try:
-        catalog = load_catalog(_load_config(args.config))
-        models = catalog.models(args.provider) if args.provider else catalog.models()
-    except CatalogError as exc:
+        config = _load_config(args.config)
+        catalog = load_catalog(config)
+        providers = (
+            [catalog.require_provider(args.provider)] if args.provider else catalog.providers()
+        )
+    except (CatalogError, _ConfigProblem) as exc:
         print(f"playground models: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except _ConfigProblem as exc:
-        print(f"playground models: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    listings: dict[str, ModelListing] = {}
+    if getattr(args, "live", False):
+        import asyncio
+
+        asked = providers if args.provider else [p for p in providers if p.local]
+        listings = asyncio.run(_list_live(asked, config, catalog, args.timeout))
+        if args.provider and not listings[providers[0].slug].ok:
+            print(
+                f"playground models: {_failure_line(listings[providers[0].slug])}", file=sys.stderr
+            )
+            return EXIT_FAILED
+    entries = [_entry(p, catalog, listings.get(p.slug)) for p in providers]
     try:
         if args.json:
-            sys.stdout.write(json.dumps([model_json(m) for m in models], ensure_ascii=False))
+            rows = [row for entry in entries for row in entry.json_rows()]
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False, allow_nan=False))
             sys.stdout.write("\n")
         else:
-            sys.stdout.write(render_table(models, catalog))
+            sys.stdout.write(render_entries(entries, catalog))
         sys.stdout.flush()
     except BrokenPipeError:  # `playground models | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -73,6 +105,105 @@ def _load_config(explicit: str | None) -> Config | None:
     except ConfigError as exc:
         raise _ConfigProblem(str(exc)) from None
     return config
+
+
+# --- live lists -----------------------------------------------------------------------------
+
+
+async def _list_live(
+    providers: list[ProviderInfo], config: Config | None, catalog: Catalog, timeout: float
+) -> dict[str, ModelListing]:
+    """Every provider's live list, concurrently (one shared client)."""
+    import asyncio
+
+    import httpx
+
+    from playground.config.schema import Config
+    from playground.credentials.discovery import list_provider_models
+
+    settings = config if config is not None else Config()
+    async with httpx.AsyncClient(follow_redirects=False) as client:
+        listings = await asyncio.gather(
+            *(
+                list_provider_models(p, settings, catalog, client=client, timeout=timeout)
+                for p in providers
+            )
+        )
+    return {listing.provider: listing for listing in listings}
+
+
+def _failure_line(listing: ModelListing) -> str:
+    result = listing.result
+    line = f"{listing.provider}: {result.status.replace('_', ' ')}"
+    if result.message:
+        line += f": {result.message}"
+    if result.next_step:
+        line += f" → {result.next_step}"
+    return " ".join(line.split())
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One provider's rows: its models and where they come from."""
+
+    provider: ProviderInfo
+    models: list[ModelInfo]
+    source: str
+    listing: ModelListing | None = None
+
+    def json_rows(self) -> list[dict[str, Any]]:
+        if not self.models:
+            return [_empty_provider_json(self)]
+        return [{**model_json(m), "source": self.source} for m in self.models]
+
+
+def _entry(provider: ProviderInfo, catalog: Catalog, listing: ModelListing | None) -> _Entry:
+    from playground.catalog.catalog import catalog_source
+
+    if listing is not None and listing.ok:
+        return _Entry(provider, list(listing.models), listing.source, listing)
+    models = catalog.models(provider.slug)
+    # Simulated models are defined in code; everything else comes from the active catalog.
+    refreshed = catalog_source().kind == "cache" and not provider.simulated
+    return _Entry(provider, models, "cache" if refreshed else "catalog", listing)
+
+
+# --- refresh --------------------------------------------------------------------------------
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    """``--refresh`` / ``--check``: one line on stdout (or stderr on failure)."""
+    from playground.catalog.refresh import refresh_catalog
+
+    try:
+        config = _load_config(args.config)
+    except _ConfigProblem as exc:
+        print(f"playground models: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    configured = config.catalog.url if config is not None else None
+    result = refresh_catalog(configured, timeout=args.timeout, store=not args.check)
+    if not result.ok:
+        print(f"playground models: refresh failed: {result.message}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"playground models: {result.message}")
+    return EXIT_OK
+
+
+def _empty_provider_json(entry: _Entry) -> dict[str, Any]:
+    """The object of a provider without models: null model fields, and why it is empty."""
+    listing = entry.listing
+    return {
+        "provider": entry.provider.slug,
+        "id": None,
+        "spec": None,
+        "name": entry.provider.name,
+        "known": False,
+        "source": entry.source,
+        "local": entry.provider.local,
+        "live": None
+        if listing is None
+        else {"status": listing.result.status, "message": listing.result.message},
+    }
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -125,8 +256,35 @@ def _price(value: float | None) -> str:
     return f"{value:.2f}" if value >= 0.01 or value == 0 else f"{value:.3f}"
 
 
-def render_table(models: list[ModelInfo], catalog: Catalog) -> str:
-    """The plain-text table (with a legend)."""
+def render_entries(entries: list[_Entry], catalog: Catalog) -> str:
+    """The table of every entry's models, one line per provider without models, and which
+    catalog is in use."""
+    from playground.catalog.catalog import catalog_source
+
+    models = [m for entry in entries for m in entry.models]
+    live = {m.spec for entry in entries if entry.source != "catalog" for m in entry.models}
+    text = render_table(models, catalog, live)
+    notes = []
+    for entry in entries:
+        slug = entry.provider.slug
+        if entry.listing is not None and entry.models and entry.source != "catalog":
+            extra = len(entry.listing.not_in_catalog)
+            missing = f", {extra} not in catalog" if extra else ""
+            notes.append(
+                f"{slug}: {len(entry.models)} models from the server ({entry.source}{missing})"
+            )
+        elif entry.listing is not None:
+            notes.append(_failure_line(entry.listing))
+        elif not entry.models:
+            hint = f"'playground models --provider {slug} --live' asks the server"
+            notes.append(f"{slug}: no models in the catalog; {hint}")
+    notes.append(catalog_source().describe())
+    return text + "".join(f"{note}\n" for note in notes)
+
+
+def render_table(models: list[ModelInfo], catalog: Catalog, live: set[str] | None = None) -> str:
+    """The plain-text table (with a legend); ``live`` specs came from a server's list and
+    are marked "not in catalog" when the catalog lacks them."""
     header = ("PROVIDER", "MODEL", "CONTEXT", "MAX OUT", "$IN/1M", "$OUT/1M", "FLAGS", "THINKING")
     rows = [
         (
@@ -137,7 +295,9 @@ def render_table(models: list[ModelInfo], catalog: Catalog) -> str:
             _price(m.prices.input),
             _price(m.prices.output),
             flags_text(m),
-            thinking_text(m.thinking_options),
+            "not in catalog"
+            if live and m.spec in live and not m.known
+            else thinking_text(m.thinking_options),
         )
         for m in models
     ]

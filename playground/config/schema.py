@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from playground.endpoint import DEFAULT_LIMITS, AuthKind, Protocol
 from playground.events import ErrorKind
@@ -37,14 +37,18 @@ class _Strict(BaseModel):
 
 
 class ModelConfig(_Strict):
-    """Adds a model to a provider or overrides catalog fields of an existing one."""
+    """Adds a model to a provider or overrides catalog fields of an existing one.
+
+    ``reasoning`` is another name for ``thinking`` (the public model database's word).
+    """
 
     name: str | None = None
-    context_window: int | None = None
-    max_output: int | None = None
+    context_window: int | None = Field(None, gt=0)
+    max_output: int | None = Field(None, gt=0)
     tools: bool | None = None
     vision: bool | None = None
     thinking: bool | None = None
+    reasoning: bool | None = None
     thinking_efforts: list[str] | None = None
     thinking_budget_min: int | None = None
     thinking_budget_max: int | None = None
@@ -55,6 +59,14 @@ class ModelConfig(_Strict):
     price_cache_write: float | None = None
     price_reasoning: float | None = None
     fallbacks: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reasoning_means_thinking(self) -> ModelConfig:
+        if self.reasoning is not None:
+            if self.thinking is not None and self.thinking != self.reasoning:
+                raise ValueError("reasoning and thinking disagree: set only one of them")
+            self.thinking = self.reasoning
+        return self
 
 
 class ProviderConfig(_Strict):
@@ -131,6 +143,12 @@ class UiConfig(_Strict):
     restore_last_session: bool = True
 
 
+class CatalogConfig(_Strict):
+    """Where ``playground models --refresh`` fetches the model database (``[catalog]``)."""
+
+    url: str | None = None
+
+
 class Config(_Strict):
     """The whole configuration file."""
 
@@ -139,3 +157,4 @@ class Config(_Strict):
     routes: dict[str, RouteConfig] = Field(default_factory=dict)
     reliability: ReliabilityConfig = Field(default_factory=ReliabilityConfig)
     ui: UiConfig = Field(default_factory=UiConfig)
+    catalog: CatalogConfig = Field(default_factory=CatalogConfig)

@@ -11,6 +11,7 @@ host is reported, never followed, because it would carry the credentials there.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import ssl
 import time
@@ -19,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from playground.adapters.rate_limits import parse_rate_limits
 from playground.catalog.types import ProviderInfo
+from playground.credentials.model_lists import parse_model_list
 from playground.credentials.next_steps import replace_key_hint, set_key_hint, start_local_hint
 from playground.credentials.types import LiveResult, LiveStatus, ResolvedKey
 from playground.endpoint import AuthKind, Protocol
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 ANTHROPIC_VERSION = "2023-06-01"
 ANTHROPIC_OAUTH_BETA = "oauth-2025-04-20"
 _MESSAGE_LIMIT = 200
+LIVE_BODY_LIMIT = 16 * 2**20
+"""The largest answer body a live check or model list reads (decoded bytes)."""
 _MAX_SAME_ORIGIN_REDIRECTS = 3
 _DEFAULT_CHECK_PATH = {
     Protocol.OPENAI: "/models",
@@ -99,38 +104,114 @@ async def check_live(
     ``timeout``, ``tls_error`` or ``error``, each with the provider's own message and a next
     step.
     """
-    import httpx
-
     skipped = _skip_reason(provider, base_url)
     if skipped is not None:
         return skipped
-    url = check_url(provider, base_url)
+    result, _response = await live_get(
+        provider, key, client, check_url(provider, base_url), timeout=timeout, headers=headers
+    )
+    return result
+
+
+async def live_get(
+    provider: ProviderInfo,
+    key: ResolvedKey | None,
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    timeout: float = 8.0,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[LiveResult, httpx.Response | None]:
+    """One authenticated GET of ``url``, classified like :func:`check_live`; never raises.
+
+    The response (body read, at most :data:`LIVE_BODY_LIMIT` decoded bytes) comes back too
+    when the server answered without redirecting elsewhere, so callers can read a model list
+    from it. Redirects to another origin are not followed (the credentials stay home).
+    """
+    import httpx
+
     keyless = provider.local or provider.simulated
     if key is None and not keyless:
-        return LiveResult(
+        result = LiveResult(
             "error", None, None, "no key to check", set_key_hint(provider, _first_env(provider))
         )
+        return result, None
     request_headers = {**(headers or {}), **auth_headers(provider, key)}
     started = time.perf_counter()
     try:
         response = await _get_same_origin(client, url, request_headers, timeout)
     except httpx.TimeoutException:
-        return _failure(provider, url, "timeout", None, f"no answer within {timeout:g} s")
+        return _failure(provider, url, "timeout", None, f"no answer within {timeout:g} s"), None
+    except _BodyTooLarge:
+        message = f"the answer is larger than {LIVE_BODY_LIMIT // 2**20} MiB; not read"
+        return _failure(provider, url, "error", _elapsed(started), message), None
     except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
         latency = _elapsed(started)
         if _is_tls_error(exc):
-            return _failure(provider, url, "tls_error", latency, f"TLS failed: {_reason(exc)}")
+            message = f"TLS failed: {_reason(exc)}"
+            return _failure(provider, url, "tls_error", latency, message), None
         status: LiveStatus = "not_running" if keyless else "unreachable"
-        return _failure(provider, url, status, latency, f"cannot connect: {_reason(exc)}")
+        return _failure(provider, url, status, latency, f"cannot connect: {_reason(exc)}"), None
     except httpx.HTTPError as exc:
-        return _failure(provider, url, "error", _elapsed(started), _reason(exc))
+        return _failure(provider, url, "error", _elapsed(started), _reason(exc)), None
     latency = _elapsed(started)
     secrets = [key.secret.reveal()] if key else []
     secrets += [v for n, v in (headers or {}).items() if is_secret_name(n)]
     secrets += url_secrets(url)
     if response.is_redirect:
-        return _redirected(provider, url, response, latency)
-    return _classify(provider, key, url, response, latency, Scrubber(secrets))
+        return _redirected(provider, url, response, latency), None
+    scrubber = Scrubber(secrets)
+    result = _classify(provider, key, url, response, latency, scrubber)
+    return _with_headroom(result, response, scrubber), response
+
+
+def _with_headroom(result: LiveResult, response: httpx.Response, scrubber: Scrubber) -> LiveResult:
+    """``result`` plus the rate limits of the headers and the models a list answer names
+    (secrets of the request masked: a hostile server may list the key as a model)."""
+    listed = None
+    if response.is_success:
+        try:
+            listed = parse_model_list(response.json())
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError):
+            listed = None
+    return dataclasses.replace(
+        result,
+        rate_limits=parse_rate_limits(response.headers),
+        model_ids=tuple(scrubber.scrub(m.id) for m in listed) if listed is not None else None,
+    )
+
+
+class _BodyTooLarge(Exception):
+    """The answer's decoded body passed :data:`LIVE_BODY_LIMIT`."""
+
+
+async def _get_capped(
+    client: httpx.AsyncClient, url: str, headers: Mapping[str, str], timeout: float
+) -> httpx.Response:
+    """GET ``url`` without following redirects, reading at most :data:`LIVE_BODY_LIMIT`
+    decoded bytes (a gzip bomb counts by what it inflates to)."""
+    import httpx
+
+    request = client.build_request("GET", url, headers=headers, timeout=timeout)
+    response = await client.send(request, stream=True, follow_redirects=False)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > LIVE_BODY_LIMIT:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    decoded_headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code, headers=decoded_headers, content=b"".join(chunks), request=request
+    )
 
 
 async def _get_same_origin(
@@ -138,7 +219,7 @@ async def _get_same_origin(
 ) -> httpx.Response:
     """GET ``url``, following redirects only while they stay on the same origin (scheme, host
     and port): the credentials in ``headers`` must never reach another host."""
-    response = await client.get(url, headers=headers, timeout=timeout, follow_redirects=False)
+    response = await _get_capped(client, url, headers, timeout)
     for _ in range(_MAX_SAME_ORIGIN_REDIRECTS):
         if not response.is_redirect:
             break
@@ -146,7 +227,7 @@ async def _get_same_origin(
         if _origin(target) != _origin(url):
             break
         url = target
-        response = await client.get(url, headers=headers, timeout=timeout, follow_redirects=False)
+        response = await _get_capped(client, url, headers, timeout)
     return response
 
 
@@ -288,7 +369,7 @@ def _provider_message(response: httpx.Response) -> str:
         return ""
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError):
         text = response.text.strip()
         return _shorten(text) if text and "<html" not in text.lower()[:200] else ""
     if isinstance(body, list) and body:
@@ -319,7 +400,7 @@ def _is_invalid_key(response: httpx.Response) -> bool:
 def _model_count(response: httpx.Response) -> str:
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError):
         return ""
     if isinstance(body, dict):
         for name in ("data", "models"):

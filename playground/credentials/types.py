@@ -7,10 +7,13 @@ Everything here is safe to print: keys are held as :class:`~playground.secret.Se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from playground.endpoint import AuthKind
 from playground.secret import Secret
+
+if TYPE_CHECKING:
+    from playground.adapters.rate_limits import RateLimits
 
 LiveStatus = Literal[
     "ok",
@@ -106,7 +109,9 @@ class LiveResult:
     """The outcome of one cheap live request (or a local server probe).
 
     ``skipped`` means no request was made (no cheap key-check endpoint, no base URL, or a
-    simulated provider that runs embedded); ``message`` says why.
+    simulated provider that runs embedded); ``message`` says why. ``rate_limits`` is the
+    headroom the answer's headers reported, if any; ``model_ids`` the models the answer
+    listed when the check's endpoint is a model list (which models this key can reach).
     """
 
     status: LiveStatus
@@ -114,6 +119,8 @@ class LiveResult:
     http_status: int | None
     message: str
     next_step: str | None
+    rate_limits: RateLimits | None = None
+    model_ids: tuple[str, ...] | None = None
 
     @property
     def ok(self) -> bool:

@@ -5,9 +5,12 @@ Routes (family base URLs follow each official SDK's convention)::
     POST /openai/v1/chat/completions          GET /openai/v1/models
     POST /anthropic/v1/messages               GET /anthropic/v1/models
     POST /gemini/v1beta/models/{m}:streamGenerateContent?alt=sse   (and :generateContent)
-                                              GET /gemini/v1beta/models
+                                              GET /gemini/v1beta/models   (v1 too)
     POST /ollama/api/chat                     GET /ollama/api/tags
     GET  /_sim/requests                       POST /_sim/reset
+
+Fault parameters come from the model id (``echo?fail=429``) or, for SDKs that validate model
+names, from an ``x-sim-fault: fail=429&retry_after=1`` request header.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from playground.sim.families.ollama import OllamaFamily
 from playground.sim.families.openai import OpenAIFamily
 from playground.sim.faults import FaultSchedule
 from playground.sim.params import (
+    FAULT_HEADER,
     HTTP_FAULTS,
     MODEL_NAMES,
     SimParamError,
@@ -109,7 +113,7 @@ class SimServer:
         if parse_problem is not None:
             return fail(family.error("400", exchange, detail=parse_problem))
         try:
-            params = parse_model_id(model_id)
+            params = parse_model_id(model_id, headers.get(FAULT_HEADER))
         except SimParamError as exc:
             return fail(family.error("400", exchange, detail=str(exc)))
         try:
@@ -298,8 +302,19 @@ def create_app() -> Starlette:
         Route("/openai/v1/models", server.openai_models, methods=["GET"]),
         Route("/anthropic/v1/messages", server.anthropic_messages, methods=["POST"]),
         Route("/anthropic/v1/models", server.anthropic_models, methods=["GET"]),
-        Route("/gemini/v1beta/models", server.gemini_models, methods=["GET"]),
-        Route("/gemini/v1beta/models/{target:path}", server.gemini_generate, methods=["POST"]),
+        # The Gemini API serves both versions; google-genai with a custom base URL uses v1.
+        *(
+            route
+            for version in ("v1beta", "v1")
+            for route in (
+                Route(f"/gemini/{version}/models", server.gemini_models, methods=["GET"]),
+                Route(
+                    f"/gemini/{version}/models/{{target:path}}",
+                    server.gemini_generate,
+                    methods=["POST"],
+                ),
+            )
+        ),
         Route("/ollama/api/chat", server.ollama_chat, methods=["POST"]),
         Route("/ollama/api/tags", server.ollama_tags, methods=["GET"]),
         Route("/ollama/api/version", server.ollama_version, methods=["GET"]),

@@ -71,13 +71,22 @@ def _integer(raw: str, key: str) -> int:
     return int(value)
 
 
-def parse_model_id(model_id: str) -> SimParams:
+FAULT_HEADER = "x-sim-fault"
+"""A request header carrying the same ``k=v&…`` parameters, for SDKs that validate model names."""
+
+
+def parse_model_id(model_id: str, header: str | None = None) -> SimParams:
     """Split ``name?k=v&…`` into :class:`SimParams`; raises :class:`SimParamError`.
 
-    A trailing Ollama-style ``:latest`` tag on the name is dropped.
+    A trailing Ollama-style ``:latest`` tag on the name is dropped. ``header`` is the value of
+    the :data:`FAULT_HEADER` request header: its parameters apply after the model id's (a key
+    in both takes the header's value), and it counts as part of the id for ``fail_times``.
     """
     name, _, query = model_id.partition("?")
     name = name.strip().removesuffix(":latest")
+    if header:
+        query = f"{query}&{header}" if query else header
+        model_id = f"{model_id} [{FAULT_HEADER}: {header}]"
     fields: dict[str, object] = {}
     for key, raw in parse_qsl(query, keep_blank_values=True):
         if key == "tps":
