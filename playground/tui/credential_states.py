@@ -86,14 +86,19 @@ def with_overlay_keys(status: Any, overlay: Any) -> Any:
 async def probe_keyless(
     states: dict[str, ProviderCredential], base_url: Callable[[str], str | None]
 ) -> list[str]:
-    """Probe every keyless server not probed yet (loopback for local providers), store each
+    """Probe every keyless server not probed yet or found down last time (loopback for local
+    providers: a server started since then turns ok), store each
     :class:`~playground.credentials.types.LiveResult` in ``states``; return the slugs probed.
 
     ``base_url(slug)`` gives the URL in effect (a config override) or None for the catalog's.
     """
     from playground.credentials import LiveTarget, check_all
 
-    slugs = [slug for slug, row in states.items() if row.needs_probe]
+    slugs = [
+        slug
+        for slug, row in states.items()
+        if row.needs_probe or (row.keyless and row.dot == "unreachable")
+    ]
     if not slugs:
         return []
     targets = [LiveTarget(states[s].provider, None, base_url(s)) for s in slugs]

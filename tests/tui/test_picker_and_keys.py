@@ -328,6 +328,25 @@ async def test_a_local_server_is_ok_only_when_the_probe_reaches_it(make_app, sim
         assert "ok" not in str(row[2])
 
 
+async def test_a_local_server_started_later_turns_ok_when_the_picker_reopens(
+    make_app, sim_url
+):
+    config = Config(
+        reliability=fast_reliability(),
+        providers={"lmstudio": ProviderConfig(base_url="http://127.0.0.1:9/v1")},
+    )
+    app = make_app([ECHO], config=config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_picker(pilot)
+        states = app.credential_states()
+        await wait_until(pilot, lambda: states["lmstudio"].dot == "unreachable")
+        await pilot.press("escape")
+        # "starting" the server: the URL in effect now has the simulator behind it
+        app.config.providers["lmstudio"].base_url = f"{sim_url}/openai/v1"
+        await open_picker(pilot)
+        await wait_until(pilot, lambda: states["lmstudio"].dot == "ok")
+
+
 async def test_the_credential_panel_shows_a_local_server_unchecked_before_its_probe(make_app):
     config = Config(
         reliability=fast_reliability(),

@@ -151,8 +151,14 @@ class ModelPicker(ModalScreen[str | None]):
         self.query_one(Input).focus()
         self._refill()
         self._probe_keyless()
+        # The list has no width until laid out: lay the rows out again for the real one.
+        self.call_after_refresh(self._relayout)
 
     def on_resize(self) -> None:
+        self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        """Rebuild the rows when the list's width changed (the columns depend on it)."""
         if self._list_width() != self._width:
             self._refill(keep_highlight=True)
 
@@ -521,7 +527,17 @@ class ModelPicker(ModalScreen[str | None]):
         self.query_one("#picker-detail", Static).update(detail)
 
     def _model_detail(self, model: ModelInfo) -> Text:
-        detail = Text(model.spec, style="bold")
+        """The key state first when it needs attention, then the full id and its facts."""
+        detail = Text()
+        dot_name = self._dot(model.provider)
+        if dot_name != "ok":
+            dot, colour = DOTS[dot_name]
+            detail.append(f"{dot} {model.provider}: {dot_name}", style=colour)
+            step = _next_step(self.credentials.get(model.provider))
+            if step:
+                detail.append(f" · {step}", style="italic")
+            detail.append("\n")
+        detail.append(model.spec, style="bold")
         facts = [_shown_name(model)] if _shown_name(model) else []
         if model.context_window:
             facts.append(f"{format_tokens(model.context_window)} ctx")
@@ -531,14 +547,6 @@ class ModelPicker(ModalScreen[str | None]):
             facts.append(_price(model))
         if facts:
             detail.append("  " + " · ".join(facts), style="dim")
-        credential = self.credentials.get(model.provider)
-        dot_name = self._dot(model.provider)
-        if dot_name != "ok":
-            dot, colour = DOTS[dot_name]
-            detail.append(f"\n{dot} {model.provider}: {dot_name}", style=colour)
-            step = _next_step(credential)
-            if step:
-                detail.append(f" · {step}", style="italic")
         return detail
 
 
