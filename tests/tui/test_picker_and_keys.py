@@ -328,9 +328,7 @@ async def test_a_local_server_is_ok_only_when_the_probe_reaches_it(make_app, sim
         assert "ok" not in str(row[2])
 
 
-async def test_a_local_server_started_later_turns_ok_when_the_picker_reopens(
-    make_app, sim_url
-):
+async def test_a_local_server_started_later_turns_ok_when_the_picker_reopens(make_app, sim_url):
     config = Config(
         reliability=fast_reliability(),
         providers={"lmstudio": ProviderConfig(base_url="http://127.0.0.1:9/v1")},
