@@ -25,7 +25,7 @@ from playground.tui.model_search import EXACT_TIER, TermsMatcher, terms_tier
 from playground.tui.preferences import Preferences
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from playground.catalog.types import ModelInfo
     from playground.tui.app import PlaygroundApp
@@ -488,9 +488,8 @@ class ModelPicker(ModalScreen[str | None]):
         offsets = matcher.offsets(f"{model.spec} {model.name}") if matcher.terms else set()
         spec_text = Text(spec.ljust(layout.spec), style="bold" if usable else "dim")
         if spec == model.spec:  # a cut id's offsets no longer line up
-            for offset in offsets:
-                if offset < len(spec):
-                    spec_text.stylize(MATCH_STYLE, offset, offset + 1)
+            for start, end in _runs(o for o in offsets if o < len(spec)):
+                spec_text.stylize(MATCH_STYLE, start, end)
         label.append_text(spec_text)
         label.append(" ")
         label.append_text(_badges(model))
@@ -566,10 +565,22 @@ def _heading(text: str) -> Option:
     return Option(Text(text, style="bold"), disabled=True)
 
 
+def _runs(offsets: Iterable[int]) -> list[tuple[int, int]]:
+    """Matched offsets as ``(start, end)`` runs: one style span per run, not per character
+    (fewer spans make the rows cheaper to lay out)."""
+    runs: list[tuple[int, int]] = []
+    for offset in sorted(offsets):
+        if runs and runs[-1][1] == offset:
+            runs[-1] = (runs[-1][0], offset + 1)
+        else:
+            runs.append((offset, offset + 1))
+    return runs
+
+
 def _highlighted(text: str, matcher: TermsMatcher, style: str) -> Text:
     out = Text(text, style=style)
-    for offset in matcher.offsets(text) if matcher.terms else ():
-        out.stylize(MATCH_STYLE, offset, offset + 1)
+    for start, end in _runs(matcher.offsets(text) if matcher.terms else ()):
+        out.stylize(MATCH_STYLE, start, end)
     return out
 
 
