@@ -427,6 +427,7 @@ async def test_a_keyring_that_keeps_nothing_falls_back_to_the_credential_file_on
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         status = app.credential_states()["groq"].status
         assert status.source.startswith("credentials dir")
+        assert app.screen._selected() == "groq"  # the cursor followed the row that moved up
         said = " ".join(n.message for n in app._notifications)
         assert "credentials/groq" in said and "0600" in said and GROQ_KEY not in said
         await pilot.press("escape")

@@ -94,11 +94,16 @@ class CredentialPanel(ModalScreen[None]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        selected = self._selected()
         table.clear()
+        slugs = []
         for row in self._visible():
             table.add_row(*self._cells(row), key=row.provider.slug)
+            slugs.append(row.provider.slug)
         if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+            # The cursor follows its provider when rows move (a key set moves it up).
+            row_index = slugs.index(selected) if selected in slugs else cursor
+            table.move_cursor(row=min(row_index, table.row_count - 1))
         self._show_detail()
 
     def _cells(self, row: ProviderCredential) -> list[Text | str]:
