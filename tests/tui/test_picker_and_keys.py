@@ -155,9 +155,13 @@ async def test_typing_a_route_name_selects_the_route(make_app):
         assert "sim/echo?fail=429" in detail(picker)
 
 
-async def test_an_uncatalogued_custom_url_is_used_as_typed_and_answers(make_app, sim_url):
+@pytest.mark.parametrize(
+    "template",
+    ["custom:{sim}/openai/v1#echo?tps=0&ttft_ms=0", "anthropic-custom:{sim}/anthropic#echo?tps=0"],
+)
+async def test_an_uncatalogued_custom_url_is_used_as_typed_and_answers(make_app, sim_url, template):
     app = make_app([ECHO])
-    spec = f"custom:{sim_url}/openai/v1#echo?tps=0&ttft_ms=0"
+    spec = template.format(sim=sim_url)
     async with app.run_test(size=(140, 40)) as pilot:
         picker = await open_picker(pilot, spec)
         row = highlighted(picker)
@@ -380,6 +384,27 @@ async def test_picking_a_model_without_a_key_sets_the_key_then_opens_the_pane(
         await send(pilot, "hello groq")
         await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.DONE)
         assert all(GROQ_KEY not in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("where", ["env", ".env"])
+async def test_a_key_already_set_opens_the_pane_without_asking(
+    make_app, sim_url, monkeypatch, tmp_path: Path, where
+):
+    if where == "env":
+        monkeypatch.setenv("GROQ_API_KEY", GROQ_KEY)
+    else:
+        (tmp_path / ".env").write_text(f"GROQ_API_KEY={GROQ_KEY}\n")
+        monkeypatch.chdir(tmp_path)
+    app = make_app([ECHO], config=groq_on_sim(sim_url))
+    spec = "groq/echo?tps=0&ttft_ms=0"
+    async with app.run_test(size=(140, 40)) as pilot:
+        picker = await open_picker(pilot, spec)
+        assert "no groq key" not in str(highlighted(picker).prompt)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(app.chat_panes) == 2)
+        assert not isinstance(app.screen, KeyInput)
+        source = app.chat_panes[1].pane.target.primary.endpoints[0].key_source
+        assert source == f"{where} GROQ_API_KEY"
 
 
 async def test_cancelling_the_key_keeps_the_picker_and_opens_nothing(make_app, sim_url):
