@@ -429,6 +429,8 @@ async def set_key_in_panel(pilot, slug: str, key: str) -> None:
     await pilot.press("f")
     table = app.screen.query_one(DataTable)
     table.move_cursor(row=[str(k.value) for k in table.rows].index(slug))
+    await pilot.pause()
+    assert "press s to set it here" in str(app.screen.query_one("#credential-detail").render())
     await pilot.press("s")
     await wait_until(pilot, lambda: isinstance(app.screen, KeyInput))
     await pilot.press(*key, "enter")

@@ -181,7 +181,11 @@ class CredentialPanel(ModalScreen[None]):
                 detail.append(f"\nalso set in (ignored): {', '.join(status.shadowed)}", style="dim")
             for problem in status.problems:
                 detail.append(f"\n⚠ {problem}", style="yellow")
-            if status.next_step and row.dot != "ok":
+            if row.dot == "missing":
+                detail.append("\nnext: press s to set it here", style="italic")
+                if status.next_step:
+                    detail.append(f" (or {status.next_step})", style="italic")
+            elif status.next_step and row.dot != "ok":
                 detail.append(f"\nnext: {status.next_step}", style="italic")
             if row.live is not None and row.live.message:
                 detail.append(f"\nlive: {row.live.message}")
