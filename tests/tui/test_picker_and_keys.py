@@ -535,7 +535,7 @@ async def test_deleting_a_keyring_key_asks_and_declining_keeps_it(
         await delete_in_panel(pilot, "groq")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert "keyring" in str(app.screen.query_one("#confirm-question").render())
-        await pilot.press("n")
+        await pilot.press("enter")  # a stray enter keeps the key
         await wait_until(pilot, lambda: any("kept" in n.message for n in app._notifications))
         assert ("playground", "groq") in memory_keyring.values
         await delete_in_panel(pilot, "groq")

@@ -93,11 +93,12 @@ class KeyFileConsent(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: ``y`` or enter confirms, ``n`` or escape declines."""
+    """A yes/no question for a destructive step: only ``y`` confirms (a stray enter must
+    not delete anything); ``n``, enter or escape decline."""
 
     BINDINGS: ClassVar[list[Binding]] = [
-        Binding("y,enter", "answer(True)", "yes"),
-        Binding("n,escape", "answer(False)", "no"),
+        Binding("y", "answer(True)", "yes"),
+        Binding("n,enter,escape", "answer(False)", "no"),
     ]
 
     def __init__(self, title: str, question: str) -> None:
@@ -109,7 +110,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog -small", id="confirm"):
             yield Static(self.title_text, classes="dialog-title")
             yield Static(self.question, id="confirm-question")
-            yield Static("y / enter yes · n / escape no", classes="dialog-help")
+            yield Static("y yes · n / enter / escape no", classes="dialog-help")
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
