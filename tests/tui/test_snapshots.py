@@ -197,6 +197,21 @@ def test_model_picker_rows_at_80x24(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_key_file_consent_at_80x24(snap_compare, make_app):
+    """No OS keyring: picking a model without a key asks for it, then where to keep it."""
+    app = make_app([ECHO], config=no_local_servers())
+
+    async def run_before(pilot):
+        await open_picker(pilot, "groq/llama-3.1-8b-instant")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app.screen.query("#key-value")))
+        await pilot.press(*("gsk_" + "s" * 52), "enter")
+        await wait_until(pilot, lambda: bool(app.screen.query("#key-file-choices")))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_credential_panel_with_failures(snap_compare, make_app):
     config = no_local_servers(
         groq=ProviderConfig(api_key="gsk_" + "x" * 48, base_url="http://127.0.0.1:9/v1"),
