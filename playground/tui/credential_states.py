@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -10,10 +11,15 @@ if TYPE_CHECKING:
 
 DOTS: dict[str, tuple[str, str]] = {
     "ok": ("●", "green"),
-    "unchecked": ("◌", "yellow"),
+    "not checked": ("◌", "yellow"),
     "missing": ("○", "red"),
     "invalid": ("✗", "red"),
+    "unreachable": ("⊘", "red"),
 }
+"""Dot name → (symbol, colour); the name is also the word shown beside the dot."""
+
+UNREACHABLE = frozenset({"not_running", "unreachable", "timeout", "tls_error"})
+LOCAL_PROBE_TIMEOUT_S = 2.0
 
 
 @dataclass(slots=True)
@@ -27,26 +33,46 @@ class ProviderCredential:
 
     @property
     def dot(self) -> str:
-        """ok / missing / invalid / unchecked, from the live result when there is one."""
+        """A key of :data:`DOTS`, from the live result when there is one.
+
+        A keyless server (Ollama, LM Studio, ``auth = "none"``) is "not checked" until a probe
+        answers: needing no key says nothing about whether anything is listening.
+        """
         if self.error is not None:
             return "invalid"
-        if self.live is not None and self.live.status not in ("skipped",):
-            return "ok" if self.live.ok else "invalid"
+        if self.live is not None and self.live.status != "skipped":
+            if self.live.ok:
+                return "ok"
+            return "unreachable" if self.live.status in UNREACHABLE else "invalid"
         if self.status is None:
             return "invalid"
         state = self.status.state
-        if state in ("simulated", "no key needed"):
+        if state == "simulated":
             return "ok"
         if state == "missing":
             return "missing"
         if state == "suspect":
             return "invalid"
-        return "unchecked"
+        return "not checked"
 
     @property
     def usable(self) -> bool:
-        """Whether a request can be attempted at all (a key present or none needed)."""
-        return self.dot != "missing" and self.status is not None and self.status.ready
+        """Whether a request can be attempted at all: a key present or none needed, and the
+        server not known to be down."""
+        if self.dot in ("missing", "unreachable"):
+            return False
+        return self.status is not None and self.status.ready
+
+    @property
+    def keyless(self) -> bool:
+        """A real server that needs no key (local, or ``auth = "none"``)."""
+        status = self.status
+        return status is not None and not status.simulated and not status.needs_key
+
+    @property
+    def needs_probe(self) -> bool:
+        """A keyless server nobody has probed yet."""
+        return self.live is None and self.keyless
 
 
 def with_overlay_keys(status: Any, overlay: Any) -> Any:
@@ -55,6 +81,31 @@ def with_overlay_keys(status: Any, overlay: Any) -> Any:
     if not keys:
         return status
     return replace(status, keys=keys, source=keys[0].source)
+
+
+async def probe_keyless(
+    states: dict[str, ProviderCredential], base_url: Callable[[str], str | None]
+) -> list[str]:
+    """Probe every keyless server not probed yet or found down last time (loopback for local
+    providers: a server started since then turns ok), store each
+    :class:`~playground.credentials.types.LiveResult` in ``states``; return the slugs probed.
+
+    ``base_url(slug)`` gives the URL in effect (a config override) or None for the catalog's.
+    """
+    from playground.credentials import LiveTarget, check_all
+
+    slugs = [
+        slug
+        for slug, row in states.items()
+        if row.needs_probe or (row.keyless and row.dot == "unreachable")
+    ]
+    if not slugs:
+        return []
+    targets = [LiveTarget(states[s].provider, None, base_url(s)) for s in slugs]
+    results = await check_all(targets, timeout=LOCAL_PROBE_TIMEOUT_S)
+    for slug, result in zip(slugs, results, strict=True):
+        states[slug].live = result
+    return slugs
 
 
 def collect_credentials(

@@ -1,11 +1,10 @@
-"""The pure pieces of the render pipeline: block freezing, frame pacing, fuzzy search, grid."""
+"""The pure pieces of the render pipeline: block freezing, frame pacing, grid."""
 
 from __future__ import annotations
 
 import random
 
 from playground.tui.frame_clock import FrameClock, next_interval
-from playground.tui.fuzzy import fuzzy_score, matches_all
 from playground.tui.stream_buffer import StreamBuffer, last_block_boundary
 from playground.tui.widgets.pane_grid import grid_columns
 
@@ -80,14 +79,6 @@ def test_frame_clock_coalesces_many_marks_and_repaints_one_pane_per_frame():
     clock.mark_dirty(a)
     clock.flush_now(a)
     assert a.flushes == 2
-
-
-def test_fuzzy_search_prefers_substrings_and_word_starts():
-    assert fuzzy_score("xyz", "openai/gpt-4o") is None
-    names = ["openai/gpt-4o-mini", "sim-anthropic/thinker", "anthropic/claude-sonnet"]
-    ranked = sorted(names, key=lambda n: -(matches_all(["anth", "think"], n) or -1e9))
-    assert ranked[0] == "sim-anthropic/thinker"
-    assert fuzzy_score("g4m", "openai/gpt-4o-mini") is not None
 
 
 def test_panes_wrap_to_a_grid_when_narrow():

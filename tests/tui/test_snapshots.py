@@ -132,41 +132,90 @@ def test_narrow_80x24(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+LOCAL_SERVERS = ("ollama", "lmstudio", "llamacpp", "vllm", "litellm")
+
+
+def no_local_servers(**providers: ProviderConfig) -> Config:
+    """A config whose local servers point at a closed loopback port, so their probe result
+    (shown in the picker and the credential panel) does not depend on what this machine runs."""
+    closed = {slug: ProviderConfig(base_url="http://127.0.0.1:9/v1") for slug in LOCAL_SERVERS}
+    return Config(reliability=fast_reliability(), providers={**closed, **providers})
+
+
+async def probed(pilot) -> None:
+    """Wait until every keyless server's probe has answered."""
+    states = pilot.app.credential_states()
+    await wait_until(pilot, lambda: not any(row.needs_probe for row in states.values()))
+    await pilot.pause()
+
+
+async def open_picker(pilot, keys: str) -> None:
+    app = pilot.app
+    await ready(pilot, 1)
+    await pilot.press("ctrl+n")
+    await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+    steady(app)
+    await probed(pilot)
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
 def test_model_picker(snap_compare, make_app):
-    app = make_app([ECHO])
+    app = make_app([ECHO], config=no_local_servers())
 
     async def run_before(pilot):
-        await ready(pilot, 1)
-        await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
-        steady(app)
-        await pilot.press(*"sim")
+        await open_picker(pilot, "sim")
         await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count > 3)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
 
 
 def test_model_picker_with_vision_filter(snap_compare, make_app):
-    app = make_app([ECHO])
+    app = make_app([ECHO], config=no_local_servers())
 
     async def run_before(pilot):
-        await ready(pilot, 1)
-        await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
-        steady(app)
-        await pilot.press(*"gpt-4o", "f3")
-        await pilot.pause()
+        await open_picker(pilot, [*"gpt-4o", "f3"])
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
 
 
+def test_model_picker_use_as_typed(snap_compare, make_app):
+    app = make_app([ECHO], config=no_local_servers())
+
+    async def run_before(pilot):
+        await open_picker(pilot, "openai/gpt-9-preview")
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_model_picker_rows_at_80x24(snap_compare, make_app):
+    app = make_app([ECHO], config=no_local_servers())
+
+    async def run_before(pilot):
+        await open_picker(pilot, "claude-3")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_key_file_consent_at_80x24(snap_compare, make_app):
+    """No OS keyring: picking a model without a key asks for it, then where to keep it."""
+    app = make_app([ECHO], config=no_local_servers())
+
+    async def run_before(pilot):
+        await open_picker(pilot, "groq/llama-3.1-8b-instant")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app.screen.query("#key-value")))
+        await pilot.press(*("gsk_" + "s" * 52), "enter")
+        await wait_until(pilot, lambda: bool(app.screen.query("#key-file-choices")))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_credential_panel_with_failures(snap_compare, make_app):
-    config = Config(
-        reliability=fast_reliability(),
-        providers={
-            "groq": ProviderConfig(api_key="gsk_" + "x" * 48, base_url="http://127.0.0.1:9/v1"),
-            "openai": ProviderConfig(api_key="sk-proj-" + "y" * 40),
-        },
+    config = no_local_servers(
+        groq=ProviderConfig(api_key="gsk_" + "x" * 48, base_url="http://127.0.0.1:9/v1"),
+        openai=ProviderConfig(api_key="sk-proj-" + "y" * 40),
     )
     app = make_app([ECHO], config=config)
 
@@ -174,6 +223,7 @@ def test_credential_panel_with_failures(snap_compare, make_app):
         await ready(pilot, 1)
         await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        await probed(pilot)
         panel = app.screen
         # Live results are injected so latencies are fixed; real checks are tested elsewhere.
         panel.states["groq"].live = LiveResult(

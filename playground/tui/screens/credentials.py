@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from playground.tui.credential_states import DOTS, ProviderCredential
 
@@ -20,32 +20,6 @@ if TYPE_CHECKING:
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 COLUMNS = ("", "provider", "state", "source", "key", "format", "live", "latency", "next step")
-
-
-class KeyInput(ModalScreen[str | None]):
-    """A masked input for a key; the value goes straight to the keyring."""
-
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "cancel")]
-
-    def __init__(self, provider: str) -> None:
-        super().__init__()
-        self.provider = provider
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -small"):
-            yield Static(f"Set the key for {self.provider}", classes="dialog-title")
-            yield Input(password=True, placeholder="paste the key (hidden)", id="key-value")
-            yield Static(
-                "Stored in the OS keyring; shown only masked. enter to save · escape to cancel",
-                classes="dialog-help",
-            )
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        """Close without a key."""
-        self.dismiss(None)
 
 
 class CredentialPanel(ModalScreen[None]):
@@ -84,6 +58,15 @@ class CredentialPanel(ModalScreen[None]):
         self._fill()
         table.focus()
         self.set_interval(0.1, self._tick)
+        self._probe_keyless()
+
+    @work(group="credential-probe", exclusive=True)
+    async def _probe_keyless(self) -> None:
+        """Probe keyless local servers once, so none shows "ok" with nothing listening."""
+        from playground.tui.credential_states import probe_keyless
+
+        if await probe_keyless(self.states, self.playground.provider_base_url):
+            self._fill()
 
     @property
     def states(self) -> dict[str, ProviderCredential]:
@@ -99,8 +82,9 @@ class CredentialPanel(ModalScreen[None]):
             row
             for row in rows
             if row.provider.slug in in_use
-            or row.live is not None
             or (row.status is not None and (row.status.keys or row.status.problems))
+            # a keyless server only once it answered: the start-up probe is not a choice
+            or (row.live is not None and (row.live.ok or not row.keyless))
         ]
         if not self.show_all:
             return relevant
@@ -110,11 +94,16 @@ class CredentialPanel(ModalScreen[None]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        selected = self._selected()
         table.clear()
+        slugs = []
         for row in self._visible():
             table.add_row(*self._cells(row), key=row.provider.slug)
+            slugs.append(row.provider.slug)
         if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+            # The cursor follows its provider when rows move (a key set moves it up).
+            row_index = slugs.index(selected) if selected in slugs else cursor
+            table.move_cursor(row=min(row_index, table.row_count - 1))
         self._show_detail()
 
     def _cells(self, row: ProviderCredential) -> list[Text | str]:
@@ -139,7 +128,7 @@ class CredentialPanel(ModalScreen[None]):
             live = Text(row.live.status, style="green" if row.live.ok else "red")
             latency = f"{row.live.latency_ms:.0f} ms" if row.live.latency_ms is not None else ""
         else:
-            live, latency = Text("unchecked", style="dim"), ""
+            live, latency = Text("not checked", style="dim"), ""
         step = ""
         if row.live is not None and not row.live.ok and row.live.next_step:
             step = row.live.next_step
@@ -192,7 +181,11 @@ class CredentialPanel(ModalScreen[None]):
                 detail.append(f"\nalso set in (ignored): {', '.join(status.shadowed)}", style="dim")
             for problem in status.problems:
                 detail.append(f"\n⚠ {problem}", style="yellow")
-            if status.next_step and row.dot != "ok":
+            if row.dot == "missing":
+                detail.append("\nnext: press s to set it here", style="italic")
+                if status.next_step:
+                    detail.append(f" (or {status.next_step})", style="italic")
+            elif status.next_step and row.dot != "ok":
                 detail.append(f"\nnext: {status.next_step}", style="italic")
             if row.live is not None and row.live.message:
                 detail.append(f"\nlive: {row.live.message}")
@@ -256,43 +249,27 @@ class CredentialPanel(ModalScreen[None]):
             )
 
     def action_set_key(self) -> None:
-        """Store a key for the selected provider in the OS keyring."""
+        """Set the selected provider's key: the OS keyring, or a 0600 file the user picks."""
         slug = self._selected()
-        if not slug:
-            return
+        if slug:
+            self._set_key(slug)
 
-        def stored(value: str | None) -> None:
-            if not value:
-                return
-            from playground.credentials.keyring_store import KeyringUnavailable, store_key
+    @work(group="credential-edit", exclusive=True)
+    async def _set_key(self, slug: str) -> None:
+        from playground.tui.screens.key_dialogs import set_key_interactively
 
-            try:
-                store_key(slug, value)
-            except KeyringUnavailable as exc:
-                self.app.notify(str(exc), title="keyring", severity="error", timeout=10)
-                return
-            self._after_change(slug, "stored")
-
-        self.app.push_screen(KeyInput(slug), stored)
+        if await set_key_interactively(self.playground, slug):
+            self._fill()
 
     def action_delete_key(self) -> None:
-        """Delete the selected provider's key from the OS keyring."""
-        from playground.credentials.keyring_store import KeyringUnavailable, delete_keys
-
+        """Delete the selected provider's stored key, after asking."""
         slug = self._selected()
-        if not slug:
-            return
-        try:
-            removed = delete_keys(slug)
-        except KeyringUnavailable as exc:
-            self.app.notify(str(exc), title="keyring", severity="error", timeout=10)
-            return
-        if not removed:
-            self.app.notify(f"no keyring entry for {slug}", severity="warning")
-            return
-        self._after_change(slug, "deleted")
+        if slug:
+            self._delete_key(slug)
 
-    def _after_change(self, slug: str, verb: str) -> None:
-        self.playground.refresh_credentials(slug)
-        self._fill()
-        self.app.notify(f"key for {slug} {verb}; panes using it updated")
+    @work(group="credential-edit", exclusive=True)
+    async def _delete_key(self, slug: str) -> None:
+        from playground.tui.screens.key_dialogs import delete_key_interactively
+
+        if await delete_key_interactively(self.playground, slug):
+            self._fill()
