@@ -322,7 +322,7 @@ async def test_a_local_server_is_ok_only_when_the_probe_reaches_it(make_app, sim
         title = str(picker.query_one(OptionList).get_option_at_index(0).prompt)
         assert "⊘" in title and "unreachable" in title
         await pilot.press("escape")
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         panel = app.screen
         await pilot.press("f")
@@ -358,7 +358,7 @@ async def test_the_credential_panel_shows_a_local_server_unchecked_before_its_pr
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         assert app.credential_states()["ollama"].dot == "not checked"
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
         await wait_until(pilot, lambda: app.credential_states()["ollama"].live is not None)
         assert app.credential_states()["ollama"].dot == "unreachable"
@@ -424,7 +424,7 @@ async def test_cancelling_the_key_keeps_the_picker_and_opens_nothing(make_app, s
 
 async def set_key_in_panel(pilot, slug: str, key: str) -> None:
     app = pilot.app
-    await pilot.press("ctrl+k")
+    await pilot.press("f2")
     await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
     await pilot.press("f")
     table = app.screen.query_one(DataTable)
@@ -518,7 +518,7 @@ async def delete_in_panel(pilot, slug: str) -> None:
     app = pilot.app
     await wait_until(pilot, lambda: len(app.chat_panes) == 1)
     if not isinstance(app.screen, CredentialPanel):
-        await pilot.press("ctrl+k")
+        await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
     table = app.screen.query_one(DataTable)
     table.move_cursor(row=[str(k.value) for k in table.rows].index(slug))
