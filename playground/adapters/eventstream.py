@@ -20,6 +20,7 @@ from __future__ import annotations
 import struct
 import uuid
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,18 +75,22 @@ class EventStreamDecoder:
 
     def feed(self, chunk: bytes) -> list[EventMessage]:
         """Decode ``chunk`` and return the messages it completed (possibly none)."""
+        return list(self.messages(chunk))
+
+    def messages(self, chunk: bytes) -> Iterator[EventMessage]:
+        """Like :meth:`feed`, one message at a time: an error comes after the good messages
+        before it."""
         buffer = self._buffer
         buffer += chunk
-        messages: list[EventMessage] = []
         while len(buffer) >= self._need:
             if self._need == PRELUDE_BYTES:
                 self._need = self._check_prelude(bytes(buffer[:PRELUDE_BYTES]))
                 continue
             total = self._need
-            messages.append(_decode_message(bytes(buffer[:total])))
+            message = bytes(buffer[:total])
             del buffer[:total]
             self._need = PRELUDE_BYTES
-        return messages
+            yield _decode_message(message)
 
     def flush(self) -> list[EventMessage]:
         """End of stream: nothing is decoded from an incomplete message (see ``pending_bytes``)."""
