@@ -21,8 +21,7 @@ import struct
 import uuid
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from playground.adapters.errors import LimitExceeded
 from playground.endpoint import DEFAULT_LIMITS
@@ -31,6 +30,7 @@ PRELUDE_BYTES = 12
 CRC_BYTES = 4
 MIN_MESSAGE_BYTES = PRELUDE_BYTES + CRC_BYTES
 MAX_HEADERS_BYTES = 128 * 1024  # the limit AWS documents (and botocore enforces)
+_HEADER_CACHE_SIZE = 64
 
 _PRELUDE = struct.Struct(">III")
 _UINT32 = struct.Struct(">I")
@@ -47,9 +47,11 @@ class EventStreamError(ValueError):
     """The bytes are not valid event-stream framing (bad checksum, length or header)."""
 
 
-@dataclass(frozen=True, slots=True)
-class EventMessage:
-    """One decoded message: its headers (``:event-type``, ``:message-type`` …) and payload."""
+class EventMessage(NamedTuple):
+    """One decoded message: its headers (``:event-type``, ``:message-type`` …) and payload.
+
+    Messages with identical header blocks share one ``headers`` dict: treat it as read-only.
+    """
 
     headers: dict[str, Any]
     payload: bytes
@@ -61,12 +63,14 @@ class EventStreamDecoder:
     Call :meth:`feed` with each chunk as it arrives and :meth:`flush` at end of stream.
     """
 
-    __slots__ = ("_buffer", "_max", "_need")
+    __slots__ = ("_buffer", "_headers", "_max", "_need")
 
     def __init__(self, max_event_bytes: int = DEFAULT_LIMITS.max_event_bytes) -> None:
         self._max = max_event_bytes
         self._buffer = bytearray()
         self._need = PRELUDE_BYTES  # bytes the next step waits for (prelude, then message)
+        # Decoded header blocks by their bytes: a stream repeats a handful of them.
+        self._headers: dict[bytes, dict[str, Any]] = {}
 
     @property
     def pending_bytes(self) -> int:
@@ -84,21 +88,21 @@ class EventStreamDecoder:
         buffer += chunk
         while len(buffer) >= self._need:
             if self._need == PRELUDE_BYTES:
-                self._need = self._check_prelude(bytes(buffer[:PRELUDE_BYTES]))
+                self._need = self._check_prelude(buffer)
                 continue
             total = self._need
             message = bytes(buffer[:total])
             del buffer[:total]
             self._need = PRELUDE_BYTES
-            yield _decode_message(message)
+            yield self._decode_message(message)
 
     def flush(self) -> list[EventMessage]:
         """End of stream: nothing is decoded from an incomplete message (see ``pending_bytes``)."""
         return []
 
-    def _check_prelude(self, prelude: bytes) -> int:
-        total, headers_length, crc = _PRELUDE.unpack(prelude)
-        if zlib.crc32(prelude[:8]) != crc:
+    def _check_prelude(self, buffer: bytearray) -> int:
+        total, headers_length, crc = _PRELUDE.unpack_from(buffer)
+        if zlib.crc32(buffer[:8]) != crc:
             self._buffer = bytearray()
             raise EventStreamError("event-stream prelude checksum mismatch")
         if total < MIN_MESSAGE_BYTES or headers_length > total - MIN_MESSAGE_BYTES:
@@ -121,16 +125,19 @@ class EventStreamDecoder:
             )
         return total
 
-
-def _decode_message(message: bytes) -> EventMessage:
-    """Check the message CRC and split a complete message into headers and payload."""
-    (expected,) = _UINT32.unpack_from(message, len(message) - CRC_BYTES)
-    if zlib.crc32(memoryview(message)[: len(message) - CRC_BYTES]) != expected:
-        raise EventStreamError("event-stream message checksum mismatch")
-    headers_length = _UINT32.unpack_from(message, 4)[0]
-    headers_end = PRELUDE_BYTES + headers_length
-    headers = decode_headers(message[PRELUDE_BYTES:headers_end])
-    return EventMessage(headers, message[headers_end : len(message) - CRC_BYTES])
+    def _decode_message(self, message: bytes) -> EventMessage:
+        """Check the message CRC and split a complete message into headers and payload."""
+        end = len(message) - CRC_BYTES
+        if zlib.crc32(memoryview(message)[:end]) != _UINT32.unpack_from(message, end)[0]:
+            raise EventStreamError("event-stream message checksum mismatch")
+        headers_end = PRELUDE_BYTES + _UINT32.unpack_from(message, 4)[0]
+        block = message[PRELUDE_BYTES:headers_end]
+        headers = self._headers.get(block)
+        if headers is None:
+            headers = decode_headers(block)
+            if len(self._headers) < _HEADER_CACHE_SIZE:
+                self._headers[block] = headers
+        return EventMessage(headers, message[headers_end:end])
 
 
 def decode_headers(data: bytes) -> dict[str, Any]:
