@@ -102,6 +102,8 @@ def describe_credentials(profile: str | None) -> AwsCredentialInfo | None:
     if credentials is None:
         return None
     method = getattr(credentials, "method", "") or ""
+    # botocore has no public accessor for it: RefreshableCredentials keeps the expiry in
+    # _expiry_time (None for deferred ones, e.g. SSO, until first used).
     expiry = getattr(credentials, "_expiry_time", None)
     return AwsCredentialInfo(
         source=_METHODS.get(method, method or "unknown"),
@@ -149,3 +151,47 @@ def bedrock_placement(
     if not found:
         raise AwsAuthError(NO_REGION)
     return default_base_url.replace("{region}", found), options
+
+
+def doctor_facts(
+    *,
+    region: str | None,
+    profile: str | None,
+    bearer_source: str | None,
+    env: Mapping[str, str],
+) -> dict[str, Any]:
+    """Region and the winning credential source of a Bedrock provider, for ``doctor``.
+
+    ``bearer_source`` is where a Bedrock API key was found (it wins over the AWS chain).
+    No request is made to AWS; botocore only reads env and files (and, for container or
+    instance roles, asks their local metadata endpoint, as every AWS client does).
+    """
+    facts: dict[str, Any] = {
+        "region": None,
+        "credentials": None,
+        "profile": profile,
+        "expiry": None,
+        "problem": None,
+    }
+    try:
+        facts["region"] = bedrock_region(region, profile, env)
+        if bearer_source:
+            facts["credentials"] = f"Bedrock API key ({bearer_source})"
+            return facts
+        info = describe_credentials(profile)
+    except AwsAuthError as exc:
+        facts["problem"] = str(exc)
+        return facts
+    if info is None:
+        facts["problem"] = _no_chain_message()
+        return facts
+    facts.update(credentials=info.source, profile=info.profile, expiry=info.expiry)
+    return facts
+
+
+def _no_chain_message() -> str:
+    try:
+        import botocore  # noqa: F401
+    except ImportError:
+        return MISSING_EXTRA
+    return "no AWS credentials found (env, profile, SSO, container or instance role)"
