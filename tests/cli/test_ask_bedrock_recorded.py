@@ -93,3 +93,21 @@ def test_recorded_bedrock_stream_through_ask_json(
     assert done["stop_reason"] == ("tool_use" if expected["calls"] else "stop")
     (request,) = capture.requests
     assert request.raw_path == f"/model/{model.replace(':', '%3A')}/converse-stream".encode()
+
+
+def test_claude_on_bedrock_gets_claudes_thinking_budget(
+    ask, capture, write_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Bedrock Claude id inherits the catalog's Claude facts, so --thinking is honoured."""
+    cassette = "recorded/TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple_streaming.yaml"
+    capture.queue(load_cassette(cassette)[0].reply)
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "ABSK" + "cmVjb3JkZWQtcmVwbGF5" * 3)
+    config = write_config(f'[providers.bedrock]\nbase_url = "{capture.base_url}"\n')
+    model = "bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0"
+    result = ask("--config", config, "-m", model, "--thinking", "medium", "--json", "hi")
+    assert result.code == 0, result.err
+    (request,) = capture.requests
+    body = request.json()
+    thinking = body["additionalModelRequestFields"]["thinking"]
+    assert thinking["type"] == "enabled" and thinking["budget_tokens"] >= 1024
+    assert body["inferenceConfig"]["maxTokens"] > thinking["budget_tokens"]
