@@ -153,3 +153,13 @@ def test_without_botocore_the_extra_is_named(capsys, monkeypatch, aws_home) -> N
     _code, row = doctor_row(capsys)
     assert row["aws"]["problem"] == MISSING_EXTRA
     assert "pip install 'playground-tui[aws]'" in doctor_table(capsys)
+
+
+def test_live_check_is_skipped_without_any_request(capsys, monkeypatch, aws_home) -> None:
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", BEDROCK_KEY)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    code, row = doctor_row(capsys, "--live")
+    assert code == 0
+    assert row["live"]["status"] == "skipped"
+    assert row["live"]["http_status"] is None and row["live"]["latency_ms"] is None
+    assert "playground ask -m bedrock/" in row["live"]["next_step"]
