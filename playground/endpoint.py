@@ -23,6 +23,7 @@ class Protocol(StrEnum):
     OLLAMA = "ollama"
     OPENAI_RESPONSES = "openai-responses"
     AZURE_OPENAI = "azure-openai"
+    BEDROCK = "bedrock"  # Amazon Bedrock Converse, AWS event-stream framing
 
 
 class AuthKind(StrEnum):

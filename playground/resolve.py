@@ -200,6 +200,8 @@ class Resolver:
             base_url = root.rstrip("/") + "/" + base_url.lstrip("/")
         headers = dict(override.headers) if override else {}
         options = {"api_version": override.api_version} if override and override.api_version else {}
+        if protocol is Protocol.BEDROCK:
+            base_url, options = self._bedrock(provider, override)
         label = spec if custom else f"{provider.slug}/{model_id}"
         endpoints = tuple(
             Endpoint(
@@ -250,6 +252,24 @@ class Resolver:
                 kind = override.auth
             resolved.append((key.secret, key.source, AuthKind(kind)))
         return resolved
+
+    def _bedrock(
+        self, provider: ProviderInfo, override: ProviderConfig | None
+    ) -> tuple[str, dict[str, str]]:
+        """Bedrock's address (``{region}`` filled in) and its region/profile/signing options."""
+        from playground.adapters.bedrock_auth import AwsAuthError, bedrock_placement
+
+        try:
+            return bedrock_placement(
+                default_base_url=provider.base_url,
+                base_url_override=override.base_url if override else None,
+                region=override.region if override else None,
+                profile=override.profile if override else None,
+                sign=not (override is not None and override.auth == AuthKind.NONE),
+                env=self.env if self.env is not None else os.environ,
+            )
+        except AwsAuthError as exc:
+            raise ResolveError(str(exc)) from None
 
     def _provider_config(self, slug: str) -> ProviderConfig | None:
         # A table may be named by an alias: [providers.google] applies to gemini.

@@ -8,7 +8,7 @@ import re
 import pytest
 
 _PROVIDER_ENV = re.compile(
-    r".*(_API_KEY|_AUTH_TOKEN|_TOKEN|_BASE_URL|_HOST)$|^PLAYGROUND_.*|^PYTHON_KEYRING_BACKEND$"
+    r".*(_API_KEY|_AUTH_TOKEN|_TOKEN|_BASE_URL|_HOST)$|^PLAYGROUND_.*|^PYTHON_KEYRING_BACKEND$|^AWS_.*"
 )
 
 
@@ -25,6 +25,8 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    # No AWS credential chain may reach an instance metadata endpoint from a test.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return home
 
 

@@ -26,6 +26,7 @@ _MODULES = {
     Protocol.GEMINI: "gemini",
     Protocol.OLLAMA: "ollama",
     Protocol.OPENAI_RESPONSES: "openai_responses",
+    Protocol.BEDROCK: "bedrock",
 }
 
 

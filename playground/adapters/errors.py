@@ -43,6 +43,7 @@ _CONTEXT_WORDING = (
     "context limit",
     "maximum context",
     "prompt is too long",
+    "input is too long",  # Bedrock ValidationException
     "too many tokens",
     "exceed_context_size",
     "exceeds the maximum number of tokens",

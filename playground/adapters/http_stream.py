@@ -78,6 +78,11 @@ def bearer(endpoint: Endpoint) -> dict[str, str]:
     return {"authorization": f"Bearer {endpoint.api_key.reveal()}"}
 
 
+def encode_json_body(body: dict[str, Any]) -> bytes:
+    """The exact bytes :func:`run_stream` sends for ``body`` (what a SigV4 signature covers)."""
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
 async def run_stream(
     *,
     client: httpx.AsyncClient,
@@ -100,7 +105,7 @@ async def run_stream(
     protocol = endpoint.protocol
     response: httpx.Response | None = None
     try:
-        content = json.dumps(body, ensure_ascii=False).encode()
+        content = encode_json_body(body)
         request = client.build_request(
             "POST",
             url,
@@ -193,6 +198,8 @@ def _is_stream_type(content_type: str, protocol: Protocol) -> bool:
     """Whether ``content_type`` is what the protocol streams (SSE, or NDJSON for Ollama)."""
     if "text/event-stream" in content_type:
         return True
+    if protocol is Protocol.BEDROCK:
+        return "vnd.amazon.eventstream" in content_type
     return protocol is Protocol.OLLAMA and ("ndjson" in content_type or "json" in content_type)
 
 

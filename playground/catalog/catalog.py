@@ -19,6 +19,7 @@ Route names are not handled here (the resolver does that).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -202,6 +203,10 @@ class Catalog:
         base = lowered.get(model_id.lower())
         if base is not None:
             return base
+        claude = _bedrock_claude_id(model_id) if provider.protocol is Protocol.BEDROCK else None
+        if claude is not None and (base := self._provider_models("anthropic").get(claude)):
+            # Claude on Bedrock has the same limits, flags and thinking options.
+            return dataclasses.replace(base, provider=provider.slug, id=model_id, name=base.name)
         return ModelInfo(
             provider=provider.slug,
             id=model_id,
@@ -495,3 +500,12 @@ def load_catalog(config: Config | None = None) -> Catalog:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (config, catalog)
     return catalog
+
+
+_BEDROCK_CLAUDE = re.compile(r"^(?:[a-z-]+\.)?anthropic\.(claude-[a-z0-9.-]+?)-v\d+(?::\d+)?$")
+
+
+def _bedrock_claude_id(model_id: str) -> str | None:
+    """``us.anthropic.claude-haiku-4-5-20251001-v1:0`` → ``claude-haiku-4-5-20251001``."""
+    match = _BEDROCK_CLAUDE.match(model_id)
+    return match.group(1) if match else None

@@ -317,6 +317,23 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         docs_url="https://learn.microsoft.com/azure/ai-services/openai/reference",
     ),
     ProviderInfo(
+        slug="bedrock",
+        name="Amazon Bedrock",
+        protocol=Protocol.BEDROCK,
+        # {region} is filled from [providers.bedrock] region, AWS_REGION or the AWS profile;
+        # base_url in the config replaces the whole address (VPC endpoint, loopback stand-in).
+        base_url="https://bedrock-runtime.{region}.amazonaws.com",
+        aliases=("amazon-bedrock", "aws-bedrock", "aws"),
+        env_vars=("AWS_BEARER_TOKEN_BEDROCK",),
+        # No Bedrock API key: requests are SigV4-signed from the AWS credential chain.
+        auth_kinds=(AuthKind.API_KEY, AuthKind.NONE),
+        key_formats=(
+            KeyFormat(r"ABSK[A-Za-z0-9+/=]{20,}", "Bedrock long-term API key (ABSK…)"),
+            KeyFormat(r"bedrock-api-key-[A-Za-z0-9+/=_-]{20,}", "Bedrock short-term API key"),
+        ),
+        docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference.html",
+    ),
+    ProviderInfo(
         slug="ollama",
         name="Ollama",
         protocol=Protocol.OLLAMA,

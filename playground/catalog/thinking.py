@@ -161,6 +161,33 @@ WIRE: dict[tuple[str, Protocol, str], dict[str, Any]] = {
         "off": None,
         "drop_temperature": True,
     },
+    # Anthropic on Bedrock Converse: the same fields, inside additionalModelRequestFields
+    ("*", Protocol.BEDROCK, "budget"): {
+        "on": {
+            "additionalModelRequestFields": {
+                "thinking": {"type": "enabled", "budget_tokens": "$budget"}
+            }
+        },
+        "off": None,
+        "drop_temperature": True,
+        "min_budget": ANTHROPIC_MIN_BUDGET,
+        "budget_below_max_tokens": True,
+    },
+    ("*", Protocol.BEDROCK, "adaptive"): {
+        "on": {
+            "additionalModelRequestFields": {
+                "thinking": {"type": "adaptive"},
+                "output_config": {"effort": "$effort"},
+            }
+        },
+        "off": None,
+        "drop_temperature": True,
+    },
+    ("*", Protocol.BEDROCK, "toggle"): {
+        "on": {"additionalModelRequestFields": {"thinking": {"type": "adaptive"}}},
+        "off": None,
+        "drop_temperature": True,
+    },
     # Gemini generateContent
     ("*", Protocol.GEMINI, "budget"): {
         "on": {

@@ -63,6 +63,12 @@ class DoctorRow:
     headers: dict[str, str] = field(default_factory=dict)
     requested: bool = False
     reach: KeyReach | None = None
+    aws: dict[str, Any] | None = None  # Bedrock: region, credential source, expiry
+
+    @property
+    def aws_ready(self) -> bool:
+        """A Bedrock row without an API key whose AWS credential chain found credentials."""
+        return bool(self.aws and self.aws["credentials"] and not self.status.keys)
 
     @property
     def configured(self) -> bool:
@@ -75,12 +81,12 @@ class DoctorRow:
         """The live check's next step when it failed, else the credential's."""
         if self.live is not None and self.live.next_step:
             return self.live.next_step
-        return self.status.next_step
+        return None if self.aws_ready else self.status.next_step
 
     @property
     def failed(self) -> bool:
         """A configured key failed its live check, or a requested provider has no key."""
-        if self.requested and self.status.state == "missing":
+        if self.requested and self.status.state == "missing" and not self.aws_ready:
             return True
         live_failed = self.live is not None and self.live.status in _LIVE_FAILURES
         return live_failed and (bool(self.status.keys) or self.requested)
@@ -134,9 +140,33 @@ def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str], Cata
         status = resolve_credentials(provider, config, catalog=catalog)
         row = DoctorRow(provider, status, requested=bool(requested))
         row.base_url, row.headers = endpoint_overrides(provider, config)
+        row.aws = _aws_facts(provider, config, status)
         rows.append(row)
     notes = sorted({note for row in rows for note in row.status.notes})
     return rows, notes, catalog
+
+
+def _aws_facts(
+    provider: ProviderInfo, config: Config, status: CredentialStatus
+) -> dict[str, Any] | None:
+    """Bedrock's region and winning credential source (None for other protocols)."""
+    import os
+
+    from playground.credentials.resolve import provider_config
+    from playground.endpoint import Protocol
+
+    settings = provider_config(provider, config)
+    protocol = (settings.protocol if settings else None) or provider.protocol
+    if protocol is not Protocol.BEDROCK:
+        return None
+    from playground.adapters.bedrock_auth import doctor_facts
+
+    return doctor_facts(
+        region=settings.region if settings else None,
+        profile=settings.profile if settings else None,
+        bearer_source=status.source if status.keys else None,
+        env=os.environ,
+    )
 
 
 def _listed(provider: ProviderInfo, config: Config) -> bool:
@@ -271,6 +301,7 @@ def row_to_dict(row: DoctorRow) -> dict[str, Any]:
         "shadowed": list(status.shadowed),
         "problems": list(status.problems),
         "notes": list(status.notes),
+        **({"aws": row.aws} if row.aws is not None else {}),
     }
 
 
@@ -290,7 +321,9 @@ def render_table(rows: list[DoctorRow], notes: list[str], *, width: int, live: b
             lines += textwrap.wrap(
                 detail, width, initial_indent="    ", subsequent_indent="      "
             ) or [""]
-    missing = [row.provider.slug for row in rows if row.status.state == "missing"]
+    missing = [
+        row.provider.slug for row in rows if row.status.state == "missing" and not row.aws_ready
+    ]
     if missing and not any(row.requested for row in rows):
         lines.append("")
         hint = (
@@ -319,15 +352,33 @@ def _cells(row: DoctorRow, live: bool) -> list[str]:
     fmt = {True: "✓", False: "✗", None: "-"}[status.format.ok]
     cells = [
         row.provider.slug,
-        _STATE_LABEL.get(status.state, status.state),
+        "aws" if row.aws_ready else _STATE_LABEL.get(status.state, status.state),
         status.key.masked if status.key else "-",
-        _source_text(row),
-        _AUTH_LABEL.get(str(status.auth_kind), str(status.auth_kind)),
+        _aws_source(row) if row.aws_ready else _source_text(row),
+        "sigv4" if row.aws_ready else _AUTH_LABEL.get(str(status.auth_kind), str(status.auth_kind)),
         fmt,
     ]
     if live:
         cells.append(_live_text(row.live))
     return cells
+
+
+def _aws_source(row: DoctorRow) -> str:
+    aws = row.aws or {}
+    return f"aws {aws['credentials']}" + (f" [{aws['profile']}]" if aws.get("profile") else "")
+
+
+def _aws_line(aws: dict[str, Any]) -> str:
+    """``aws: region eu-west-1 · SSO cache (profile work) · expires …`` for the details."""
+    parts = [f"region {aws['region']}" if aws["region"] else "no region (set region or AWS_REGION)"]
+    if aws["credentials"]:
+        profile = f" (profile {aws['profile']})" if aws.get("profile") else ""
+        parts.append(f"credentials: {aws['credentials']}{profile}")
+    if aws.get("expiry"):
+        parts.append(f"expires {aws['expiry']}")
+    if aws.get("problem"):
+        parts.append(f"! {aws['problem']}")
+    return "aws: " + " · ".join(parts)
 
 
 def _source_text(row: DoctorRow) -> str:
@@ -367,10 +418,12 @@ def _latency(ms: float) -> str:
 
 
 def _details(row: DoctorRow) -> list[str]:
-    if not row.configured:
+    if not (row.configured or row.aws_ready):
         return []
     status = row.status
     details = [f"! {problem}" for problem in status.problems]
+    if row.aws is not None:
+        details.append(_aws_line(row.aws))
     if status.format.ok is False:
         details.append(f"! format: {status.format.message}")
     live = row.live

@@ -80,6 +80,8 @@ class ProviderConfig(_Strict):
     env: list[str] = Field(default_factory=list)
     headers: dict[str, str] = Field(default_factory=dict)
     api_version: str | None = None
+    region: str | None = None  # Bedrock: AWS region (else AWS_REGION / the profile's)
+    profile: str | None = None  # Bedrock: AWS shared-config profile for SigV4 credentials
     models: dict[str, ModelConfig] = Field(default_factory=dict)
     fallbacks: list[str] = Field(default_factory=list)
 

@@ -330,6 +330,12 @@ def _classify(
 def _skip_reason(provider: ProviderInfo, base_url: str | None) -> LiveResult | None:
     """A ``skipped`` result when no meaningful request can be made, else None."""
     base = base_url or provider.base_url
+    if provider.protocol == Protocol.BEDROCK:
+        # bedrock-runtime has no model list; the control plane's needs SigV4 and its own IAM
+        # permission, so a failure there would say nothing about the runtime credential.
+        message = "Bedrock has no cheap key-check call; not checked"
+        step = "send one prompt: playground ask -m bedrock/MODEL hi"
+        return LiveResult("skipped", None, None, message, step)
     if not base.startswith(("http://", "https://")):
         if provider.simulated:
             return LiveResult("skipped", None, None, "simulated, runs embedded on demand", None)

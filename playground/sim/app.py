@@ -7,6 +7,7 @@ Routes (family base URLs follow each official SDK's convention)::
     POST /gemini/v1beta/models/{m}:streamGenerateContent?alt=sse   (and :generateContent)
                                               GET /gemini/v1beta/models   (v1 too)
     POST /ollama/api/chat                     GET /ollama/api/tags
+    POST /bedrock/model/{id}/converse-stream  (and /converse; AWS event-stream framing)
     GET  /_sim/requests                       POST /_sim/reset
 
 Fault parameters come from the model id (``echo?fail=429``) or, for SDKs that validate model
@@ -28,6 +29,7 @@ from starlette.routing import Route
 from playground.sim.conversation import Conversation
 from playground.sim.families.anthropic import AnthropicFamily
 from playground.sim.families.base import BadRequest, ErrorReply, Exchange, Family, dumps
+from playground.sim.families.bedrock import BedrockFamily
 from playground.sim.families.gemini import GeminiFamily
 from playground.sim.families.ollama import OllamaFamily
 from playground.sim.families.openai import OpenAIFamily
@@ -61,6 +63,7 @@ class SimServer:
         self.anthropic = AnthropicFamily()
         self.gemini = GeminiFamily()
         self.ollama = OllamaFamily()
+        self.bedrock = BedrockFamily()
 
     # ---- generation ------------------------------------------------------------------------
 
@@ -251,6 +254,16 @@ class SimServer:
     async def ollama_version(self, request: Request) -> Response:
         return _json_response(200, {"version": "0.12.0-sim"}, {})
 
+    async def bedrock_model(self, request: Request) -> Any:
+        target = request.path_params["target"]
+        for suffix, stream in (("/converse-stream", True), ("/converse", False)):
+            if target.endswith(suffix):
+                model_id = target[: -len(suffix)]
+                return await self._generate(request, self.bedrock, model_id=model_id, stream=stream)
+        exchange = Exchange(target, uuid.uuid4().hex[:24], int(time.time()), {})
+        reply = self.bedrock.error("404", exchange)
+        return _json_response(reply.status, reply.body, dict(reply.headers))
+
     async def sim_requests(self, request: Request) -> Response:
         return _json_response(200, {"requests": self.log.entries()}, {})
 
@@ -271,6 +284,7 @@ class SimServer:
                     "anthropic": f"{root}/anthropic",
                     "gemini": f"{root}/gemini",
                     "ollama": f"{root}/ollama",
+                    "bedrock": f"{root}/bedrock",
                 },
             },
             {},
@@ -318,6 +332,7 @@ def create_app() -> Starlette:
         Route("/ollama/api/chat", server.ollama_chat, methods=["POST"]),
         Route("/ollama/api/tags", server.ollama_tags, methods=["GET"]),
         Route("/ollama/api/version", server.ollama_version, methods=["GET"]),
+        Route("/bedrock/model/{target:path}", server.bedrock_model, methods=["POST"]),
         Route("/_sim/requests", server.sim_requests, methods=["GET"]),
         Route("/_sim/reset", server.sim_reset, methods=["POST"]),
     ]

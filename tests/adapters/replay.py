@@ -76,8 +76,9 @@ def load_cassette(relative: str) -> list[Interaction]:
         request, response = item["request"], item["response"]
         content_type = (response.get("headers") or {}).get("Content-Type", ["text/event-stream"])
         body = request.get("body") or ""
+        recorded = response["body"]  # str, or bytes for a !!binary body (AWS event-stream)
         reply = Reply(
-            body=response["body"].encode(),
+            body=recorded if isinstance(recorded, bytes) else recorded.encode(),
             status=response["code"],
             content_type=content_type[0],
         )

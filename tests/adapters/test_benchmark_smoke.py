@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +22,5 @@ def test_benchmark_runs_every_family_against_its_baselines():
     for family in ("openai", "anthropic", "gemini", "ollama"):
         assert family in rows
     assert "×" in rows["openai"] and "×" in rows["anthropic"]
+    if importlib.util.find_spec("botocore") is not None:
+        assert "×" in rows["bedrock"].split()[-1]  # compared with botocore's parser
