@@ -130,7 +130,7 @@ async def test_a_long_paragraph_streams_as_one_paragraph_and_wraps_like_a_single
     source = source[:3000] + "\nsoft break " + source[3000:]
 
     def painted(view: StreamingText) -> list[str]:
-        return [view.render_line(y).text.rstrip() for y in range(view.virtual_size.height)]
+        return [view.render_line(y).text.rstrip() for y in range(view.line_count)]
 
     app = Two()
     async with app.run_test(size=(40, 20)) as pilot:
@@ -168,7 +168,7 @@ async def test_finishing_a_plain_paragraph_changes_nothing_on_screen():
             yield StreamingText()
 
     def painted(view: StreamingText) -> list[str]:
-        return [view.render_line(y).text for y in range(view.virtual_size.height)]
+        return [view.render_line(y).text for y in range(view.line_count)]
 
     app = One()
     async with app.run_test(size=(50, 20)) as pilot:
