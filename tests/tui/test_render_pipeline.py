@@ -64,7 +64,9 @@ class Target:
 def test_frame_clock_coalesces_many_marks_and_repaints_one_pane_per_frame():
     scheduled: list = []
     now = [0.0]
-    clock = FrameClock(lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: now[0])
+    clock = FrameClock(
+        lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: now[0], max_per_frame=1
+    )
     a, b = Target(), Target()
     for _ in range(1000):
         clock.mark_dirty(a)
@@ -80,6 +82,18 @@ def test_frame_clock_coalesces_many_marks_and_repaints_one_pane_per_frame():
     clock.mark_dirty(a)
     clock.flush_now(a)
     assert a.flushes == 2
+
+
+def test_by_default_the_frame_clock_flushes_up_to_six_panes_in_one_frame():
+    scheduled: list = []
+    clock = FrameClock(lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: 0.0)
+    targets = [Target() for _ in range(7)]
+    for target in targets:
+        clock.mark_dirty(target)
+    scheduled.pop()[1]()
+    assert [t.flushes for t in targets] == [1] * 6 + [0]  # the seventh half a frame later
+    scheduled.pop()[1]()
+    assert [t.flushes for t in targets] == [1] * 7
 
 
 def test_fuzzy_search_prefers_substrings_and_word_starts():
