@@ -34,9 +34,10 @@ a word back only while that word is still arriving; all earlier lines are settle
 HEADROOM_FRAMES = 8
 MAX_HEADROOM = 12
 """While streaming, the widget asks for room for about ``HEADROOM_FRAMES`` frames of new lines
-beyond its text (1 to ``MAX_HEADROOM`` blank lines), so a new line usually lands in room it
-already has and costs a repaint of that line, not a layout of the whole screen (a Textual
-layout reflows and repaints every widget). The room is given back when the message ends."""
+beyond its text (1 to ``MAX_HEADROOM`` blank lines, at most an eighth of the screen), so a
+new line usually lands in room it already has and costs a repaint of that line, not a layout
+of the whole screen (a Textual layout reflows and repaints every widget). The room is given
+back when the message ends."""
 
 
 def wrapped_line_starts(text: str, width: int) -> list[int] | None:
@@ -179,13 +180,18 @@ class StreamingText(Widget):
         laid_out = self._laid_out_height
         if final or height > laid_out or height < laid_out - MAX_HEADROOM:
             grown = max(0, height - old_height)
-            headroom = 0 if final else min(MAX_HEADROOM, max(1, grown * HEADROOM_FRAMES))
+            headroom = 0 if final else min(self._max_headroom(), max(1, grown * HEADROOM_FRAMES))
             if height + headroom != laid_out:
                 self._laid_out_height = height + headroom
                 self.refresh(layout=True)
                 return
         end = max(height, old_height)
         self.refresh(Region(0, first_changed, self._width, end - first_changed))
+
+    def _max_headroom(self) -> int:
+        """At most ``MAX_HEADROOM`` blank lines, and an eighth of the screen, so in a small pane
+        the view that follows the stream still shows the text above the room."""
+        return max(1, min(MAX_HEADROOM, self.screen.size.height // 8))
 
     @property
     def line_count(self) -> int:
