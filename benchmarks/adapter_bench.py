@@ -155,7 +155,8 @@ BODIES = {
 
 
 def serve(port: int, chunks: int) -> None:
-    """Serve each family's body at any path containing its name (POST)."""
+    """Serve each family's body at any path containing its name (POST); under ``/one/`` the
+    same stream with a single chunk (``ask_bench.py`` subtracts that run's fixed costs)."""
     import uvicorn
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -163,6 +164,7 @@ def serve(port: int, chunks: int) -> None:
     from starlette.routing import Route
 
     bodies = {name: (make(chunks), ctype) for name, (make, ctype) in BODIES.items()}
+    single = {name: (make(1), ctype) for name, (make, ctype) in BODIES.items()}
 
     async def handle(request: Request) -> Response:
         await request.body()
@@ -172,7 +174,7 @@ def serve(port: int, chunks: int) -> None:
             name = "openai"
         if "generateContent" in path:
             name = "gemini"
-        body, ctype = bodies[name]
+        body, ctype = (single if path.startswith("/one/") else bodies)[name]
         return Response(body, media_type=ctype)
 
     app = Starlette(routes=[Route("/{path:path}", handle, methods=["POST"])])

@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable
+from json.encoder import encode_basestring as _json_string  # = json.dumps(s, ensure_ascii=False)
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -48,6 +49,8 @@ JSON_TYPES = frozenset(
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _JSON_FLUSH_S = 0.05
+_MAX_PENDING_WRITES = 4096
+"""Pieces of output kept for the next batched write at most (bounds memory in a flood)."""
 _FINAL = frozenset({"done", "failed", "cancelled"})
 
 
@@ -246,8 +249,9 @@ async def _ask(
 class JsonPrinter:
     """One JSON object per event and line: ``{"pane": i, "model": spec, "type": ..., ...}``.
 
-    Text and thinking lines are built from a cached per-pane prefix (the hot path); output
-    is flushed within ``_JSON_FLUSH_S`` of each event and at the end.
+    Text and thinking lines are built from a cached per-pane prefix (the hot path); lines
+    are written in one batch and flushed within ``_JSON_FLUSH_S`` of each event, and at the
+    end.
     """
 
     def __init__(self, session: Session, out: TextIO) -> None:
@@ -257,6 +261,7 @@ class JsonPrinter:
             f'{{"pane": {i}, "model": {json.dumps(p.spec)}, ' for i, p in enumerate(session.panes)
         ]
         self._timer: asyncio.TimerHandle | None = None
+        self._lines: list[str] = []
 
     def event(self, index: int, event: StreamEvent) -> None:
         """Print one event."""
@@ -265,7 +270,7 @@ class JsonPrinter:
             return
         prefix = self._prefixes[index]
         if kind == "text" or (kind == "thinking" and not event.signature):  # type: ignore[union-attr]
-            text = json.dumps(event.text, ensure_ascii=False)  # type: ignore[union-attr]
+            text = _json_string(event.text)  # type: ignore[union-attr]
             line = f'{prefix}"type": "{kind}", "text": {text}}}\n'
         else:
             data = event.to_dict()
@@ -277,7 +282,10 @@ class JsonPrinter:
                 data.setdefault("status", None)
             fields = json.dumps(json_safe(data), ensure_ascii=False)  # never Infinity/NaN
             line = f"{prefix}{fields[1:]}\n"
-        self._out.write(line)
+        lines = self._lines
+        lines.append(line)
+        if len(lines) >= _MAX_PENDING_WRITES:
+            self._write_pending()
         self._schedule_flush()
 
     @staticmethod
@@ -297,8 +305,14 @@ class JsonPrinter:
         if self._timer is None:
             self._timer = asyncio.get_running_loop().call_later(_JSON_FLUSH_S, self._flush)
 
+    def _write_pending(self) -> None:
+        self._out.write("".join(self._lines))
+        self._lines.clear()
+
     def _flush(self) -> None:
         self._timer = None
+        if self._lines:
+            self._write_pending()
         self._out.flush()
 
     def close(self) -> None:
@@ -348,7 +362,12 @@ class PlainPrinter:
             if kind in ("done", "error") and self._panes[index].metrics.status in _FINAL:
                 self._finish(index)
         if index == self._head:
-            self._release(index)
+            # Written in a batch by the flush timer (or at once when the pending pieces pile
+            # up); a finished pane releases everything right away in _finish.
+            if text.pending >= _MAX_PENDING_WRITES:
+                self._release(index)
+            else:
+                self._schedule_flush()
         if self._status is not None:
             self._show_status()
 
@@ -398,12 +417,16 @@ class PlainPrinter:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
-                self._out.flush()
+                self._flush()
                 return
             self._flush_timer = loop.call_later(_JSON_FLUSH_S, self._flush)
 
     def _flush(self) -> None:
         self._flush_timer = None
+        if self._head < len(self._texts):
+            chunk = self._texts[self._head].take()
+            if chunk:
+                self._out.write(chunk)
         self._out.flush()
 
     def close(self) -> None:
@@ -458,6 +481,11 @@ class _PaneText:
         """End the block with its metrics line."""
         self._line_start()
         self._write(line + "\n" + ("\n" if self._spaced else ""))
+
+    @property
+    def pending(self) -> int:
+        """How many pieces :meth:`take` would join."""
+        return len(self._parts)
 
     def take(self) -> str:
         """The text added since the last call."""

@@ -306,14 +306,15 @@ class Router:
             error: Error | None = None
             async with aclosing(self._attempt(request, endpoint, deadline_at)) as events:
                 async for event in events:
-                    if isinstance(event, Done):
+                    kind = type(event)
+                    if kind is Done:
                         health.record_success()
                         self._key_cooling_until.pop((label, endpoint_index), None)
                         event.answered_by = label
                         outcome.result = _Result.ANSWERED
                         yield event
                         return
-                    if isinstance(event, Error):
+                    if kind is Error:
                         error = scrub(event)
                     else:
                         yield event

@@ -32,6 +32,7 @@ from playground.request import (
     ToolCallPart,
     ToolResultPart,
 )
+from playground.session.event_channel import EventChannel
 from playground.session.metrics import PaneMetrics, PaneStatus
 from playground.session.transcript import TextAccumulator, Turn
 
@@ -199,7 +200,7 @@ class Pane:
     ) -> AsyncIterator[StreamEvent]:
         if self.busy:
             raise RuntimeError(f"pane {self.spec} is already streaming")
-        queue: asyncio.Queue[Any] = asyncio.Queue()
+        channel: EventChannel[Any] = EventChannel()
         store = self.session.store
         turn = Turn(
             prompt=prompt,
@@ -215,14 +216,14 @@ class Pane:
         self.metrics.begin()
         self.step_limit_reached = False
         self._producer = asyncio.create_task(
-            self._produce(queue, turn, prompt, images, tools, level), name=f"pane-{self.id}"
+            self._produce(channel, turn, prompt, images, tools, level), name=f"pane-{self.id}"
         )
         try:
             while True:
-                item = await queue.get()
-                if item is _END:
-                    break
-                yield item
+                for item in await channel.take():
+                    if item is _END:
+                        return
+                    yield item
         finally:
             if not self._producer.done():
                 self._producer.cancel()
@@ -232,14 +233,14 @@ class Pane:
 
     async def _produce(
         self,
-        queue: asyncio.Queue[Any],
+        channel: EventChannel[Any],
         turn: Turn,
         prompt: str,
         images: tuple[ImagePart, ...],
         tools: ToolSet | None,
         level: ThinkingLevel,
     ) -> None:
-        emit = self._emitter(queue, turn)
+        emit = self._emitter(channel, turn)
         try:
             await self._run_turn(emit, turn, prompt, images, tools, level)
         except asyncio.CancelledError:
@@ -248,13 +249,13 @@ class Pane:
             message = f"internal error: {type(exc).__name__}: {exc}"
             self._fail(emit, turn, PaneStatus.FAILED, ErrorKind.UNKNOWN, message)
         finally:
-            queue.put_nowait(_END)
+            channel.put(_END)
 
-    def _emitter(self, queue: asyncio.Queue[Any], turn: Turn) -> Callable[..., None]:
+    def _emitter(self, channel: EventChannel[Any], turn: Turn) -> Callable[..., None]:
         observe = self.metrics.observe
         record = turn.record
         store_event = self.session.store.event
-        put = queue.put_nowait
+        put = channel.put
 
         def emit(event: StreamEvent, *, finished: bool = False) -> None:
             if not finished:

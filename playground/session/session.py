@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -16,6 +17,7 @@ from playground.endpoint import Endpoint, Protocol
 from playground.events import StreamEvent
 from playground.request import ChatRequest, ImagePart, Message, ThinkingLevel
 from playground.resolve import ResolvedTarget, Resolver, default_resolver
+from playground.session.event_channel import EventChannel
 from playground.session.pane import Pane, append_user_message, drop_last_turn
 from playground.session.prompted import prompted_stream
 from playground.session.store import SessionStore, latest_session_file, read_records
@@ -196,24 +198,31 @@ class Session:
         thinking: ThinkingLevel | None = None,
     ) -> AsyncIterator[tuple[int, StreamEvent]]:
         """Send ``prompt`` to every pane concurrently; yields ``(pane index, event)``."""
-        queue: asyncio.Queue[tuple[int, StreamEvent] | None] = asyncio.Queue()
+        if len(self.panes) == 1:  # nothing to merge: no task and no hand-over per event
+            stream = self.panes[0].send(prompt, images=images, tools=tools, thinking=thinking)
+            async with contextlib.aclosing(stream) as events:
+                async for event in events:
+                    yield 0, event
+            return
+        channel: EventChannel[tuple[int, StreamEvent] | None] = EventChannel()
 
         async def pump(index: int, pane: Pane) -> None:
+            put = channel.put
             try:
                 async for event in pane.send(prompt, images=images, tools=tools, thinking=thinking):
-                    queue.put_nowait((index, event))
+                    put((index, event))
             finally:
-                queue.put_nowait(None)
+                put(None)
 
         tasks = [asyncio.create_task(pump(i, p)) for i, p in enumerate(self.panes)]
         remaining = len(tasks)
         try:
             while remaining:
-                item = await queue.get()
-                if item is None:
-                    remaining -= 1
-                else:
-                    yield item
+                for item in await channel.take():
+                    if item is None:
+                        remaining -= 1
+                    else:
+                        yield item
         finally:
             for task in tasks:
                 task.cancel()

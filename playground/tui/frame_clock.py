@@ -35,8 +35,10 @@ class FrameClock:
     """Coalesces redraws of many panes into adaptive frames.
 
     Each frame flushes at most ``max_per_frame`` targets (the rest follow half a frame later),
-    so a frame's repaint stays small however many panes stream (measured: one pane per
-    repaint gives both the lowest loop lag and the lowest CPU with four fast streams).
+    so a frame's repaint stays bounded however many panes stream. Textual renders the whole
+    region of every widget under a repaint (the screen, the pane grid, ...), so panes that
+    share a frame share that cost: at model speeds (6 panes × 100–1,000 tok/s) flushing up to
+    six panes per frame used 10–15 % less CPU and had a lower loop lag than one per frame.
 
     ``schedule(delay, callback)`` is the host's one-shot timer (``App.set_timer`` style); it is
     injected so the clock can be driven without an app in tests. ``housekeeping`` runs at most
@@ -53,7 +55,7 @@ class FrameClock:
         timer: Callable[[], float] = time.perf_counter,
         housekeeping: Callable[[], None] | None = None,
         housekeeping_every_s: float = 0.5,
-        max_per_frame: int = 1,
+        max_per_frame: int = 6,
     ) -> None:
         self._schedule = schedule
         self._timer = timer

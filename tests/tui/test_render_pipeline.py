@@ -63,7 +63,9 @@ class Target:
 def test_frame_clock_coalesces_many_marks_and_repaints_one_pane_per_frame():
     scheduled: list = []
     now = [0.0]
-    clock = FrameClock(lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: now[0])
+    clock = FrameClock(
+        lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: now[0], max_per_frame=1
+    )
     a, b = Target(), Target()
     for _ in range(1000):
         clock.mark_dirty(a)
@@ -79,6 +81,18 @@ def test_frame_clock_coalesces_many_marks_and_repaints_one_pane_per_frame():
     clock.mark_dirty(a)
     clock.flush_now(a)
     assert a.flushes == 2
+
+
+def test_by_default_the_frame_clock_flushes_up_to_six_panes_in_one_frame():
+    scheduled: list = []
+    clock = FrameClock(lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: 0.0)
+    targets = [Target() for _ in range(7)]
+    for target in targets:
+        clock.mark_dirty(target)
+    scheduled.pop()[1]()
+    assert [t.flushes for t in targets] == [1] * 6 + [0]  # the seventh half a frame later
+    scheduled.pop()[1]()
+    assert [t.flushes for t in targets] == [1] * 7
 
 
 def test_panes_wrap_to_a_grid_when_narrow():
@@ -121,7 +135,7 @@ async def test_a_long_paragraph_streams_as_one_paragraph_and_wraps_like_a_single
     source = source[:3000] + "\nsoft break " + source[3000:]
 
     def painted(view: StreamingText) -> list[str]:
-        return [view.render_line(y).text.rstrip() for y in range(view.virtual_size.height)]
+        return [view.render_line(y).text.rstrip() for y in range(view.line_count)]
 
     app = Two()
     async with app.run_test(size=(40, 20)) as pilot:
@@ -159,7 +173,7 @@ async def test_finishing_a_plain_paragraph_changes_nothing_on_screen():
             yield StreamingText()
 
     def painted(view: StreamingText) -> list[str]:
-        return [view.render_line(y).text for y in range(view.virtual_size.height)]
+        return [view.render_line(y).text for y in range(view.line_count)]
 
     app = One()
     async with app.run_test(size=(50, 20)) as pilot:

@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 
 ROUTER_EVENTS = (Attempt, Retry, Fallback, KeyRotated, Cooldown, CircuitOpen, CircuitHalfOpen)
 YIELD_EVERY_S = 0.004
+FOOTER_EVERY_S = 0.25
+"""While text streams, the metrics footer is redrawn at most this often (and at once when the
+status changes): counting tokens 30 times a second costs a repaint per frame for nothing."""
 """A worker that finds events already queued gives the loop a turn at least this often."""
 
 
@@ -250,6 +253,8 @@ class ChatPane(Vertical):
         self.turn_views: list[TurnView] = []
         self._current: TurnView | None = None
         self._shown_spec = pane.spec
+        self._footer_at = float("-inf")
+        self._footer_status: object = None
 
     def compose(self) -> ComposeResult:
         yield PaneHeader(self._header_text())
@@ -370,6 +375,8 @@ class ChatPane(Vertical):
         """Redraw the metrics footer."""
         footer = self.query_one(PaneFooter)
         metrics = self._shown_metrics()
+        self._footer_at = self.clock()
+        self._footer_status = metrics.status
         footer.show(self._footer_text(metrics))
         for name in ("done", "failed", "cancelled", "retrying"):
             footer.set_class(metrics.status == name, f"-{name}")
@@ -383,7 +390,9 @@ class ChatPane(Vertical):
                 view.flush()
             if self._current.thinking is not None and not self._current.thinking.body.finished:
                 self._current.thinking.refresh_title(streaming=True)
-        self.refresh_footer()
+        status = self.pane.metrics.status
+        if status != self._footer_status or self.clock() - self._footer_at >= FOOTER_EVERY_S:
+            self.refresh_footer()
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick_countdown)

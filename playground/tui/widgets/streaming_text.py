@@ -31,6 +31,14 @@ LIVE_LINES = 2
 """Wrapped tail lines re-wrapped every frame: the last may grow, the one before it may take
 a word back only while that word is still arriving; all earlier lines are settled."""
 
+HEADROOM_FRAMES = 8
+MAX_HEADROOM = 12
+"""While streaming, the widget asks for room for about ``HEADROOM_FRAMES`` frames of new lines
+beyond its text (1 to ``MAX_HEADROOM`` blank lines, at most an eighth of the screen), so a
+new line usually lands in room it already has and costs a repaint of that line, not a layout
+of the whole screen (a Textual layout reflows and repaints every widget). The room is given
+back when the message ends."""
+
 
 def wrapped_line_starts(text: str, width: int) -> list[int] | None:
     """Offsets in ``text`` where each line starts when Rich wraps it (fold) at ``width``.
@@ -115,6 +123,7 @@ class StreamingText(Widget):
         self._tail_lines: list[list[Segment]] = []
         self._width = 0
         self._style: Style | None = None
+        self._laid_out_height = 0  # what the last layout was given (text and headroom)
         self.frames_drawn = 0
 
     @property
@@ -168,11 +177,26 @@ class StreamingText(Widget):
             self._settle_reset()
             self._tail, self._tail_lines = "", []
         height = self._height()
-        if height != old_height:
-            self.refresh(layout=True)
-        else:
-            changed = Region(0, first_changed, self._width, height - first_changed)
-            self.refresh(changed)
+        laid_out = self._laid_out_height
+        if final or height > laid_out or height < laid_out - MAX_HEADROOM:
+            grown = max(0, height - old_height)
+            headroom = 0 if final else min(self._max_headroom(), max(1, grown * HEADROOM_FRAMES))
+            if height + headroom != laid_out:
+                self._laid_out_height = height + headroom
+                self.refresh(layout=True)
+                return
+        end = max(height, old_height)
+        self.refresh(Region(0, first_changed, self._width, end - first_changed))
+
+    def _max_headroom(self) -> int:
+        """At most ``MAX_HEADROOM`` blank lines, and an eighth of the screen, so in a small pane
+        the view that follows the stream still shows the text above the room."""
+        return max(1, min(MAX_HEADROOM, self.screen.size.height // 8))
+
+    @property
+    def line_count(self) -> int:
+        """Wrapped lines of text drawn (without the blank headroom kept while streaming)."""
+        return self._height()
 
     def _height(self) -> int:
         return len(self._frozen_lines) + len(self._settled_lines) + len(self._tail_lines)
@@ -241,6 +265,7 @@ class StreamingText(Widget):
         if width == self._width or width <= 0:
             return
         self._width = width
+        self._laid_out_height = 0  # the next layout asks for exactly the new text height
         self._frozen_lines = []
         self._rendered_blocks = 0
         self._render_pending_blocks()
@@ -251,7 +276,10 @@ class StreamingText(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._set_width(width)
-        return self._height()
+        height = self._height()
+        if self.finished or self._laid_out_height < height:
+            self._laid_out_height = height
+        return self._laid_out_height
 
     def on_resize(self) -> None:
         if self.size.width != self._width:
