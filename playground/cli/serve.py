@@ -99,6 +99,8 @@ def make_server(command: str, sock: socket.socket) -> Any:
 
         def initialize_logging(self) -> None:
             logging.basicConfig(level=logging.INFO, format="playground serve: %(message)s")
+            # One line per static file and WebSocket is noise on a projector.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
