@@ -23,6 +23,7 @@ from typing import Any
 from playground.cli import EXIT_OK, EXIT_USAGE
 
 PAGE_TEMPLATE = "app_index.html"
+TAB_SHUTDOWN_TIMEOUT_S = 10.0
 _REMOTE_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*/>", re.DOTALL)
 _LOCAL_FONT_STYLE = """<style>
       @font-face {
@@ -83,6 +84,8 @@ def bind(host: str, port: int) -> socket.socket:
 
 def make_server(command: str, sock: socket.socket) -> Any:
     """A textual-serve server for ``command`` that will listen on the bound ``sock``."""
+    import asyncio
+
     import aiohttp_jinja2
     import jinja2
     from aiohttp import web
@@ -96,6 +99,27 @@ def make_server(command: str, sock: socket.socket) -> Any:
             url_host = f"[{host}]" if ":" in host else host
             super().__init__(command, host=host, port=port, title="Playground")
             self.public_url = f"http://{url_host}:{port}"
+            self._tabs: set[asyncio.Task[Any]] = set()
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """One tab's connection, remembered so that shutting down can end its app."""
+            task = asyncio.current_task()
+            assert task is not None
+            self._tabs.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self._tabs.discard(task)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            """Tell every open tab's app to quit and wait for it (it flushes its autosave).
+
+            Without this, aiohttp would wait for the tabs to close themselves (60 s).
+            """
+            for task in self._tabs:
+                task.cancel()
+            if self._tabs:
+                await asyncio.wait(self._tabs, timeout=TAB_SHUTDOWN_TIMEOUT_S)
 
         def initialize_logging(self) -> None:
             logging.basicConfig(level=logging.INFO, format="playground serve: %(message)s")
@@ -114,7 +138,6 @@ def make_server(command: str, sock: socket.socket) -> Any:
 
         def serve(self, debug: bool = False) -> None:
             """Run until Ctrl-C or SIGTERM; every open tab's app is told to quit first."""
-            import asyncio
             import signal
 
             self.debug = debug

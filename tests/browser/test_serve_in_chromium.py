@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -77,24 +75,6 @@ def _browser_paths() -> tuple[str, str]:
     return browser, driver
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc; zombies count as still there)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        fields = text.rsplit(")", 1)[1].split()
-        parents[int(stat.parent.name)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= frontier
-    return found
-
-
 def _wait_for(what: str, predicate: Callable[[], object], timeout: float) -> object:
     deadline = time.monotonic() + timeout
     while True:
@@ -106,36 +86,10 @@ def _wait_for(what: str, predicate: Callable[[], object], timeout: float) -> obj
         time.sleep(0.2)
 
 
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``playground serve --port 0`` in the test's isolated home; yields it and its URL."""
-    if not Path("/proc/self/stat").exists():
-        pytest.skip("needs /proc to check the server's child processes")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "playground", "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    match = re.search(r"open (http://127\.0\.0\.1:\d+)/", first)
-    assert match, f"unexpected first line from playground serve: {first!r}"
-    try:
-        yield process, match.group(1)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def test_demo_in_chromium_then_tab_close_ends_the_app(
-    serve: tuple[subprocess.Popen[str], str], isolated_environment: Path
+    served: tuple[subprocess.Popen[str], str],
+    process_tree: Callable[[int], set[int]],
+    isolated_environment: Path,
 ) -> None:
     browser, driver_path = _browser_paths()
     from selenium import webdriver
@@ -143,7 +97,7 @@ def test_demo_in_chromium_then_tab_close_ends_the_app(
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
-    process, url = serve
+    process, url = served
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
@@ -158,7 +112,7 @@ def test_demo_in_chromium_then_tab_close_ends_the_app(
             return driver.execute_script(SCREEN_TEXT) or ""
 
         _wait_for("the three demo panes", lambda: "demo-fallback" in screen(), 40)
-        app_processes = _descendants(process.pid)
+        app_processes = process_tree(process.pid)
         assert app_processes, "no app process was started for the tab"
 
         terminal = driver.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
@@ -194,7 +148,7 @@ def test_demo_in_chromium_then_tab_close_ends_the_app(
         driver.switch_to.new_window("tab")
         driver.switch_to.window(app_tab)
         driver.close()
-        _wait_for("the tab's app processes to end", lambda: not _descendants(process.pid), 20)
+        _wait_for("the tab's app processes to end", lambda: not process_tree(process.pid), 20)
         assert process.poll() is None, "the server must keep running for other tabs"
     finally:
         driver.quit()
