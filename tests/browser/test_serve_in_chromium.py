@@ -18,6 +18,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,6 +76,22 @@ def _browser_paths() -> tuple[str, str]:
     return browser, driver
 
 
+def _click_text(driver: Any, screen: str, row_marker: str, word: str) -> None:
+    """Click the terminal cell of ``word`` on the first screen row containing ``row_marker``."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    rows = screen.splitlines()
+    y = next(i for i, row in enumerate(rows) if row_marker in row and word in row)
+    x = rows[y].index(word) + 1
+    cols, lines = driver.execute_script("const t = window.__terminals[0]; return [t.cols, t.rows]")
+    canvas = driver.find_element(By.CSS_SELECTOR, ".xterm-screen")
+    width, height = canvas.size["width"], canvas.size["height"]
+    dx = (x + 0.5) * width / cols - width / 2  # offsets are from the element's centre
+    dy = (y + 0.5) * height / lines - height / 2
+    ActionChains(driver).move_to_element_with_offset(canvas, int(dx), int(dy)).click().perform()
+
+
 def _wait_for(what: str, predicate: Callable[[], object], timeout: float) -> object:
     deadline = time.monotonic() + timeout
     while True:
@@ -96,6 +113,7 @@ def test_demo_in_chromium_then_tab_close_ends_the_app(
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     process, url = served
     options = webdriver.ChromeOptions()
@@ -137,6 +155,16 @@ def test_demo_in_chromium_then_tab_close_ends_the_app(
             else isolated_environment / "browser.png"
         )
         assert driver.get_screenshot_as_file(str(shot))
+
+        # The fallback timeline (ctrl+t) and the thinking slider (clicked with the mouse).
+        ActionChains(driver).key_down(Keys.CONTROL).send_keys_to_element(terminal, "t").key_up(
+            Keys.CONTROL
+        ).perform()
+        _wait_for("the fallback timeline", lambda: "Fallback timeline" in screen(), 10)
+        assert "answered by" in screen()
+        for level in ("medium", "off"):
+            _click_text(driver, screen(), "─  minimal  ─", level)
+            _wait_for(f"thinking {level}", lambda lv=level: f"thinking {lv}" in screen(), 10)
 
         # A long answer, and the tab closed while it streams: the autosave must keep it.
         ActionChains(driver).send_keys_to_element(terminal, LONG_PROMPT + "\ue007").perform()
