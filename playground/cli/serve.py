@@ -19,6 +19,7 @@ import socket
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playground.cli import EXIT_OK, EXIT_USAGE
 
@@ -61,6 +62,22 @@ def app_command(config: str | None) -> str:
     return shlex.join(argv)
 
 
+def connection_refusal(host: str, origin: str | None, loopback: bool) -> str | None:
+    """Why a WebSocket handshake must be refused, or None to accept it.
+
+    WebSockets are not bound by the same-origin policy: without this check any web page open
+    in the user's browser could drive the app (and spend the keys it sees). The page must come
+    from this server (``Origin`` matches ``Host``), and a loopback server only answers to a
+    loopback ``Host`` (a DNS-rebinding page has its own name there).
+    """
+    if origin is not None and urlsplit(origin).netloc.lower() != host.lower():
+        return f"the page at {origin} is not this server's"
+    name = urlsplit(f"//{host}").hostname or ""
+    if loopback and not is_loopback(name):
+        return f"{host!r} is not a loopback address"
+    return None
+
+
 def offline_page(template_dir: Path) -> str:
     """textual-serve's page template with its remote font link replaced by the local font."""
     text = (template_dir / PAGE_TEMPLATE).read_text(encoding="utf-8")
@@ -82,7 +99,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(command: str, sock: socket.socket) -> Any:
+def make_server(command: str, sock: socket.socket, *, loopback: bool = True) -> Any:
     """A textual-serve server for ``command`` that will listen on the bound ``sock``."""
     import asyncio
 
@@ -101,8 +118,17 @@ def make_server(command: str, sock: socket.socket) -> Any:
             self.public_url = f"http://{url_host}:{port}"
             self._tabs: set[asyncio.Task[Any]] = set()
 
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            """The page, its URLs built from the address the browser used (0.0.0.0 is none)."""
+            self.public_url = f"{request.scheme}://{request.host}"
+            return await super().handle_index(request)
+
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             """One tab's connection, remembered so that shutting down can end its app."""
+            refusal = connection_refusal(request.host, request.headers.get("Origin"), loopback)
+            if refusal:
+                logging.getLogger("textual-serve").warning("refused a connection: %s", refusal)
+                raise web.HTTPForbidden(text=refusal)
             task = asyncio.current_task()
             assert task is not None
             self._tabs.add(task)
@@ -169,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
     warning = exposure_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    server = make_server(app_command(args.config), sock)
+    server = make_server(app_command(args.config), sock, loopback=warning is None)
     try:
         server.serve()
     finally:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from playground.cli.serve import exposure_warning, is_loopback
+from playground.cli.serve import connection_refusal, exposure_warning, is_loopback
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,47 @@ async def _drain(ws: Any) -> None:
     """Receive until the WebSocket closes."""
     async for _message in ws:
         pass
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "loopback", "refused"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000", True, False),
+        ("localhost:8000", "http://localhost:8000", True, False),
+        ("[::1]:8000", "http://[::1]:8000", True, False),
+        ("127.0.0.1:8000", None, True, False),  # not a browser: no Origin
+        ("127.0.0.1:8000", "http://evil.example", True, True),  # another site's page
+        ("127.0.0.1:8000", "http://127.0.0.1:9999", True, True),
+        ("evil.example:8000", "http://evil.example:8000", True, True),  # DNS rebinding
+        ("box.lan:8000", "http://box.lan:8000", False, False),  # served beyond loopback
+        ("box.lan:8000", "http://evil.example", False, True),
+    ],
+)
+def test_only_the_servers_own_page_may_open_an_app(
+    host: str, origin: str | None, loopback: bool, refused: bool
+) -> None:
+    assert (connection_refusal(host, origin, loopback) is not None) is refused
+
+
+async def test_a_foreign_page_cannot_start_an_app(
+    served: tuple[subprocess.Popen[str], str], process_tree: Callable[[int], set[int]]
+) -> None:
+    import aiohttp
+
+    process, url = served
+    ws_url = url.replace("http://", "ws://") + "/ws"
+    async with aiohttp.ClientSession() as client:
+        for headers in ({"Origin": "http://evil.example"}, {"Host": "evil.example"}):
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await client.ws_connect(ws_url, headers=headers)
+            assert refused.value.status == 403
+    assert not process_tree(process.pid), "a refused connection must not start an app"
+
+
+def test_the_page_points_at_the_address_the_browser_used(
+    served: tuple[subprocess.Popen[str], str],
+) -> None:
+    _process, url = served
+    port = url.rsplit(":", 1)[1]
+    page = httpx.get(url + "/", headers={"Host": f"localhost:{port}"}, timeout=10).text
+    assert f"ws://localhost:{port}/ws" in page
