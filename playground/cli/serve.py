@@ -113,6 +113,8 @@ def make_server(command: str, sock: socket.socket, *, loopback: bool = True) -> 
 
         def __init__(self) -> None:
             host, port = sock.getsockname()[:2]
+            if ipaddress.ip_address(host).is_unspecified:  # 0.0.0.0 / "::": show a usable URL
+                host = "::1" if ":" in host else "127.0.0.1"
             url_host = f"[{host}]" if ":" in host else host
             super().__init__(command, host=host, port=port, title="Playground")
             self.public_url = f"http://{url_host}:{port}"
