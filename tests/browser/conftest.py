@@ -38,22 +38,30 @@ def process_tree() -> Callable[[int], set[int]]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``playground serve --port 0`` in the test's isolated home; yields it and its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "playground", "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    match = re.search(r"open (http://127\.0\.0\.1:\d+)/", first)
-    assert match, f"unexpected first line from playground serve: {first!r}"
-    try:
-        yield process, match.group(1)
-    finally:
+def start_serve(tmp_path: Path) -> Iterator[Callable[..., tuple[subprocess.Popen[str], str]]]:
+    """Start ``playground serve --port 0 [ARGS]`` in the test's isolated home.
+
+    Returns the process and its URL; every server started is stopped after the test.
+    """
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> tuple[subprocess.Popen[str], str]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "playground", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=tmp_path,
+        )
+        started.append(process)
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        match = re.search(r"open (http://127\.0\.0\.1:\d+)/", first)
+        assert match, f"unexpected first line from playground serve: {first!r}"
+        return process, match.group(1)
+
+    yield start
+    for process in started:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
             try:
@@ -61,3 +69,11 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture
+def served(
+    start_serve: Callable[..., tuple[subprocess.Popen[str], str]],
+) -> tuple[subprocess.Popen[str], str]:
+    """``playground serve --port 0`` in the test's isolated home: the process and its URL."""
+    return start_serve()

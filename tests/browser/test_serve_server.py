@@ -149,3 +149,48 @@ def test_the_page_points_at_the_address_the_browser_used(
     port = url.rsplit(":", 1)[1]
     page = httpx.get(url + "/", headers={"Host": f"localhost:{port}"}, timeout=10).text
     assert f"ws://localhost:{port}/ws" in page
+
+
+async def test_the_page_is_sent_only_masked_keys(
+    start_serve: Callable[..., tuple[subprocess.Popen[str], str]],
+    sim_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Everything the server sends a tab, with the credential panel open, holds no key."""
+    import aiohttp
+
+    from playground.secret import mask
+
+    key = "sk-proj-" + "K4" * 30 + "T3BlbkFJ" + "s" * 12
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[providers.openai]\nbase_url = "{sim_url}/openai/v1"\n')
+    _process, url = start_serve("--config", str(config))
+    ws_url = url.replace("http://", "ws://") + "/ws?width=160&height=45"
+    sent = bytearray()
+    async with aiohttp.ClientSession() as client, client.ws_connect(ws_url) as ws:
+
+        async def read_until(text: str, timeout: float) -> None:
+            deadline = time.monotonic() + timeout
+            while text not in _without_escapes(sent):
+                try:
+                    message = await asyncio.wait_for(ws.receive(), deadline - time.monotonic())
+                except TimeoutError:
+                    raise AssertionError(f"{text!r} never reached the page") from None
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    sent.extend(message.data)
+
+        await read_until("sessions", 30)
+        await ws.send_json(["stdin", "\x1bOQ"])  # F2: the credential panel
+        await read_until(mask(key), 20)
+    page = sent.decode("utf-8", "replace")  # escapes and all: every byte the page got
+    for fragment in [key] + [key[i : i + 12] for i in range(0, len(key) - 12, 3)]:
+        assert fragment not in page
+
+
+def _without_escapes(data: bytes) -> str:
+    """The terminal stream's text with its control sequences removed."""
+    return re.sub(
+        r"\x1b(\[[0-9;?<>]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78])", "", data.decode("utf-8", "replace")
+    )
