@@ -16,7 +16,17 @@ from playground import __version__
 from playground.limits import MAX_PANES
 
 THINKING_LEVELS = ("off", "minimal", "low", "medium", "high", "xhigh")
-SUBCOMMANDS = ("ask", "doctor", "models", "keys", "sim", "sessions", "compare", "leaderboard")
+SUBCOMMANDS = (
+    "ask",
+    "doctor",
+    "models",
+    "keys",
+    "sim",
+    "sessions",
+    "compare",
+    "leaderboard",
+    "serve",
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -94,6 +104,7 @@ def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
         "sessions": lambda: importlib.import_module("playground.cli.sessions").build_parser(),
         "compare": _compare_parser,
         "leaderboard": _leaderboard_parser,
+        "serve": _serve_parser,
     }
     return builders[name]()
 
@@ -259,6 +270,23 @@ def _sim_parser() -> argparse.ArgumentParser:
         help="port on 127.0.0.1, 0 for any free one (default 8765)",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    return p
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="playground serve",
+        description="Serve the app to a browser: each tab runs its own app (textual-serve).",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; anything else is reachable by others)",
+    )
+    p.add_argument(
+        "--port", type=_port, default=8000, help="port, 0 for any free one (default 8000)"
+    )
+    _add_common(p)
     return p
 
 
