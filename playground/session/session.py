@@ -370,17 +370,21 @@ class Session:
         }
 
     def export_json(self, path: str | Path) -> Path:
-        """Write the session as one JSON document; returns the path."""
+        """Write the session as one JSON document (atomically, mode 0600); returns the path."""
+        from playground.config.save import atomic_write_text
+
         target = Path(path).expanduser()
-        target.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        atomic_write_text(target, json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return target
 
     def export_markdown(self, path: str | Path) -> Path:
-        """Write the session as Markdown (one section per pane and turn); returns the path."""
+        """Write the session as Markdown, one section per pane and turn (atomically, mode
+        0600: an export holds the whole conversation); returns the path."""
+        from playground.config.save import atomic_write_text
         from playground.session.export import session_markdown
 
         target = Path(path).expanduser()
-        target.write_text(session_markdown(self.to_dict()), encoding="utf-8")
+        atomic_write_text(target, session_markdown(self.to_dict()))
         return target
 
     async def aclose(self) -> None:

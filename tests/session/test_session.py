@@ -360,3 +360,22 @@ async def test_exports_name_the_model_of_each_turn_and_mark_a_model_change(
         "openai/gpt-4o-mini",
         "openai/gpt-4o",
     ]
+
+
+async def test_exports_are_written_private_whatever_the_umask(tmp_path, monkeypatch) -> None:
+    import os
+    import stat
+
+    from playground.session import Session
+
+    old = os.umask(0o022)
+    try:
+        session = Session.__new__(Session)
+        monkeypatch.setattr(session, "to_dict", lambda: {"id": "x", "panes": []}, raising=False)
+        for path in (
+            session.export_json(tmp_path / "s.json"),
+            session.export_markdown(tmp_path / "s.md"),
+        ):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

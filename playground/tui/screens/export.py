@@ -25,18 +25,9 @@ def default_exports_dir() -> Path:
 
 def write_export(session: Session, path: Path, fmt: str) -> Path:
     """Write ``session`` as ``fmt`` (``md`` or ``json``) to ``path`` atomically, mode 0600."""
-    import json
-
-    from playground.config.save import atomic_write_text
-    from playground.session.export import session_markdown
-
-    data = session.to_dict()
     if fmt == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = session_markdown(data)
-    atomic_write_text(path, text)
-    return path
+        return session.export_json(path)
+    return session.export_markdown(path)
 
 
 class ExportDialog(ModalScreen[Path | None]):
