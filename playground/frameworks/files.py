@@ -18,18 +18,24 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+"""A framework config larger than this is refused (a FIFO or device is never read)."""
+
+
 def read_text(path: Path, report: FrameworkReport, *, required: bool = True) -> str | None:
-    """The file's text; a missing (when ``required``) or unreadable file is an error."""
+    """The file's text; a missing (when ``required``), unreadable, oversized or non-regular
+    file (directory, FIFO, device) is an error."""
+    from playground.local_files import LocalFileError, LocalFileMissing, read_bounded
+
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        return read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except LocalFileMissing:
         if required:
             report.errors.append(f"{path}: file not found")
-    except IsADirectoryError:
-        report.errors.append(f"{path}: is a directory, expected a file")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        report.errors.append(f"{path}: cannot read ({reason})")
+    except LocalFileError as exc:
+        report.errors.append(f"{path}: cannot read ({exc})")
+    except UnicodeDecodeError:
+        report.errors.append(f"{path}: cannot read (not UTF-8 text)")
     return None
 
 

@@ -222,3 +222,22 @@ def test_wrong_shapes_are_reported_by_the_reader_not_caught_as_crashes(
 
     assert not any("could not read" in e for e in report.errors), report.errors
     assert any(str(path) in e and expected in e for e in report.errors), report.errors
+
+
+def test_a_fifo_or_directory_in_place_of_a_config_is_an_error_not_a_hang(tmp_path) -> None:
+    import os
+
+    from playground.frameworks.files import read_text
+    from playground.frameworks.model import FrameworkReport
+
+    fifo = tmp_path / "config.json"
+    os.mkfifo(fifo)
+    (tmp_path / "dir.toml").mkdir()
+    report = FrameworkReport("picoclaw", tmp_path)
+    assert read_text(fifo, report) is None  # returns at once: a FIFO is never opened for a read
+    assert read_text(tmp_path / "dir.toml", report) is None
+    assert read_text(tmp_path / "missing.toml", report, required=False) is None
+    assert report.errors == [
+        f"{fifo}: cannot read (not a regular file (a pipe))",
+        f"{tmp_path / 'dir.toml'}: cannot read (not a regular file (a directory))",
+    ]
