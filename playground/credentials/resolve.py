@@ -100,9 +100,10 @@ def resolve_credentials(
         _from_dotenv(provider, config, cwd),
     ]
     problems = [problem for source in sources for problem in source.problems]
-    # "No keyring on this machine" is true of every provider: a note, not this one's problem.
-    notes = [p for p in problems if p == keyring_store.NO_KEYRING]
-    problems = [p for p in problems if p != keyring_store.NO_KEYRING]
+    # "No keyring on this machine" or a bad .env line is true of every provider: a note, not
+    # this one's problem.
+    notes = [p for p in problems if _is_note(p)]
+    problems = [p for p in problems if not _is_note(p)]
     winner = next((source for source in sources if source.values), None)
     used = [] if winner is None else winner.values if winner.rotation else winner.values[:1]
     shadowed = [entry[0] for source in sources for entry in source.values if entry not in used]
@@ -234,11 +235,22 @@ def _from_credential_dir(provider: ProviderInfo) -> _Found:
     return found
 
 
+_DOTENV_NOTE = ".env: "
+
+
+def _is_note(problem: str) -> bool:
+    return problem == keyring_store.NO_KEYRING or problem.startswith(_DOTENV_NOTE)
+
+
 def _from_dotenv(provider: ProviderInfo, config: Config, cwd: Path) -> _Found:
     found = _Found(rotation=False)
     parsed = read_dotenv(cwd / ".env")
     if parsed is None:
         return found
+    if parsed.bad_lines:
+        lines = ", ".join(str(n) for n in parsed.bad_lines)
+        plural = "s" if len(parsed.bad_lines) > 1 else ""
+        found.problems.append(f"{_DOTENV_NOTE}line{plural} {lines} could not be parsed (ignored)")
     names = env_names(provider, config)
     for name in names:
         value = parsed.values.get(name)

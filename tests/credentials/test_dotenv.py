@@ -111,3 +111,17 @@ def test_a_fifo_or_huge_file_is_not_read(tmp_path) -> None:
         file.truncate(2 * 1024 * 1024)
     assert read_dotenv(huge) is None
     assert read_dotenv(tmp_path / "absent.env") is None
+
+
+def test_doctor_names_unparsable_env_lines_by_number_once(capsys, tmp_path, monkeypatch) -> None:
+    from playground.cli import main
+
+    secret_looking = "sk-proj-" + "Z" * 40
+    (tmp_path / ".env").write_text(
+        f"GROQ_API_KEY=gsk_{'a' * 52}\nOPENAI_API_KEY '{secret_looking}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    main(["doctor", "--provider", "groq", "--provider", "openai"])
+    out, err = capsys.readouterr()
+    assert (out + err).count(".env: line 2 could not be parsed (ignored)") == 1
+    assert secret_looking not in out + err
