@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +105,26 @@ async def probe_keyless(
     results = await check_all(targets, timeout=LOCAL_PROBE_TIMEOUT_S)
     for slug, result in zip(slugs, results, strict=True):
         states[slug].live = result
+    return slugs
+
+
+def live_list_slugs(
+    states: dict[str, ProviderCredential], configured: Mapping[str, Any]
+) -> list[str]:
+    """The providers whose live model list the picker asks for: keyless servers whose probe
+    answered (local ones, ``auth = "none"``) and usable providers the config adds (an
+    OpenAI-compatible server under its own name), never simulated ones (their models are
+    catalogued)."""
+    from playground.catalog.providers import PROVIDERS
+
+    builtin = {p.slug for p in PROVIDERS}
+    added = {name.strip().lower() for name in configured} - builtin
+    slugs = []
+    for slug, row in states.items():
+        if row.status is None or row.status.simulated:
+            continue
+        if (row.keyless and row.dot == "ok") or (slug in added and row.usable):
+            slugs.append(slug)
     return slugs
 
 

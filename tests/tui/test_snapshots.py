@@ -390,3 +390,23 @@ def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
         await send_and_finish(pilot, "hi")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_model_picker_with_a_local_servers_live_models(snap_compare, make_app, sim_url):
+    """Ollama (the simulator on loopback) lists its real models: they join the catalog's,
+    marked "not in catalog"."""
+    from playground.credentials.discovery import clear_cache
+
+    clear_cache()
+    app = make_app(
+        [ECHO], config=no_local_servers(ollama=ProviderConfig(base_url=f"{sim_url}/ollama"))
+    )
+
+    async def run_before(pilot):
+        await open_picker(pilot, "ollama")
+        picker = app.screen
+        await wait_until(pilot, lambda: "ollama" in picker.live_counts)
+        await pilot.press(*" :latest")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)

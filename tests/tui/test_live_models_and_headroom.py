@@ -1,0 +1,117 @@
+"""Live model lists in the picker and rate-limit headroom in the credential panel.
+
+A local server (the loopback simulator behind the ``ollama`` provider) and a provider the
+config adds are asked for their models when the picker opens; what they offer joins the
+catalog's rows, marked "not in catalog" where the catalog lacks it. Everything runs against
+the loopback simulator.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from playground.config.schema import Config, ProviderConfig
+from playground.credentials.discovery import clear_cache
+from playground.endpoint import Protocol
+from playground.tui.screens.model_picker import ModelPicker
+
+from .conftest import fast_reliability, wait_until
+
+ECHO = "sim/echo?tps=0&ttft_ms=0"
+SIM_MODELS = ("echo", "lorem", "thinker", "tools", "vision")  # playground.sim.params
+
+
+@pytest.fixture(autouse=True)
+def fresh_listings():
+    """Every test asks the servers itself (listings are cached in memory per process)."""
+    clear_cache()
+    yield
+    clear_cache()
+
+
+def picker_rows(picker: ModelPicker) -> dict[str, str]:
+    """Spec → the row's text, for every pickable row."""
+    option_list = picker.query_one(OptionList)
+    options = (option_list.get_option_at_index(i) for i in range(option_list.option_count))
+    return {o.spec: str(o.prompt) for o in options if getattr(o, "spec", None)}
+
+
+async def open_picker(pilot) -> ModelPicker:
+    app = pilot.app
+    await wait_until(pilot, lambda: len(app.chat_panes) >= 1)
+    await pilot.press("ctrl+n")
+    await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+    return app.screen
+
+
+def ollama_on_sim(sim_url: str) -> Config:
+    return Config(
+        reliability=fast_reliability(),
+        providers={"ollama": ProviderConfig(base_url=f"{sim_url}/ollama")},
+    )
+
+
+async def test_a_local_servers_live_models_appear_marked_not_in_catalog(make_app, sim_url):
+    app = make_app([ECHO], config=ollama_on_sim(sim_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        picker = await open_picker(pilot)
+        assert not app.catalog.model("ollama", "echo:latest").known
+        picker.query_one(Input).value = "ollama/"
+        await wait_until(pilot, lambda: "ollama/lorem:latest" in picker_rows(picker))
+        rows = picker_rows(picker)
+        for model_id in SIM_MODELS:
+            assert "not in catalog" in rows[f"ollama/{model_id}:latest"]  # Ollama's tags
+        catalogued = next(s for s in rows if s.startswith("ollama/gemma3"))
+        assert "not in catalog" not in rows[catalogued]
+        option_list = picker.query_one(OptionList)
+        prompts = [str(option_list.get_option_at_index(i).prompt) for i in range(10)]
+        group = next(p for p in prompts if "(ollama)" in p)
+        assert "5 models live from the server" in group
+        picker.query_one(Input).value = "ollama/thinker:latest"
+        await pilot.pause()
+        detail = str(picker.query_one("#picker-detail").render())
+        assert "ollama/thinker:latest" in detail and "not in catalog" in detail
+
+
+async def test_typing_while_the_list_is_fetched_keeps_what_was_typed(make_app, sim_url):
+    app = make_app([ECHO], config=ollama_on_sim(sim_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        picker = await open_picker(pilot)
+        await pilot.press(*"lorem")  # straight away: the list is still on its way
+        await wait_until(pilot, lambda: "ollama/lorem:latest" in picker_rows(picker))
+        assert picker.query_one(Input).value == "lorem"
+        assert "sim/lorem" in picker_rows(picker)
+
+
+async def test_a_provider_the_config_adds_lists_its_servers_models(make_app, sim_url, monkeypatch):
+    monkeypatch.setenv("MYVLLM_API_KEY", "sk-test-" + "v" * 24)
+    config = Config(
+        reliability=fast_reliability(),
+        providers={
+            "myvllm": ProviderConfig(
+                protocol=Protocol.OPENAI, base_url=f"{sim_url}/openai/v1", env=["MYVLLM_API_KEY"]
+            )
+        },
+    )
+    app = make_app([ECHO], config=config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        picker = await open_picker(pilot)
+        picker.query_one(Input).value = "myvllm"
+        await wait_until(pilot, lambda: "myvllm/tools" in picker_rows(picker))
+        assert {f"myvllm/{m}" for m in SIM_MODELS} <= set(picker_rows(picker))
+
+
+async def test_a_local_server_that_is_down_adds_nothing(make_app):
+    config = Config(
+        reliability=fast_reliability(),
+        providers={"ollama": ProviderConfig(base_url="http://127.0.0.1:9")},
+    )
+    app = make_app([ECHO], config=config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        picker = await open_picker(pilot)
+        states = app.credential_states()
+        await wait_until(pilot, lambda: states["ollama"].dot == "unreachable")
+        await pilot.pause(0.2)
+        assert not [m for m in picker.models if not m.known]
+        assert picker.live_counts == {}
