@@ -75,6 +75,27 @@ class ProviderCredential:
         return self.live is None and self.keyless
 
 
+def headroom_lines(row: ProviderCredential, catalog: Any) -> list[str]:
+    """What the last live check said a key can do: its rate-limit headroom (remaining
+    requests and tokens, when they reset, as of the check) and, when the check listed models
+    and the key is the provider's own, which catalog models it reaches. A rejected check
+    (429) still shows its headroom: that is when it matters."""
+    from playground.credentials.discovery import key_reach
+
+    live = row.live
+    if live is None:
+        return []
+    lines = []
+    if live.rate_limits is not None and live.rate_limits.summary():
+        lines.append(f"headroom at the check: {live.rate_limits.summary()}")
+    keyed = row.status is not None and (row.status.key is not None or row.status.simulated)
+    listed = live.ok and live.model_ids is not None and catalog is not None
+    if keyed and listed and catalog.models(row.provider.slug):
+        reach = key_reach(catalog, row.provider.slug, live.model_ids)
+        lines.append(f"models this key reaches: {reach.summary()}")
+    return lines
+
+
 def with_overlay_keys(status: Any, overlay: Any) -> Any:
     """The status with a framework's keys (``--from PATH``) in front, as the resolver uses them."""
     keys = list((getattr(overlay, "keys", None) or {}).get(status.provider, ()))

@@ -2,18 +2,22 @@
 
 A local server (the loopback simulator behind the ``ollama`` provider) and a provider the
 config adds are asked for their models when the picker opens; what they offer joins the
-catalog's rows, marked "not in catalog" where the catalog lacks it. Everything runs against
-the loopback simulator.
+catalog's rows, marked "not in catalog" where the catalog lacks it. After a live check the
+credential panel's detail line shows the key's rate-limit headroom (the simulator's OpenAI-
+and Anthropic-style headers) and which catalog models the key reaches. Everything runs
+against the loopback simulator.
 """
 
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from playground.config.schema import Config, ProviderConfig
 from playground.credentials.discovery import clear_cache
 from playground.endpoint import Protocol
+from playground.tui.credential_states import ProviderCredential, headroom_lines
+from playground.tui.screens.credentials import CredentialPanel
 from playground.tui.screens.model_picker import ModelPicker
 
 from .conftest import fast_reliability, wait_until
@@ -115,3 +119,78 @@ async def test_a_local_server_that_is_down_adds_nothing(make_app):
         await pilot.pause(0.2)
         assert not [m for m in picker.models if not m.known]
         assert picker.live_counts == {}
+
+
+# --- the credential panel: headroom and reach after a live check ----------------------------
+
+GROQ_KEY = "gsk_" + "h" * 52
+ANTHROPIC_KEY = "sk-ant-api03-" + "h" * 80
+
+
+async def check_in_panel(pilot, slug: str) -> str:
+    """Open the panel, check ``slug`` live, and return the detail line once it answered."""
+    app = pilot.app
+    await wait_until(pilot, lambda: len(app.chat_panes) >= 1)
+    await pilot.press("f2")
+    await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+    panel = app.screen
+    table = panel.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index(slug))
+    await pilot.press("c")
+    await wait_until(pilot, lambda: app.credential_states()[slug].live is not None)
+    await wait_until(pilot, lambda: slug not in panel.checking)
+    return str(panel.query_one("#credential-detail").render())
+
+
+async def test_the_panel_shows_openai_style_headroom_and_which_catalog_models_a_key_reaches(
+    make_app, sim_url
+):
+    provider = ProviderConfig(base_url=f"{sim_url}/openai/v1", api_key=GROQ_KEY)
+    app = make_app(
+        [ECHO], config=Config(reliability=fast_reliability(), providers={"groq": provider})
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        detail = await check_in_panel(pilot, "groq")
+        # the simulator's x-ratelimit-* headers
+        assert "headroom at the check: requests 9,999/10,000 (reset 6 ms)" in detail
+        assert "tokens 29,999,000/30,000,000 (reset 2 ms)" in detail
+        # the simulator lists echo, lorem, …: none of groq's catalog models
+        total = len(app.catalog.models("groq"))
+        assert f"models this key reaches: 0 of {total} catalog models reachable" in detail
+        assert GROQ_KEY not in detail
+
+
+async def test_the_panel_shows_anthropic_headroom(make_app, sim_url):
+    provider = ProviderConfig(base_url=f"{sim_url}/anthropic", api_key=ANTHROPIC_KEY)
+    config = Config(reliability=fast_reliability(), providers={"anthropic": provider})
+    app = make_app([ECHO], config=config)
+    async with app.run_test(size=(160, 40)) as pilot:
+        detail = await check_in_panel(pilot, "anthropic")
+        # anthropic-ratelimit-*: the reset is a time, shown as seconds from the check
+        assert "requests 3,999/4,000 (reset" in detail
+        assert "tokens 1,999,000/2,000,000 (reset" in detail
+        assert ANTHROPIC_KEY not in detail
+
+
+async def test_a_key_that_reaches_every_catalog_model_says_so(make_app):
+    app = make_app([ECHO])
+    async with app.run_test(size=(160, 40)) as pilot:
+        detail = await check_in_panel(pilot, "sim")
+        total = len(app.catalog.models("sim"))
+        assert f"models this key reaches: {total} of {total} catalog models reachable" in detail
+        assert "not:" not in detail
+
+
+def test_a_rate_limited_check_still_shows_its_headroom_but_no_reach():
+    from playground.adapters.rate_limits import parse_rate_limits
+    from playground.catalog import load_catalog
+    from playground.credentials import LiveResult, resolve_credentials
+
+    catalog = load_catalog(Config())
+    sim = catalog.provider("sim")
+    row = ProviderCredential(sim, resolve_credentials(sim, Config(), catalog=catalog))
+    limits = parse_rate_limits({"x-ratelimit-remaining-requests": "0", "retry-after": "3"})
+    row.live = LiveResult("rate_limited", 5.0, 429, "rate limited", None, limits, ("echo",))
+    assert headroom_lines(row, catalog) == ["headroom at the check: requests 0 · retry after 3 s"]
+    row.live = None
+    assert headroom_lines(row, catalog) == []
