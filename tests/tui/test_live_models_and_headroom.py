@@ -10,6 +10,10 @@ against the loopback simulator.
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from textual.widgets import DataTable, Input, OptionList
 
@@ -78,14 +82,71 @@ async def test_a_local_servers_live_models_appear_marked_not_in_catalog(make_app
         assert "ollama/thinker:latest" in detail and "not in catalog" in detail
 
 
-async def test_typing_while_the_list_is_fetched_keeps_what_was_typed(make_app, sim_url):
-    app = make_app([ECHO], config=ollama_on_sim(sim_url))
+class GatedOllama:
+    """A loopback Ollama whose first ``/api/tags`` (the probe) answers at once and every
+    later one (the model list) waits until :meth:`release`: the test decides when the list
+    arrives."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.requests = 0
+        gated = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                gated.requests += 1
+                if gated.requests > 1:
+                    gated.gate.wait(10)
+                body = json.dumps({"models": [{"name": "slowpoke:7b"}]}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def release(self) -> None:
+        self.gate.set()
+
+    def close(self) -> None:
+        self.gate.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def gated_ollama():
+    server = GatedOllama()
+    yield server
+    server.close()
+
+
+async def test_typing_is_never_blocked_while_the_list_is_on_its_way(make_app, gated_ollama):
+    config = Config(
+        reliability=fast_reliability(),
+        providers={"ollama": ProviderConfig(base_url=gated_ollama.url)},
+    )
+    app = make_app([ECHO], config=config)
     async with app.run_test(size=(140, 40)) as pilot:
         picker = await open_picker(pilot)
-        await pilot.press(*"lorem")  # straight away: the list is still on its way
-        await wait_until(pilot, lambda: "ollama/lorem:latest" in picker_rows(picker))
-        assert picker.query_one(Input).value == "lorem"
-        assert "sim/lorem" in picker_rows(picker)
+        await wait_until(pilot, lambda: gated_ollama.requests >= 2)  # the list is asked for
+        await pilot.press(*"slow")
+        await pilot.pause()
+        assert picker.query_one(Input).value == "slow"
+        assert "ollama/slowpoke:7b" not in picker_rows(picker)  # still held by the server
+        await pilot.press("backspace", *"wpoke")
+        await pilot.pause()
+        assert picker.query_one(Input).value == "slowpoke"
+        gated_ollama.release()
+        await wait_until(pilot, lambda: "ollama/slowpoke:7b" in picker_rows(picker))
+        assert picker.query_one(Input).value == "slowpoke"
+        assert "not in catalog" in picker_rows(picker)["ollama/slowpoke:7b"]
 
 
 async def test_a_provider_the_config_adds_lists_its_servers_models(make_app, sim_url, monkeypatch):
