@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,27 @@ class ProviderCredential:
         return self.live is None and self.keyless
 
 
+def headroom_lines(row: ProviderCredential, catalog: Any) -> list[str]:
+    """What the last live check said a key can do: its rate-limit headroom (remaining
+    requests and tokens, when they reset, as of the check) and, when the check listed models
+    and the key is the provider's own, which catalog models it reaches. A rejected check
+    (429) still shows its headroom: that is when it matters."""
+    from playground.credentials.discovery import key_reach
+
+    live = row.live
+    if live is None:
+        return []
+    lines = []
+    if live.rate_limits is not None and live.rate_limits.summary():
+        lines.append(f"headroom at the check: {live.rate_limits.summary()}")
+    keyed = row.status is not None and (row.status.key is not None or row.status.simulated)
+    listed = live.ok and live.model_ids is not None and catalog is not None
+    if keyed and listed and catalog.models(row.provider.slug):
+        reach = key_reach(catalog, row.provider.slug, live.model_ids)
+        lines.append(f"models this key reaches: {reach.summary()}")
+    return lines
+
+
 def with_overlay_keys(status: Any, overlay: Any) -> Any:
     """The status with a framework's keys (``--from PATH``) in front, as the resolver uses them."""
     keys = list((getattr(overlay, "keys", None) or {}).get(status.provider, ()))
@@ -105,6 +126,26 @@ async def probe_keyless(
     results = await check_all(targets, timeout=LOCAL_PROBE_TIMEOUT_S)
     for slug, result in zip(slugs, results, strict=True):
         states[slug].live = result
+    return slugs
+
+
+def live_list_slugs(
+    states: dict[str, ProviderCredential], configured: Mapping[str, Any]
+) -> list[str]:
+    """The providers whose live model list the picker asks for: keyless servers whose probe
+    answered (local ones, ``auth = "none"``) and usable providers the config adds (an
+    OpenAI-compatible server under its own name), never simulated ones (their models are
+    catalogued)."""
+    from playground.catalog.providers import PROVIDERS
+
+    builtin = {p.slug for p in PROVIDERS}
+    added = {name.strip().lower() for name in configured} - builtin
+    slugs = []
+    for slug, row in states.items():
+        if row.status is None or row.status.simulated:
+            continue
+        if (row.keyless and row.dot == "ok") or (slug in added and row.usable):
+            slugs.append(slug)
     return slugs
 
 

@@ -271,6 +271,7 @@ def test_a_layout_drops_name_and_price_before_it_cuts_an_id():
             self.spec = spec
             self.id = spec.split("/", 1)[1]
             self.name = "Claude Sonnet 3.5 v2"
+            self.known = True
 
     spec = "anthropic/claude-3-5-sonnet-20241022"
     wide = RowLayout(100, [Model(spec)])  # type: ignore[list-item]

@@ -390,3 +390,52 @@ def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
         await send_and_finish(pilot, "hi")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_model_picker_with_a_local_servers_live_models(snap_compare, make_app, sim_url):
+    """Ollama (the simulator on loopback) lists its real models: they join the catalog's,
+    marked "not in catalog"."""
+    from playground.credentials.discovery import clear_cache
+
+    clear_cache()
+    app = make_app(
+        [ECHO], config=no_local_servers(ollama=ProviderConfig(base_url=f"{sim_url}/ollama"))
+    )
+
+    async def run_before(pilot):
+        await open_picker(pilot, "ollama")
+        picker = app.screen
+        await wait_until(pilot, lambda: "ollama" in picker.live_counts)
+        await pilot.press(*" :latest")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_credential_panel_with_headroom(snap_compare, make_app, sim_url):
+    """After a real live check against the simulator (its x-ratelimit-* headers and model
+    list), the detail line shows the key's headroom and which catalog models it reaches."""
+    import dataclasses
+
+    key = ProviderConfig(api_key="gsk_" + "h" * 52, base_url=f"{sim_url}/openai/v1")
+    app = make_app([ECHO], config=no_local_servers(groq=key))
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, CredentialPanel))
+        await probed(pilot)
+        panel = app.screen
+        table = panel.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("groq"))
+        await pilot.press("c")
+        await wait_until(pilot, lambda: panel.states["groq"].live is not None)
+        await wait_until(pilot, lambda: not panel.checking)
+        live = panel.states["groq"].live
+        panel.states["groq"].live = dataclasses.replace(
+            live, latency_ms=17.0
+        )  # fixed for the image
+        panel._fill()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(150, 30), run_before=run_before)

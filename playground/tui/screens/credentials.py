@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from playground.tui.credential_states import DOTS, ProviderCredential
+from playground.tui.credential_states import DOTS, ProviderCredential, headroom_lines
 
 if TYPE_CHECKING:
     from playground.tui.app import PlaygroundApp
@@ -23,7 +23,8 @@ COLUMNS = ("", "provider", "state", "source", "key", "format", "live", "latency"
 
 
 class CredentialPanel(ModalScreen[None]):
-    """Every provider's credential: status, source, masked key, format, live result."""
+    """Every provider's credential: status, source, masked key, format, live result; the
+    detail line adds the selected key's rate-limit headroom and model reach after a check."""
 
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "close", "close"),
@@ -189,6 +190,8 @@ class CredentialPanel(ModalScreen[None]):
                 detail.append(f"\nnext: {status.next_step}", style="italic")
             if row.live is not None and row.live.message:
                 detail.append(f"\nlive: {row.live.message}")
+            for line in headroom_lines(row, self.playground.catalog):
+                detail.append(f"\n{line}", style="cyan")
         self.query_one("#credential-detail", Static).update(detail)
 
     # --- actions ---------------------------------------------------------------------------

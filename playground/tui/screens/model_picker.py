@@ -19,7 +19,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from playground.tui.credential_states import DOTS, ProviderCredential, probe_keyless
+from playground.tui.credential_states import (
+    DOTS,
+    LOCAL_PROBE_TIMEOUT_S,
+    ProviderCredential,
+    live_list_slugs,
+    probe_keyless,
+)
 from playground.tui.formatting import format_tokens
 from playground.tui.model_search import EXACT_TIER, TermsMatcher, terms_tier
 from playground.tui.preferences import Preferences
@@ -67,6 +73,14 @@ def _shown_name(model: ModelInfo) -> str:
     return model.name if model.name and model.name != model.id else ""
 
 
+def _row_name(model: ModelInfo) -> str:
+    """The name column: the display name, or "not in catalog" for a model only a server's
+    live list names (its capabilities are unknown)."""
+    if not model.known:
+        return f"not in catalog · {_shown_name(model)}" if _shown_name(model) else "not in catalog"
+    return _shown_name(model)
+
+
 def _price_forms(model: ModelInfo) -> tuple[str, ...]:
     """The price, longest form first (``$3/$15 per M``, ``$3/$15``), for the room a row has."""
     price = _price(model)
@@ -87,7 +101,7 @@ class RowLayout:
 
     def __init__(self, width: int, models: list[ModelInfo]) -> None:
         longest = max((len(m.spec) for m in models), default=0)
-        longest_name = max((len(_shown_name(m)) for m in models), default=0)
+        longest_name = max((len(_row_name(m)) for m in models), default=0)
         room = max(width - 2 - BADGES_WIDTH, 8)  # 2: the favourite star
         self.spec = min(longest, room)
         rest = room - self.spec
@@ -100,7 +114,12 @@ class RowLayout:
 
 class ModelPicker(ModalScreen[str | None]):
     """Pick a model or route. Enter picks; F2/F3/F4 filter tools/vision/thinking;
-    F5 stars a favourite. Exact matches first, then recent and favourite models."""
+    F5 stars a favourite. Exact matches first, then recent and favourite models.
+
+    Local servers that answer their probe and providers the config adds are asked for their
+    live model list in the background; what they offer joins the catalog's rows (marked
+    "not in catalog" where the catalog lacks it).
+    """
 
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "cancel", "cancel"),
@@ -132,6 +151,8 @@ class ModelPicker(ModalScreen[str | None]):
         self.routes: dict[str, tuple[str, ...]] = (
             self.resolver.routes() if self.resolver is not None else {}
         )
+        self.live_counts: dict[str, int] = {}
+        """Provider slug → how many models its live list named (once it answered)."""
         self._width = 0
         self._narrowed: tuple[str, list[ModelInfo], set[str]] = ("", [], set())
 
@@ -166,6 +187,43 @@ class ModelPicker(ModalScreen[str | None]):
     async def _probe_keyless(self) -> None:
         """Probe keyless local servers, so their dot says whether anything answers."""
         if await probe_keyless(self.credentials, self.playground.provider_base_url):
+            self._refill(keep_highlight=True)
+        await self._add_live_models()
+
+    async def _add_live_models(self) -> None:
+        """Ask every provider worth asking (:func:`live_list_slugs`) for the models it really
+        offers, concurrently, and add the ones not listed yet."""
+        import asyncio
+
+        from playground.credentials.discovery import list_provider_models
+
+        if self.catalog is None:
+            return
+        slugs = live_list_slugs(self.credentials, self.playground.config.providers)
+        listings = await asyncio.gather(
+            *(
+                list_provider_models(
+                    self.credentials[slug].provider,
+                    self.playground.config,
+                    self.catalog,
+                    timeout=LOCAL_PROBE_TIMEOUT_S,
+                )
+                for slug in slugs
+            )
+        )
+        added = [
+            model
+            for listing in listings
+            if listing.ok
+            for model in listing.models
+            if model.spec.lower() not in self.by_spec
+        ]
+        self.live_counts.update({lst.provider: len(lst.models) for lst in listings if lst.ok})
+        if added:
+            self.models.extend(added)
+            self.by_spec.update({m.spec.lower(): m for m in added})
+            self._narrowed = ("", [], set())  # the new rows must be searched too
+        if listings:
             self._refill(keep_highlight=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -478,6 +536,8 @@ class ModelPicker(ModalScreen[str | None]):
         title = Text(f"{dot} ", style=colour)
         title.append(f"{self.provider_names.get(slug, slug)} ", style="bold")
         title.append(f"({slug}) · {dot_name}", style="dim")
+        if slug in self.live_counts:
+            title.append(f" · {self.live_counts[slug]} models live from the server", style="dim")
         return title
 
     def _option(self, model: ModelInfo, layout: RowLayout, matcher: TermsMatcher) -> Option:
@@ -497,7 +557,7 @@ class ModelPicker(ModalScreen[str | None]):
             context = f"{format_tokens(model.context_window)} ctx" if model.context_window else ""
             label.append(context.rjust(layout.context - 1) + " ", style="dim")
         if layout.name:
-            name = fit_middle(_shown_name(model), layout.name)
+            name = fit_middle(_row_name(model), layout.name)
             label.append(name.ljust(layout.name) + " ", style="dim")
         price = next((p for p in _price_forms(model) if len(p) <= layout.price), "")
         label.append(price, style="dim")
@@ -546,6 +606,10 @@ class ModelPicker(ModalScreen[str | None]):
             facts.append(_price(model))
         if facts:
             detail.append("  " + " · ".join(facts), style="dim")
+        if not model.known:
+            detail.append(
+                "\nnot in catalog: offered by the server, capabilities unknown", style="italic"
+            )
         return detail
 
 
