@@ -33,6 +33,7 @@ from playground.tui.startup import (
 )
 from playground.tui.styles_path import stylesheet_paths
 from playground.tui.widgets.chat_pane import ChatPane
+from playground.tui.widgets.compare_table import ComparisonTable
 from playground.tui.widgets.pane_grid import PaneGrid
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.thinking_slider import ThinkingSlider
@@ -64,6 +65,7 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "sessions",
         "thinking",
         "pane_thinking",
+        "toggle_compare",
     }
 )
 
@@ -165,6 +167,7 @@ class PlaygroundApp(App[None]):
         Binding(
             "f4", "pane_thinking", "pane thinking", id="pane_thinking", show=False, priority=True
         ),
+        Binding("f10", "toggle_compare", "compare", id="toggle_compare", show=False, priority=True),
         Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False, priority=True),
         Binding("ctrl+q", "quit", "quit", id="quit", priority=True),
     ]
@@ -203,6 +206,7 @@ class PlaygroundApp(App[None]):
         with Horizontal(id="main"):
             yield PaneGrid(id="panes")
             yield TimelinePanel(id="timeline")
+        yield ComparisonTable(id="compare-table")
         with ControlsBar(id="controls"):
             yield ThinkingSlider(ThinkingLevel.OFF, id="thinking")
             yield ToolsState("", id="tools-state")
@@ -257,6 +261,7 @@ class PlaygroundApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         # The event carries the new size; ``self.size`` may still be the previous one.
         self._fit_layout(event.size.width, event.size.height)
+        self.call_after_refresh(self.refresh_comparison)  # its columns depend on the width
 
     def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
         """Short terminals trade borders for rows; narrow ones put the timeline below."""
@@ -267,6 +272,7 @@ class PlaygroundApp(App[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
+        self.query_one(ComparisonTable).display = False
         self._fit_layout()
         self.query_one(PromptInput).focus()
         self._refresh_summary()
@@ -516,6 +522,7 @@ class PlaygroundApp(App[None]):
     @on(ChatPane.StreamStarted)
     def _stream_started(self) -> None:
         self.call_after_refresh(self._refresh_summary)
+        self.call_after_refresh(self.refresh_comparison)
 
     @on(ChatPane.StreamFinished)
     def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
@@ -525,6 +532,7 @@ class PlaygroundApp(App[None]):
             self.notify(str(error.get("message", "failed")), title=pane.spec, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
+        self.refresh_comparison()
 
     def release_frozen_objects(self) -> None:
         """Let the garbage collector see everything again and collect once.
@@ -688,6 +696,22 @@ class PlaygroundApp(App[None]):
         if panel.display:
             self.call_after_refresh(panel.redraw)
         self._refresh_breakers()
+
+    def action_toggle_compare(self) -> None:
+        """Show or hide the comparison table."""
+        table = self.query_one(ComparisonTable)
+        table.display = not table.display
+        self.refresh_comparison()
+
+    def refresh_comparison(self) -> None:
+        """Redraw the comparison table when it is shown."""
+        table = self.query_one(ComparisonTable)
+        if table.display:
+            table.refresh_table([v.pane for v in self.chat_panes], self.pane_names())
+
+    def pane_names(self) -> list[str]:
+        """How each pane is named on screen, in display order."""
+        return [view.pane.spec for view in self.chat_panes]
 
     def action_toggle_dark(self) -> None:
         """Switch between the light and the dark theme."""

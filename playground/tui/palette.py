@@ -17,6 +17,7 @@ def palette_commands(app: PlaygroundApp) -> list[tuple[str, str, Callable[[], An
         ("Change model", "Pick another model for the active pane", app.action_change_model),
         ("Credentials", "Check, set and delete API keys", app.action_credentials),
         ("Fallback timeline", "Show or hide retries and fallbacks", app.action_toggle_timeline),
+        ("Comparison table", "Every pane's figures side by side", app.action_toggle_compare),
         ("Export session", "Save the session as Markdown or JSON", app.action_export),
         ("Toggle demo tools", "Offer calculator, clock and weather", app.action_toggle_tools),
         ("Load tools file", "Offer tools from a JSON-Schema file", app.action_tools_file),

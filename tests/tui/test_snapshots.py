@@ -376,6 +376,49 @@ def test_markdown_and_code_blocks(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)
 
 
+def pin_turns(app, values: list[tuple[float, float]]) -> None:
+    """Give every finished turn fixed TTFT / rate figures (the table reads the saved turns)."""
+    for view, (ttft_ms, rate) in zip(app.chat_panes, values, strict=True):
+        for turn in view.pane.turns:
+            turn.metrics["ttft_ms"] = ttft_ms
+            turn.metrics["tokens_per_s"] = rate
+    app.refresh_comparison()
+
+
+def test_comparison_table(snap_compare, make_app):
+    app = make_app([ECHO, LOREM, THINKER])
+
+    async def run_before(pilot):
+        await ready(pilot, 3)
+        await pilot.press("f10")
+        await send_and_finish(pilot, "Compare these three answers")
+        await send_and_finish(pilot, "And once more")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0), (310.0, 655.0)])
+        per_turn = [(80.0, 41.0), (63.0, 90.0), (310.0, 200.0)]
+        for view, ttfts in zip(app.chat_panes, per_turn, strict=True):
+            for turn, ttft in zip(view.pane.turns, ttfts, strict=True):
+                turn.metrics["ttft_ms"] = ttft
+                turn.metrics["tokens_per_s"] = 1000.0 + ttft
+        app.refresh_comparison()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_comparison_table_at_80x24(snap_compare, make_app):
+    app = make_app([ECHO, LOREM])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#hint").display = False
+        await pilot.press("f10")
+        await send_and_finish(pilot, "hi from a small terminal")
+        pin_turns(app, [(41.0, 1982.0), (63.0, 2410.0)])
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
     config = Config(
         reliability=fast_reliability(),
