@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
+from playground.tui.blind import TIMELINE_REFUSED, BlindMode
 from playground.tui.frame_clock import FrameClock
 from playground.tui.startup import (
     FIRST_RUN_HINT,
@@ -66,6 +67,8 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "thinking",
         "pane_thinking",
         "toggle_compare",
+        "toggle_blind",
+        "vote",
     }
 )
 
@@ -168,6 +171,8 @@ class PlaygroundApp(App[None]):
             "f4", "pane_thinking", "pane thinking", id="pane_thinking", show=False, priority=True
         ),
         Binding("f10", "toggle_compare", "compare", id="toggle_compare", show=False, priority=True),
+        Binding("f11", "toggle_blind", "blind", id="toggle_blind", show=False, priority=True),
+        Binding("f12", "vote", "vote", id="vote", show=False, priority=True),
         Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False, priority=True),
         Binding("ctrl+q", "quit", "quit", id="quit", priority=True),
     ]
@@ -197,6 +202,7 @@ class PlaygroundApp(App[None]):
         self.hint = ""
         self._credentials: dict[str, ProviderCredential] | None = None
         self._turn_started: dict[str, float] = {}
+        self.blind = BlindMode(self)
 
     # --- composition ---------------------------------------------------------------------
 
@@ -461,6 +467,7 @@ class PlaygroundApp(App[None]):
             await view.show_turns(pane.turns)
             # A restored conversation opens at its latest turn: scroll once laid out.
             self.call_after_refresh(view.follow)
+        self.blind.apply()
         self._refresh_summary()
         return view
 
@@ -496,7 +503,8 @@ class PlaygroundApp(App[None]):
             self.notify("no panes: press ctrl+n to add one", severity="warning")
             return
         idle = [view for view in self.chat_panes if not view.busy]
-        busy = [view.pane.spec for view in self.chat_panes if view.busy]
+        names = zip(self.chat_panes, self.pane_names(), strict=True)
+        busy = [name for view, name in names if view.busy]
         if not idle:
             self.notify(
                 f"still streaming: {', '.join(busy)} — press escape to stop", severity="warning"
@@ -508,6 +516,7 @@ class PlaygroundApp(App[None]):
                 f"still streaming: {', '.join(busy)}"
             )
         message.prompt.clear()
+        self.blind.prompt_sent()
         self.query_one(HintLine).display = False
         images = [self.image] if self.image else []
         labels = [self.image_label] if self.image else []
@@ -529,7 +538,8 @@ class PlaygroundApp(App[None]):
         pane = message.pane.pane
         error = pane.turns[-1].error if pane.turns else None
         if message.status == "failed" and error:
-            self.notify(str(error.get("message", "failed")), title=pane.spec, severity="error")
+            title = message.pane.blind_name or pane.spec
+            self.notify(str(error.get("message", "failed")), title=title, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
         self.refresh_comparison()
@@ -690,8 +700,11 @@ class PlaygroundApp(App[None]):
         self.release_frozen_objects()
 
     def action_toggle_timeline(self) -> None:
-        """Show or hide the fallback timeline."""
+        """Show or hide the fallback timeline (never while blind mode hides the models)."""
         panel = self.query_one(TimelinePanel)
+        if self.blind.hiding and not panel.display:
+            self.notify(TIMELINE_REFUSED, severity="warning")
+            return
         panel.display = not panel.display
         if panel.display:
             self.call_after_refresh(panel.redraw)
@@ -710,8 +723,27 @@ class PlaygroundApp(App[None]):
             table.refresh_table([v.pane for v in self.chat_panes], self.pane_names())
 
     def pane_names(self) -> list[str]:
-        """How each pane is named on screen, in display order."""
-        return [view.pane.spec for view in self.chat_panes]
+        """How each pane is named on screen, in display order (letters in blind mode)."""
+        return self.blind.names() or [view.pane.spec for view in self.chat_panes]
+
+    def close_timeline(self) -> None:
+        """Hide the fallback timeline (blind mode: it names the models)."""
+        if self.query_one(TimelinePanel).display:
+            self.action_toggle_timeline()
+
+    def action_toggle_blind(self) -> None:
+        """Blind mode on (panes as Model A, B…, shuffled) or off (names shown)."""
+        self.blind.toggle()
+
+    def action_vote(self) -> None:
+        """Vote on the panes' last answers in blind mode; the names are then revealed."""
+        self.blind.vote()
+
+    def action_leaderboard(self) -> None:
+        """Show every model's rating from the saved votes."""
+        from playground.tui.screens.leaderboard import LeaderboardScreen
+
+        self.push_screen(LeaderboardScreen())
 
     def action_toggle_dark(self) -> None:
         """Switch between the light and the dark theme."""
@@ -878,6 +910,7 @@ class PlaygroundApp(App[None]):
         self.session.remove_pane(view.pane)
         await view.remove()
         self.grid.relayout()
+        self.blind.apply()
         self._highlight_active()
         self._refresh_summary()
         self.release_frozen_objects()
