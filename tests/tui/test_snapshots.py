@@ -419,6 +419,79 @@ def test_comparison_table_at_80x24(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+async def blind_round(pilot, panes: int, text: str) -> None:
+    """Blind mode on with a fixed shuffle, one prompt answered by every pane."""
+    import random
+
+    await ready(pilot, panes)
+    pilot.app.blind.rng = random.Random(3)
+    pilot.app.query_one("#hint").display = False
+    await pilot.press("f11")
+    await send_and_finish(pilot, text)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_blind_mode_before_the_vote(snap_compare, make_app):
+    app = make_app([ECHO, LOREM, THINKER])
+
+    async def run_before(pilot):
+        await blind_round(pilot, 3, "Which answer is best?")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0), (310.0, 655.0)])
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_blind_mode_after_the_vote(snap_compare, make_app):
+    app = make_app([ECHO, LOREM, THINKER])
+
+    async def run_before(pilot):
+        await blind_round(pilot, 3, "Which answer is best?")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0), (310.0, 655.0)])
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: app.screen.id != "_default")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: app.blind.revealed)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_blind_vote_dialog_at_80x24(snap_compare, make_app):
+    app = make_app([ECHO, LOREM])
+
+    async def run_before(pilot):
+        await blind_round(pilot, 2, "hi from a small terminal")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0)])
+        await pilot.press("f12")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_leaderboard(snap_compare, make_app):
+    from playground.compare.votes import Vote, append_votes
+
+    def vote(winner: str, a: str = "sim/echo", b: str = "sim/lorem") -> Vote:
+        return Vote("q?", {a: "x", b: "y"}, (a, b), winner)
+
+    append_votes(
+        [vote("sim/echo")] * 5
+        + [vote("sim/lorem")] * 2
+        + [vote("tie")]
+        + [vote("sim/lorem", "sim/lorem", "sim-anthropic/thinker")] * 3
+        + [vote("all_bad", "sim/echo", "sim-anthropic/thinker")]
+    )
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        app.action_leaderboard()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
     config = Config(
         reliability=fast_reliability(),
