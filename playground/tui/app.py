@@ -25,6 +25,7 @@ from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
 from playground.tui.blind import TIMELINE_REFUSED, BlindMode
 from playground.tui.frame_clock import FrameClock
+from playground.tui.repeat import RepeatControl
 from playground.tui.startup import (
     FIRST_RUN_HINT,
     FIRST_RUN_PANES,
@@ -203,6 +204,7 @@ class PlaygroundApp(App[None]):
         self._credentials: dict[str, ProviderCredential] | None = None
         self._turn_started: dict[str, float] = {}
         self.blind = BlindMode(self)
+        self.repeat = RepeatControl(self)
 
     # --- composition ---------------------------------------------------------------------
 
@@ -502,6 +504,9 @@ class PlaygroundApp(App[None]):
         if self.session is None or not self.chat_panes:
             self.notify("no panes: press ctrl+n to add one", severity="warning")
             return
+        if self.repeat.running:
+            self.notify("a repeat is running — press escape to stop it", severity="warning")
+            return
         idle = [view for view in self.chat_panes if not view.busy]
         names = zip(self.chat_panes, self.pane_names(), strict=True)
         busy = [name for view, name in names if view.busy]
@@ -542,6 +547,7 @@ class PlaygroundApp(App[None]):
             self.notify(str(error.get("message", "failed")), title=title, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
+        self.repeat.finished(message.pane, message.status)
         self.refresh_comparison()
 
     def release_frozen_objects(self) -> None:
@@ -594,11 +600,13 @@ class PlaygroundApp(App[None]):
     def action_stop_all(self) -> None:
         """Stop every streaming pane and say which (escape: a prompt goes to every pane, so
         stopping it stops them all; ``s`` on a focused pane or "Stop pane" stops one)."""
+        self.repeat.stop()
+        shown = dict(zip(self.chat_panes, self.pane_names(), strict=True))
         streaming = [view for view in self.chat_panes if view.busy]
         for view in streaming:
             view.stop()
         if streaming:
-            names = ", ".join(view.pane.spec for view in streaming)
+            names = ", ".join(shown[view] for view in streaming)
             self.notify(f"stopped {_count(len(streaming), 'stream')}: {names}")
 
     def action_clear(self) -> None:
@@ -716,11 +724,21 @@ class PlaygroundApp(App[None]):
         table.display = not table.display
         self.refresh_comparison()
 
+    def show_comparison(self) -> None:
+        """Open the comparison table (a repeat shows its progress there)."""
+        self.query_one(ComparisonTable).display = True
+        self.refresh_comparison()
+
     def refresh_comparison(self) -> None:
         """Redraw the comparison table when it is shown."""
         table = self.query_one(ComparisonTable)
         if table.display:
-            table.refresh_table([v.pane for v in self.chat_panes], self.pane_names())
+            panes = [v.pane for v in self.chat_panes]
+            table.refresh_table(panes, self.pane_names(), self.repeat.run)
+
+    def action_repeat(self) -> None:
+        """Run every pane's last prompt N times; p50/p95 TTFT and tokens/s in the table."""
+        self.repeat.ask()
 
     def pane_names(self) -> list[str]:
         """How each pane is named on screen, in display order (letters in blind mode)."""
@@ -856,6 +874,10 @@ class PlaygroundApp(App[None]):
         if view.busy:
             self.notify("this pane is still streaming", severity="warning")
             return
+        self.retry_view(view)
+
+    def retry_view(self, view: ChatPane) -> None:
+        """Send ``view``'s last prompt again in place of its last turn (retry, repeat)."""
         previous = view.pane.turns[-1] if view.pane.turns else None
         try:
             stream = view.pane.retry()

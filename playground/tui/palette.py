@@ -18,6 +18,7 @@ def palette_commands(app: PlaygroundApp) -> list[tuple[str, str, Callable[[], An
         ("Credentials", "Check, set and delete API keys", app.action_credentials),
         ("Fallback timeline", "Show or hide retries and fallbacks", app.action_toggle_timeline),
         ("Comparison table", "Every pane's figures side by side", app.action_toggle_compare),
+        ("Repeat last prompt", "Run it N times per pane: p50/p95 TTFT, tok/s", app.action_repeat),
         ("Blind mode", "Hide the models as A, B, C… until you vote", app.action_toggle_blind),
         ("Vote", "Blind mode: pick the best answer, then see the models", app.action_vote),
         ("Leaderboard", "Ratings of every model from the saved votes", app.action_leaderboard),

@@ -492,6 +492,27 @@ def test_leaderboard(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_repeat_in_the_comparison_table(snap_compare, make_app):
+    app = make_app([ECHO, LOREM])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#hint").display = False
+        await send_and_finish(pilot, "again")
+        app.repeat.begin(3)
+        await wait_until(pilot, lambda: app.repeat.run.complete)
+        await wait_until(pilot, lambda: not any(v.busy for v in app.chat_panes))
+        pin_turns(app, [(41.0, 1982.0), (63.0, 2410.0)])
+        samples = [[40.0, 41.0, 90.0], [60.0, 63.0, 70.0]]
+        for view, ttfts in zip(app.chat_panes, samples, strict=True):
+            app.repeat.run.panes[view.pane.id].ttft_ms[:] = ttfts
+        app.clear_notifications()
+        app.refresh_comparison()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)
+
+
 def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
     config = Config(
         reliability=fast_reliability(),

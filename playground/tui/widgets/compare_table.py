@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -21,6 +22,7 @@ from playground.compare.pane_figures import (
 )
 
 if TYPE_CHECKING:
+    from playground.compare.repeat import PaneRuns, RepeatRun
     from playground.session import Pane
 
 BEST_STYLE = "bold reverse"
@@ -69,13 +71,63 @@ def comparison_table(panes: Sequence[Pane], names: Sequence[str], width: int = 2
     return table
 
 
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f} ms"
+
+
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """``███░░░░░░░`` for ``done`` of ``total``."""
+    filled = round(width * done / total) if total else width
+    return "█" * filled + "░" * (width - filled)
+
+
+def repeat_table(run: RepeatRun, panes: Sequence[Pane], names: Sequence[str]) -> Table:
+    """The repeat's progress and p50 / p95 TTFT and tokens/s per pane."""
+    title = f"repeat ×{run.runs}: {run.finished}/{run.total} runs"
+    if run.stopped:
+        title += " (stopped)"
+    table = Table(box=None, padding=(0, 1), header_style="bold", title=title)
+    table.title_style = "italic"
+    table.title_justify = "left"
+    table.add_column("pane", no_wrap=True, overflow="ellipsis", max_width=NAME_WIDTH)
+    table.add_column("runs", no_wrap=True)
+    for header in ("TTFT p50", "p95", "tok/s p50", "p95"):
+        table.add_column(header, justify="right", no_wrap=True)
+    rows: list[PaneRuns | None] = run.rows([pane.id for pane in panes])
+    for name, row in zip(names, rows, strict=True):
+        if row is None:
+            continue
+        spread = row.spread()
+        runs = Text(f"{progress_bar(row.finished, run.runs)} {row.finished}/{run.runs}")
+        if row.failed:
+            runs.append(f" ({row.failed} failed)", style="bold red")
+        table.add_row(
+            name,
+            runs,
+            _ms(spread["ttft_p50"]),
+            _ms(spread["ttft_p95"]),
+            _rate(spread["tps_p50"]),
+            _rate(spread["tps_p95"]),
+        )
+    return table
+
+
 class ComparisonTable(Static):
     """The panel under the panes that the comparison toggle shows (see ``refresh_table``)."""
 
-    def refresh_table(self, panes: Sequence[Pane], names: Sequence[str]) -> None:
+    def refresh_table(
+        self, panes: Sequence[Pane], names: Sequence[str], repeat: RepeatRun | None = None
+    ) -> None:
         """Redraw from the panes' turns; ``names`` labels the rows (model names, or the
-        blind letters)."""
+        blind letters); a repeat adds its progress and percentiles below."""
         if not panes:
             self.update(Text("no panes to compare", style="dim"))
             return
-        self.update(comparison_table(panes, names, self.app.size.width))
+        body: RenderableType = comparison_table(panes, names, self.app.size.width)
+        if repeat is not None:
+            body = Group(body, Text(), repeat_table(repeat, panes, names))
+        self.update(body)
