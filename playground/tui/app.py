@@ -74,6 +74,10 @@ MAIN_SCREEN_ACTIONS = frozenset(
 )
 
 
+COMPARISON_REFRESH_S = 0.5
+"""How often the shown comparison table is redrawn while a pane streams."""
+
+
 def _count(number: int, noun: str) -> str:
     """``1 turn``, ``3 turns``."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
@@ -281,6 +285,7 @@ class PlaygroundApp(App[None]):
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
         self.query_one(ComparisonTable).display = False
+        self.set_interval(COMPARISON_REFRESH_S, self._refresh_live_comparison)
         self._fit_layout()
         self.query_one(PromptInput).focus()
         self._refresh_summary()
@@ -735,6 +740,11 @@ class PlaygroundApp(App[None]):
         if table.display:
             panes = [v.pane for v in self.chat_panes]
             table.refresh_table(panes, self.pane_names(), self.repeat.run)
+
+    def _refresh_live_comparison(self) -> None:
+        """While a pane streams, its "last turn" row follows the live metrics."""
+        if self.query_one(ComparisonTable).display and any(v.busy for v in self.chat_panes):
+            self.refresh_comparison()
 
     def action_repeat(self) -> None:
         """Run every pane's last prompt N times; p50/p95 TTFT and tokens/s in the table."""

@@ -74,3 +74,24 @@ async def test_the_palette_lists_the_comparison_table(make_app):
         commands["Comparison table"]()
         await pilot.pause()
         assert app.query_one(ComparisonTable).display
+
+
+async def test_the_last_turn_row_follows_a_stream_while_it_runs(make_app):
+    app = make_app(["sim/lorem?tps=40&ttft_ms=0&tokens=400"])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await pilot.press("f10")
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        prompt.load_text("go on")
+        await pilot.press("enter")
+        view = app.chat_panes[0]
+        await wait_until(pilot, lambda: view.pane.metrics.output_tokens >= 10)
+        before = view.pane.metrics.output_tokens
+        await pilot.pause(1.2)  # at 40 tok/s, ~48 more tokens and two live refreshes
+        assert view.busy
+        row = next(line for line in table_text(app).splitlines() if "sim/lorem" in line)
+        cells = row.split()
+        shown_out = int(cells[cells.index("ms") + 3].replace(",", ""))
+        assert shown_out > before + 10
+        view.stop()
