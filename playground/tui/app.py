@@ -736,15 +736,24 @@ class PlaygroundApp(App[None]):
 
     def refresh_comparison(self) -> None:
         """Redraw the comparison table when it is shown."""
-        table = self.query_one(ComparisonTable)
-        if table.display:
+        table = self._shown_comparison()
+        if table is not None:
             panes = [v.pane for v in self.chat_panes]
             table.refresh_table(panes, self.pane_names(), self.repeat.run)
 
     def _refresh_live_comparison(self) -> None:
         """While a pane streams, its "last turn" row follows the live metrics."""
-        if self.query_one(ComparisonTable).display and any(v.busy for v in self.chat_panes):
+        if self._shown_comparison() is not None and any(v.busy for v in self.chat_panes):
             self.refresh_comparison()
+
+    def _shown_comparison(self) -> ComparisonTable | None:
+        """The comparison table when it is shown; None when hidden, or when the main
+        screen's widgets are gone (timers and queued callbacks can run while the app
+        shuts down)."""
+        if not self.query(PaneGrid):
+            return None
+        table = self.query(ComparisonTable)
+        return table.first(ComparisonTable) if table and table.first().display else None
 
     def action_repeat(self) -> None:
         """Run every pane's last prompt N times; p50/p95 TTFT and tokens/s in the table."""
