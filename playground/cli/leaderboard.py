@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         where = f" tagged {args.tag!r}" if args.tag else ""
         print(
-            f"no votes{where} yet in {path} — run playground compare --judge MODEL "
-            "to have a judge model vote"
+            f"no votes{where} yet in {path} — vote in the app's blind mode (f11, then f12), "
+            "or run playground compare --judge MODEL to have a judge model vote"
         )
         return EXIT_OK
     header = ("#", "model", "rating", "95% CI", "wins", "losses", "ties", "votes")

@@ -23,7 +23,9 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
+from playground.tui.blind import TIMELINE_REFUSED, BlindMode
 from playground.tui.frame_clock import FrameClock
+from playground.tui.repeat import RepeatControl
 from playground.tui.startup import (
     FIRST_RUN_HINT,
     FIRST_RUN_PANES,
@@ -33,6 +35,7 @@ from playground.tui.startup import (
 )
 from playground.tui.styles_path import stylesheet_paths
 from playground.tui.widgets.chat_pane import ChatPane
+from playground.tui.widgets.compare_table import ComparisonTable
 from playground.tui.widgets.pane_grid import PaneGrid
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.thinking_slider import ThinkingSlider
@@ -64,8 +67,15 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "sessions",
         "thinking",
         "pane_thinking",
+        "toggle_compare",
+        "toggle_blind",
+        "vote",
     }
 )
+
+
+COMPARISON_REFRESH_S = 0.5
+"""How often the shown comparison table is redrawn while a pane streams."""
 
 
 def _count(number: int, noun: str) -> str:
@@ -165,6 +175,9 @@ class PlaygroundApp(App[None]):
         Binding(
             "f4", "pane_thinking", "pane thinking", id="pane_thinking", show=False, priority=True
         ),
+        Binding("f10", "toggle_compare", "compare", id="toggle_compare", show=False, priority=True),
+        Binding("f11", "toggle_blind", "blind", id="toggle_blind", show=False, priority=True),
+        Binding("f12", "vote", "vote", id="vote", show=False, priority=True),
         Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False, priority=True),
         Binding("ctrl+q", "quit", "quit", id="quit", priority=True),
     ]
@@ -194,6 +207,8 @@ class PlaygroundApp(App[None]):
         self.hint = ""
         self._credentials: dict[str, ProviderCredential] | None = None
         self._turn_started: dict[str, float] = {}
+        self.blind = BlindMode(self)
+        self.repeat = RepeatControl(self)
 
     # --- composition ---------------------------------------------------------------------
 
@@ -203,6 +218,7 @@ class PlaygroundApp(App[None]):
         with Horizontal(id="main"):
             yield PaneGrid(id="panes")
             yield TimelinePanel(id="timeline")
+        yield ComparisonTable(id="compare-table")
         with ControlsBar(id="controls"):
             yield ThinkingSlider(ThinkingLevel.OFF, id="thinking")
             yield ToolsState("", id="tools-state")
@@ -257,6 +273,7 @@ class PlaygroundApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         # The event carries the new size; ``self.size`` may still be the previous one.
         self._fit_layout(event.size.width, event.size.height)
+        self.call_after_refresh(self.refresh_comparison)  # its columns depend on the width
 
     def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
         """Short terminals trade borders for rows; narrow ones put the timeline below."""
@@ -267,6 +284,8 @@ class PlaygroundApp(App[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
+        self.query_one(ComparisonTable).display = False
+        self.set_interval(COMPARISON_REFRESH_S, self._refresh_live_comparison)
         self._fit_layout()
         self.query_one(PromptInput).focus()
         self._refresh_summary()
@@ -455,6 +474,7 @@ class PlaygroundApp(App[None]):
             await view.show_turns(pane.turns)
             # A restored conversation opens at its latest turn: scroll once laid out.
             self.call_after_refresh(view.follow)
+        self.blind.apply()
         self._refresh_summary()
         return view
 
@@ -489,8 +509,12 @@ class PlaygroundApp(App[None]):
         if self.session is None or not self.chat_panes:
             self.notify("no panes: press ctrl+n to add one", severity="warning")
             return
+        if self.repeat.running:
+            self.notify("a repeat is running — press escape to stop it", severity="warning")
+            return
         idle = [view for view in self.chat_panes if not view.busy]
-        busy = [view.pane.spec for view in self.chat_panes if view.busy]
+        names = zip(self.chat_panes, self.pane_names(), strict=True)
+        busy = [name for view, name in names if view.busy]
         if not idle:
             self.notify(
                 f"still streaming: {', '.join(busy)} — press escape to stop", severity="warning"
@@ -502,6 +526,7 @@ class PlaygroundApp(App[None]):
                 f"still streaming: {', '.join(busy)}"
             )
         message.prompt.clear()
+        self.blind.prompt_sent()
         self.query_one(HintLine).display = False
         images = [self.image] if self.image else []
         labels = [self.image_label] if self.image else []
@@ -516,15 +541,19 @@ class PlaygroundApp(App[None]):
     @on(ChatPane.StreamStarted)
     def _stream_started(self) -> None:
         self.call_after_refresh(self._refresh_summary)
+        self.call_after_refresh(self.refresh_comparison)
 
     @on(ChatPane.StreamFinished)
     def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
         pane = message.pane.pane
         error = pane.turns[-1].error if pane.turns else None
         if message.status == "failed" and error:
-            self.notify(str(error.get("message", "failed")), title=pane.spec, severity="error")
+            title = message.pane.blind_name or pane.spec
+            self.notify(str(error.get("message", "failed")), title=title, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
+        self.repeat.finished(message.pane, message.status)
+        self.refresh_comparison()
 
     def release_frozen_objects(self) -> None:
         """Let the garbage collector see everything again and collect once.
@@ -576,11 +605,13 @@ class PlaygroundApp(App[None]):
     def action_stop_all(self) -> None:
         """Stop every streaming pane and say which (escape: a prompt goes to every pane, so
         stopping it stops them all; ``s`` on a focused pane or "Stop pane" stops one)."""
+        self.repeat.stop()
+        shown = dict(zip(self.chat_panes, self.pane_names(), strict=True))
         streaming = [view for view in self.chat_panes if view.busy]
         for view in streaming:
             view.stop()
         if streaming:
-            names = ", ".join(view.pane.spec for view in streaming)
+            names = ", ".join(shown[view] for view in streaming)
             self.notify(f"stopped {_count(len(streaming), 'stream')}: {names}")
 
     def action_clear(self) -> None:
@@ -682,12 +713,74 @@ class PlaygroundApp(App[None]):
         self.release_frozen_objects()
 
     def action_toggle_timeline(self) -> None:
-        """Show or hide the fallback timeline."""
+        """Show or hide the fallback timeline (never while blind mode hides the models)."""
         panel = self.query_one(TimelinePanel)
+        if self.blind.hiding and not panel.display:
+            self.notify(TIMELINE_REFUSED, severity="warning")
+            return
         panel.display = not panel.display
         if panel.display:
             self.call_after_refresh(panel.redraw)
         self._refresh_breakers()
+
+    def action_toggle_compare(self) -> None:
+        """Show or hide the comparison table."""
+        table = self.query_one(ComparisonTable)
+        table.display = not table.display
+        self.refresh_comparison()
+
+    def show_comparison(self) -> None:
+        """Open the comparison table (a repeat shows its progress there)."""
+        self.query_one(ComparisonTable).display = True
+        self.refresh_comparison()
+
+    def refresh_comparison(self) -> None:
+        """Redraw the comparison table when it is shown."""
+        table = self._shown_comparison()
+        if table is not None:
+            panes = [v.pane for v in self.chat_panes]
+            table.refresh_table(panes, self.pane_names(), self.repeat.run)
+
+    def _refresh_live_comparison(self) -> None:
+        """While a pane streams, its "last turn" row follows the live metrics."""
+        if self._shown_comparison() is not None and any(v.busy for v in self.chat_panes):
+            self.refresh_comparison()
+
+    def _shown_comparison(self) -> ComparisonTable | None:
+        """The comparison table when it is shown; None when hidden, or when the main
+        screen's widgets are gone (timers and queued callbacks can run while the app
+        shuts down)."""
+        if not self.query(PaneGrid):
+            return None
+        table = self.query(ComparisonTable)
+        return table.first(ComparisonTable) if table and table.first().display else None
+
+    def action_repeat(self) -> None:
+        """Run every pane's last prompt N times; p50/p95 TTFT and tokens/s in the table."""
+        self.repeat.ask()
+
+    def pane_names(self) -> list[str]:
+        """How each pane is named on screen, in display order (letters in blind mode)."""
+        return self.blind.names() or [view.pane.spec for view in self.chat_panes]
+
+    def close_timeline(self) -> None:
+        """Hide the fallback timeline (blind mode: it names the models)."""
+        if self.query_one(TimelinePanel).display:
+            self.action_toggle_timeline()
+
+    def action_toggle_blind(self) -> None:
+        """Blind mode on (panes as Model A, B…, shuffled) or off (names shown)."""
+        self.blind.toggle()
+
+    def action_vote(self) -> None:
+        """Vote on the panes' last answers in blind mode; the names are then revealed."""
+        self.blind.vote()
+
+    def action_leaderboard(self) -> None:
+        """Show every model's rating from the saved votes."""
+        from playground.tui.screens.leaderboard import LeaderboardScreen
+
+        self.push_screen(LeaderboardScreen())
 
     def action_toggle_dark(self) -> None:
         """Switch between the light and the dark theme."""
@@ -800,6 +893,10 @@ class PlaygroundApp(App[None]):
         if view.busy:
             self.notify("this pane is still streaming", severity="warning")
             return
+        self.retry_view(view)
+
+    def retry_view(self, view: ChatPane) -> None:
+        """Send ``view``'s last prompt again in place of its last turn (retry, repeat)."""
         previous = view.pane.turns[-1] if view.pane.turns else None
         try:
             stream = view.pane.retry()
@@ -854,6 +951,7 @@ class PlaygroundApp(App[None]):
         self.session.remove_pane(view.pane)
         await view.remove()
         self.grid.relayout()
+        self.blind.apply()
         self._highlight_active()
         self._refresh_summary()
         self.release_frozen_objects()

@@ -29,7 +29,7 @@ def test_no_votes_yet_says_how_to_get_some(capsys) -> None:
     assert code == 0 and err == ""
     assert "no votes" in out and str(votes_path()) in out
     assert "playground compare --judge MODEL" in out
-    assert "blind" not in out  # the app has no blind mode yet: never point users at it
+    assert "blind mode (f11, then f12)" in out  # the app's way to vote
 
 
 def test_json_has_the_design_fields_best_first(capsys) -> None:

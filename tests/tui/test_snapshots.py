@@ -376,6 +376,143 @@ def test_markdown_and_code_blocks(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)
 
 
+def pin_turns(app, values: list[tuple[float, float]]) -> None:
+    """Give every finished turn fixed TTFT / rate figures (the table reads the saved turns)."""
+    for view, (ttft_ms, rate) in zip(app.chat_panes, values, strict=True):
+        for turn in view.pane.turns:
+            turn.metrics["ttft_ms"] = ttft_ms
+            turn.metrics["tokens_per_s"] = rate
+    app.refresh_comparison()
+
+
+def test_comparison_table(snap_compare, make_app):
+    app = make_app([ECHO, LOREM, THINKER])
+
+    async def run_before(pilot):
+        await ready(pilot, 3)
+        await pilot.press("f10")
+        await send_and_finish(pilot, "Compare these three answers")
+        await send_and_finish(pilot, "And once more")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0), (310.0, 655.0)])
+        per_turn = [(80.0, 41.0), (63.0, 90.0), (310.0, 200.0)]
+        for view, ttfts in zip(app.chat_panes, per_turn, strict=True):
+            for turn, ttft in zip(view.pane.turns, ttfts, strict=True):
+                turn.metrics["ttft_ms"] = ttft
+                turn.metrics["tokens_per_s"] = 1000.0 + ttft
+        app.refresh_comparison()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_comparison_table_at_80x24(snap_compare, make_app):
+    app = make_app([ECHO, LOREM])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#hint").display = False
+        await pilot.press("f10")
+        await send_and_finish(pilot, "hi from a small terminal")
+        pin_turns(app, [(41.0, 1982.0), (63.0, 2410.0)])
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def blind_round(pilot, panes: int, text: str) -> None:
+    """Blind mode on with a fixed shuffle, one prompt answered by every pane."""
+    import random
+
+    await ready(pilot, panes)
+    pilot.app.blind.rng = random.Random(3)
+    pilot.app.query_one("#hint").display = False
+    await pilot.press("f11")
+    await send_and_finish(pilot, text)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_blind_mode_before_the_vote(snap_compare, make_app):
+    app = make_app([ECHO, LOREM, THINKER])
+
+    async def run_before(pilot):
+        await blind_round(pilot, 3, "Which answer is best?")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0), (310.0, 655.0)])
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_blind_mode_after_the_vote(snap_compare, make_app):
+    app = make_app([ECHO, LOREM, THINKER])
+
+    async def run_before(pilot):
+        await blind_round(pilot, 3, "Which answer is best?")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0), (310.0, 655.0)])
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: app.screen.id != "_default")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: app.blind.revealed)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_blind_vote_dialog_at_80x24(snap_compare, make_app):
+    app = make_app([ECHO, LOREM])
+
+    async def run_before(pilot):
+        await blind_round(pilot, 2, "hi from a small terminal")
+        pin_metrics(app, [(41.0, 1982.0), (63.0, 2410.0)])
+        await pilot.press("f12")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_leaderboard(snap_compare, make_app):
+    from playground.compare.votes import Vote, append_votes
+
+    def vote(winner: str, a: str = "sim/echo", b: str = "sim/lorem") -> Vote:
+        return Vote("q?", {a: "x", b: "y"}, (a, b), winner)
+
+    append_votes(
+        [vote("sim/echo")] * 5
+        + [vote("sim/lorem")] * 2
+        + [vote("tie")]
+        + [vote("sim/lorem", "sim/lorem", "sim-anthropic/thinker")] * 3
+        + [vote("all_bad", "sim/echo", "sim-anthropic/thinker")]
+    )
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        app.action_leaderboard()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_repeat_in_the_comparison_table(snap_compare, make_app):
+    app = make_app([ECHO, LOREM])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#hint").display = False
+        await send_and_finish(pilot, "again")
+        app.repeat.begin(3)
+        await wait_until(pilot, lambda: app.repeat.run.complete)
+        await wait_until(pilot, lambda: not any(v.busy for v in app.chat_panes))
+        pin_turns(app, [(41.0, 1982.0), (63.0, 2410.0)])
+        samples = [[40.0, 41.0, 90.0], [60.0, 63.0, 70.0]]
+        for view, ttfts in zip(app.chat_panes, samples, strict=True):
+            app.repeat.run.panes[view.pane.id].ttft_ms[:] = ttfts
+        app.clear_notifications()
+        app.refresh_comparison()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)
+
+
 def test_timeline_below_the_panes_at_80x24(snap_compare, make_app):
     config = Config(
         reliability=fast_reliability(),

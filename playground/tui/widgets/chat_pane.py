@@ -197,7 +197,8 @@ class Transcript(VerticalScroll):
         pane = next((a for a in self.ancestors if isinstance(a, ChatPane)), None)
         if pane is not None and pane.busy:
             pane.stop()
-            self.notify(f"stopped {pane.pane.spec}", severity="warning")
+            name = f"Model {pane.blind_name}" if pane.blind_name else pane.pane.spec
+            self.notify(f"stopped {name}", severity="warning")
         else:
             self.screen.query_one(PromptInput).focus()
 
@@ -253,6 +254,8 @@ class ChatPane(Vertical):
         self.turn_views: list[TurnView] = []
         self._current: TurnView | None = None
         self._shown_spec = pane.spec
+        self.blind_name: str | None = None
+        """Blind mode: the letter shown instead of anything that names the model."""
         self._footer_at = float("-inf")
         self._footer_status: object = None
 
@@ -300,7 +303,17 @@ class ChatPane(Vertical):
 
     # --- header / footer -------------------------------------------------------------------
 
+    def set_blind_name(self, name: str | None) -> None:
+        """Show the pane as ``Model <name>`` (blind mode), or by its model again (None);
+        the ``-blind`` class hides the transcript's model-naming notices."""
+        self.blind_name = name
+        self.set_class(name is not None, "-blind")
+        self.query_one(PaneHeader).update(self._header_text())
+        self.refresh_footer()
+
     def _header_text(self) -> Text:
+        if self.blind_name is not None:
+            return Text(f"Model {self.blind_name}", style="bold", no_wrap=True)
         target = self.pane.target
         model = target.primary_model
         text = Text(target.label, style="bold")
@@ -356,7 +369,10 @@ class ChatPane(Vertical):
         if self.pane.metrics.started_at is None and turns and turns[-1].status == "interrupted":
             line = Text("■ interrupted", style="bold yellow")  # cut off by a crash, not "idle"
         line.append("\n")
-        line.append_text(usage_line(metrics, self.pane.target.label))
+        label = self.pane.target.label
+        if self.blind_name is not None:  # the "by …" part would name the model
+            label = metrics.answered_by or metrics.candidate or label
+        line.append_text(usage_line(metrics, label))
         return line
 
     def refresh_header(self) -> None:
