@@ -68,3 +68,12 @@ async def test_without_rate_limit_headers_nothing_is_attached(sim_url: str) -> N
     assert isinstance(start, Start) and isinstance(done, Done)
     assert start.rate_limits is None and done.rate_limits is None
     assert "rate_limits" not in start.to_dict() and "rate_limits" not in done.to_dict()
+
+
+def test_resets_from_ten_seconds_show_whole_seconds_rounded_up() -> None:
+    from playground.adapters.rate_limits import RateLimits
+
+    assert RateLimits(requests_remaining=1, requests_reset_s=59.2).summary() == (
+        "requests 1 (reset 60 s)"
+    )
+    assert RateLimits(tokens_remaining=5, tokens_reset_s=9.5).summary() == "tokens 5 (reset 9.5 s)"
