@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from playground.adapters.rate_limits import RateLimits
 
 
 class StopReason(StrEnum):
@@ -58,11 +61,15 @@ class Event:
 
 @dataclass(slots=True)
 class Start(Event):
-    """The provider accepted the request and the stream began."""
+    """The provider accepted the request and the stream began.
+
+    ``rate_limits`` is the headroom the response's headers reported, when they did.
+    """
 
     type: ClassVar[str] = "start"
     model: str = ""
     response_id: str | None = None
+    rate_limits: RateLimits | None = None
 
 
 @dataclass(slots=True)
@@ -134,7 +141,11 @@ class Usage(Event):
 
 @dataclass(slots=True)
 class Done(Event):
-    """The stream finished normally. Metrics fields are filled by the session layer."""
+    """The stream finished normally. Metrics fields are filled by the session layer.
+
+    ``rate_limits`` repeats the ``Start``'s headroom, so consumers that only see terminal
+    events (the fallback timeline) can show it.
+    """
 
     type: ClassVar[str] = "done"
     stop_reason: StopReason = StopReason.STOP
@@ -142,6 +153,7 @@ class Done(Event):
     tokens_per_s: float | None = None
     cost_usd: float | None = None
     answered_by: str | None = None
+    rate_limits: RateLimits | None = None
 
 
 @dataclass(slots=True)
@@ -150,7 +162,7 @@ class Error(Event):
 
     ``after_output`` says whether text, thinking or tool calls had already been produced,
     so nothing may be retried silently. ``retry_after`` is the server's requested wait in
-    seconds when it sent one.
+    seconds when it sent one; ``rate_limits`` the headroom a 429 response's headers reported.
     """
 
     type: ClassVar[str] = "error"
@@ -161,6 +173,7 @@ class Error(Event):
     retry_after: float | None = None
     after_output: bool = False
     provider_code: str | None = None
+    rate_limits: RateLimits | None = None
 
 
 # --- router events (from reliability) -----------------------------------------------------

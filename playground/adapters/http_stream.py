@@ -24,8 +24,9 @@ from playground.adapters.errors import (
     redirect_error,
     shape_error,
 )
+from playground.adapters.rate_limits import RateLimits, parse_rate_limits
 from playground.endpoint import AuthKind, Endpoint, Protocol, scrubber_for
-from playground.events import Error, Start, StreamEvent
+from playground.events import Done, Error, Start, StreamEvent
 
 if TYPE_CHECKING:
     import httpx
@@ -125,8 +126,11 @@ async def run_stream(
         if not 200 <= status < 300:
             body_bytes = await _read_body(response)
             error = error_from_http(status, response.headers, body_bytes, protocol)
+            if status == 429:
+                error.rate_limits = parse_rate_limits(response.headers)
             yield [_scrubbed(error, endpoint)]
             return
+        limits = parse_rate_limits(response.headers)
         content_type = response.headers.get("content-type", "").lower()
         chunks = bounded_body(response)
         if _is_plain_json(content_type, protocol):
@@ -135,10 +139,10 @@ async def run_stream(
                 yield [_scrubbed(_non_stream_body(body_bytes, protocol), endpoint)]
                 return
             # A stream mislabelled as JSON (some proxies do this): parse it anyway.
-            events = [Start(model=endpoint.model), *parser.feed(body_bytes)]
+            events = [Start(model=endpoint.model, rate_limits=limits), *parser.feed(body_bytes)]
             if not parser.finished:
                 events += parser.finish()
-            yield _scrub_last(events, endpoint)
+            yield _scrub_last(events, endpoint, limits)
             return
         if "text/html" in content_type:
             yield [error_from_http(status, response.headers, b"<html>", protocol)]
@@ -154,22 +158,22 @@ async def run_stream(
                     problem = _non_stream_body(head + rest, protocol)
                 yield [_scrubbed(problem, endpoint)]
                 return
-        yield [Start(model=endpoint.model)]
+        yield [Start(model=endpoint.model, rate_limits=limits)]
         feed = parser.feed
         if head:
             events = feed(head)
             if events:
-                yield _scrub_last(events, endpoint)
+                yield _scrub_last(events, endpoint, limits)
                 if parser.finished:
                     return
         async for chunk in chunks:
             events = feed(chunk)
             if events:
                 if parser.finished:
-                    yield _scrub_last(events, endpoint)
+                    yield _scrub_last(events, endpoint, limits)
                     return
                 yield events
-        yield _scrub_last(parser.finish(), endpoint)
+        yield _scrub_last(parser.finish(), endpoint, limits)
     except SHAPE_ERRORS as exc:  # e.g. an odd final event flushed at end of body
         yield [_scrubbed(shape_error(exc, parser.after_output), endpoint)]
     except Exception as exc:
@@ -187,10 +191,17 @@ def _scrubbed(error: Error, endpoint: Endpoint) -> Error:
     return error
 
 
-def _scrub_last(events: list[StreamEvent], endpoint: Endpoint) -> list[StreamEvent]:
-    """Scrub the batch's terminal event when it is an ``Error`` (it ends every batch)."""
-    if events and type(events[-1]) is Error:
-        _scrubbed(events[-1], endpoint)  # type: ignore[arg-type]
+def _scrub_last(
+    events: list[StreamEvent], endpoint: Endpoint, limits: RateLimits | None = None
+) -> list[StreamEvent]:
+    """Scrub the batch's terminal event when it is an ``Error`` (it ends every batch); a
+    terminal ``Done`` gets the response's rate-limit headroom ``limits``."""
+    if events:
+        last = events[-1]
+        if type(last) is Error:
+            _scrubbed(last, endpoint)  # type: ignore[arg-type]
+        elif type(last) is Done:
+            last.rate_limits = limits  # type: ignore[union-attr]
     return events
 
 

@@ -163,6 +163,8 @@ def _seconds(value: float | None) -> str:
         return "?"
     if value < 1:
         return f"{value * 1000:.0f} ms"
-    if value < 120:
+    if value < 10:
         return f"{value:.3g} s"
+    if value < 120:  # whole seconds, rounded up: the headroom is surely back by then
+        return f"{math.ceil(value)} s"
     return f"{value / 60:.0f} min"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from playground.adapters.rate_limits import RateLimits
 from playground.catalog.types import Prices
 from playground.events import (
     Attempt,
@@ -16,6 +17,7 @@ from playground.events import (
     Error,
     Fallback,
     Retry,
+    Start,
     StreamEvent,
     TextDelta,
     ThinkingDelta,
@@ -79,6 +81,7 @@ class PaneMetrics:
     estimate from the streamed thinking text, and then ``reasoning_estimated`` is set (shown
     as "~"). ``hop`` is the 1-based index
     of the fallback candidate in use; ``answered_by`` the candidate label that answered.
+    ``rate_limits`` is the last rate-limit headroom a response of this turn reported.
     """
 
     status: PaneStatus = PaneStatus.IDLE
@@ -104,6 +107,7 @@ class PaneMetrics:
     error: str | None = None
     steps: int = 0
     thinking_label: str | None = None
+    rate_limits: RateLimits | None = None
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
     _estimated_chars: float = field(default=0.0, repr=False)
     _thinking_chars: float = field(default=0.0, repr=False)
@@ -178,6 +182,13 @@ class PaneMetrics:
             self._done(event)  # type: ignore[arg-type]
         elif kind is Error:
             self.error = event.message  # type: ignore[union-attr]
+            self._limits(event.rate_limits)  # type: ignore[union-attr]
+        elif kind is Start:
+            self._limits(event.rate_limits)  # type: ignore[union-attr]
+
+    def _limits(self, limits: RateLimits | None) -> None:
+        if limits is not None:
+            self.rate_limits = limits
 
     def _output(self, chars: int, thinking: bool) -> None:
         now = self.clock()
@@ -256,6 +267,7 @@ class PaneMetrics:
             "error": self.error,
             "steps": self.steps,
             "thinking_label": self.thinking_label,
+            "rate_limits": self.rate_limits.to_json() if self.rate_limits else None,
         }
 
 

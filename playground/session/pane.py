@@ -303,7 +303,7 @@ class Pane:
             if error is not None or done is None:
                 self._finish(turn, PaneStatus.FAILED)
                 failure = error or Error(kind=ErrorKind.PROTOCOL, message="stream ended early")
-                self.metrics.error = failure.message
+                self.metrics.observe(failure)  # its message and any rate-limit headroom
                 emit(failure, finished=True)
                 return
             calls = [p for p in parts if isinstance(p, ToolCallPart)]

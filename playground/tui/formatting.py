@@ -20,6 +20,7 @@ from playground.events import (
 )
 
 if TYPE_CHECKING:
+    from playground.adapters.rate_limits import RateLimits
     from playground.catalog.types import ModelInfo
     from playground.session.metrics import PaneMetrics
 
@@ -172,8 +173,15 @@ def timeline_row(event: object) -> tuple[str, str] | None:
         return "◑", f"breaker half-open {event.candidate} · probing"
     if isinstance(event, Done):
         who = f" by {event.answered_by}" if event.answered_by else ""
-        return "✓", f"answered{who} · {event.stop_reason}"
+        return "✓", f"answered{who} · {event.stop_reason}{_headroom(event.rate_limits)}"
     if isinstance(event, Error):
         status = f"{event.status} " if event.status else ""
-        return "✗", f"{status}{event.kind} · {short_reason(event.message, 80)}"
+        reason = short_reason(event.message, 80)
+        return "✗", f"{status}{event.kind} · {reason}{_headroom(event.rate_limits)}"
     return None
+
+
+def _headroom(limits: RateLimits | None) -> str:
+    """`` · left: requests 59/60 (reset 1 s) · …`` for a timeline row, or "" without limits."""
+    summary = limits.summary() if limits is not None else ""
+    return f" · left: {summary}" if summary else ""

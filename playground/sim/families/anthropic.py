@@ -403,7 +403,8 @@ class AnthropicFamily(Family):
         return {"data": data, "has_more": False, "first_id": names[0], "last_id": names[-1]}
 
     def response_headers(self, exchange: Exchange) -> dict[str, str]:
-        reset = (datetime.now(UTC) + timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # RFC 3339 with microseconds, so "resets in 60 s" reads the same however late it is parsed.
+        reset = (datetime.now(UTC) + timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         return {
             "request-id": f"req_{exchange.request_id}",
             "anthropic-organization-id": _ORG_ID,
