@@ -144,15 +144,12 @@ def _confirm(question: str) -> bool:
 def _write_to_config(provider: ProviderInfo, config: Config, config_file: Any, secret: str) -> int:
     """Write the key to the config file's provider table (atomic, mode 0600)."""
     from playground.config.loader import ConfigError, parse_config
-    from playground.config.save import set_value
+    from playground.credentials.key_files import save_to_config, settings_name
     from playground.secret import mask
 
-    settings_name = next(
-        (n for n in (provider.slug, *provider.aliases) if n in config.providers),
-        provider.slug,
-    )
+    table = settings_name(provider, config)
     try:
-        set_value(config_file, ("providers", settings_name, "api_key"), secret)
+        save_to_config(provider, secret, config, config_file)
     except ConfigError as exc:
         raise KeysError(str(exc)) from None
     except OSError as exc:
@@ -160,7 +157,7 @@ def _write_to_config(provider: ProviderInfo, config: Config, config_file: Any, s
         return EXIT_FAILED
     print(
         f"wrote the {provider.name} key {mask(secret)} to {config_file} "
-        f"([providers.{settings_name}] api_key, mode 0600)"
+        f"([providers.{table}] api_key, mode 0600)"
     )
     _report_precedence(
         provider, "config api_key", parse_config(config_file.read_text(), config_file)
