@@ -47,14 +47,11 @@ if TYPE_CHECKING:
 LIST_TTL_S = 60.0
 """How long a live model list is reused before the server is asked again."""
 
-_LIST_PATH = {
-    Protocol.OPENAI: "/models",
-    Protocol.OPENAI_RESPONSES: "/models",
-    Protocol.AZURE_OPENAI: "/openai/models",
-    Protocol.ANTHROPIC: "/v1/models?limit=1000",
-    Protocol.GEMINI: "/v1beta/models?pageSize=1000",
-    Protocol.OLLAMA: "/api/tags",
+_PAGE_SIZE_QUERY = {
+    Protocol.ANTHROPIC: "?limit=1000",
+    Protocol.GEMINI: "?pageSize=1000",
 }
+"""Listing asks for the largest page (the live check's plain path returns the default)."""
 
 ListingSource = Literal["live", "cache"]
 
@@ -105,7 +102,10 @@ class KeyReach:
 def models_url(provider: ProviderInfo, base_url: str | None = None) -> str:
     """The provider's model-list URL (base URL + the family's list path)."""
     base = (base_url or provider.base_url).rstrip("/")
-    return base + _LIST_PATH.get(provider.protocol, "/models")
+    from playground.credentials.live import MODEL_LIST_PATHS
+
+    path = MODEL_LIST_PATHS.get(provider.protocol, "/models")
+    return base + path + _PAGE_SIZE_QUERY.get(provider.protocol, "")
 
 
 _cache: dict[tuple[str, str, str], ModelListing] = {}

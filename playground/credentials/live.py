@@ -37,7 +37,7 @@ _MESSAGE_LIMIT = 200
 LIVE_BODY_LIMIT = 16 * 2**20
 """The largest answer body a live check or model list reads (decoded bytes)."""
 _MAX_SAME_ORIGIN_REDIRECTS = 3
-_DEFAULT_CHECK_PATH = {
+MODEL_LIST_PATHS = {
     Protocol.OPENAI: "/models",
     Protocol.OPENAI_RESPONSES: "/models",
     Protocol.ANTHROPIC: "/v1/models",
@@ -45,6 +45,7 @@ _DEFAULT_CHECK_PATH = {
     Protocol.OLLAMA: "/api/tags",
     Protocol.AZURE_OPENAI: "/openai/models",
 }
+"""Each family's model-list path: the cheap authenticated call a live check makes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ def auth_headers(provider: ProviderInfo, key: ResolvedKey | None) -> dict[str, s
 def check_url(provider: ProviderInfo, base_url: str | None = None) -> str:
     """The key-check URL: base URL + ``key_check_path`` (or the family's model list)."""
     base = (base_url or provider.base_url).rstrip("/")
-    path = provider.key_check_path or _DEFAULT_CHECK_PATH.get(provider.protocol, "/models")
+    path = provider.key_check_path or MODEL_LIST_PATHS.get(provider.protocol, "/models")
     return base + "/" + path.lstrip("/")
 
 
