@@ -14,7 +14,7 @@ from pathlib import Path
 from playground.catalog.types import ProviderInfo
 from playground.config.save import SECRET_FILE_MODE, atomic_write_text, remove_value, set_value
 from playground.config.schema import Config, ProviderConfig
-from playground.credentials.resolve import credential_file
+from playground.credentials.resolve import credential_file, home_relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class KeyFile:
     @property
     def description(self) -> str:
         """``~/.config/playground/config.toml ([providers.openai] api_key), mode 0600``."""
-        return f"{_home_relative(self.path)} ({self.where}, mode {SECRET_FILE_MODE:04o})"
+        return f"{home_relative(self.path)} ({self.where}, mode {SECRET_FILE_MODE:04o})"
 
 
 def settings_name(provider: ProviderInfo, config: Config) -> str:
@@ -89,10 +89,3 @@ def delete_credential_file(provider: ProviderInfo) -> bool:
     except FileNotFoundError:
         return False
     return True
-
-
-def _home_relative(path: Path) -> str:
-    try:
-        return "~/" + str(path.relative_to(Path.home()))
-    except ValueError:
-        return str(path)

@@ -209,7 +209,7 @@ def _referenced(raw: str) -> list[str]:
 def _from_credential_dir(provider: ProviderInfo) -> _Found:
     found = _Found(rotation=True)
     path = credential_file(provider)
-    label = f"credentials dir {_home_relative(path)}"
+    label = f"credentials dir {home_relative(path)}"
     try:
         info = path.stat()
     except OSError:
@@ -224,7 +224,7 @@ def _from_credential_dir(provider: ProviderInfo) -> _Found:
         return found
     if os.name == "posix" and info.st_mode & 0o077:
         found.problems.append(
-            f"{label} is readable by other users: run `chmod 600 {_home_relative(path)}`"
+            f"{label} is readable by other users: run `chmod 600 {home_relative(path)}`"
         )
     lines = [line.strip() for line in text.splitlines()]
     keys = [line for line in lines if line and not line.startswith("#")]
@@ -263,7 +263,8 @@ def _from_dotenv(provider: ProviderInfo, config: Config, cwd: Path) -> _Found:
     return found
 
 
-def _home_relative(path: Path) -> str:
+def home_relative(path: Path) -> str:
+    """``~/…`` for a path under the home directory (shorter to read), else the path."""
     home = Path.home()
     try:
         return "~/" + str(path.relative_to(home))
