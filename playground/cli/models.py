@@ -301,17 +301,10 @@ def render_table(models: list[ModelInfo], catalog: Catalog, live: set[str] | Non
         )
         for m in models
     ]
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
-    ]
-    right = {2, 3, 4, 5}
-    lines = []
-    for row in (header, *rows):
-        cells = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
+    from playground.cli.text_table import aligned
+
+    numbers = {2, 3, 4, 5}
+    lines = aligned([header, *rows], left=frozenset(set(range(len(header))) - numbers))
     providers = len({m.provider for m in models})
     lines.append("")
     plural = "" if providers == 1 else "s"

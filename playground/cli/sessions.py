@@ -48,13 +48,10 @@ def run(args: argparse.Namespace) -> int:
         (s.id, s.started[:16].replace("T", " ") or "?", str(s.turns), ", ".join(s.panes) or "—")
         for s in sessions
     ]
+    from playground.cli.text_table import aligned
+
     headers = ("id", "started (UTC)", "turns", "panes")
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:3])]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:3], widths, strict=True)) + "  panes"]
-    for row in rows:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
-        )
+    lines = aligned([headers, *rows], left=frozenset(range(len(headers))))
     empty = sum(1 for s in sessions if not s.turns)
     if empty:
         lines.append(f"{empty} without turns: `playground sessions --prune` deletes them")
