@@ -8,7 +8,7 @@ prompt's answers side by side (run 1, shortened).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -204,6 +204,21 @@ def markdown_report(
 # --- HTML ---------------------------------------------------------------------------------
 
 
+def _percentile_bars(
+    models: Sequence[dict[str, Any]], key: str, fmt: Callable[[Any], str]
+) -> list[Bar]:
+    """One bar per model: p50 as the bar, p95 as the line, both in the label."""
+    return [
+        Bar(
+            m["model"],
+            m[key]["p50"],
+            m[key]["p95"],
+            f"{fmt(m[key]['p50'])} · p95 {fmt(m[key]['p95'])}",
+        )
+        for m in models
+    ]
+
+
 def html_report(
     summary: dict[str, Any], records: Sequence[dict[str, Any]], cases: Sequence[PromptCase]
 ) -> str:
@@ -217,27 +232,11 @@ def html_report(
         "<h2>Charts</h2>",
         bar_chart(
             "Time to first token — bar p50, line p95 (ms)",
-            [
-                Bar(
-                    m["model"],
-                    m["ttft_ms"]["p50"],
-                    m["ttft_ms"]["p95"],
-                    f"{_ms(m['ttft_ms']['p50'])} · p95 {_ms(m['ttft_ms']['p95'])}",
-                )
-                for m in models
-            ],
+            _percentile_bars(models, "ttft_ms", _ms),
         ),
         bar_chart(
             "Output speed — bar p50, line p95 (tokens/s)",
-            [
-                Bar(
-                    m["model"],
-                    m["tokens_per_s"]["p50"],
-                    m["tokens_per_s"]["p95"],
-                    f"{_rate(m['tokens_per_s']['p50'])} · p95 {_rate(m['tokens_per_s']['p95'])}",
-                )
-                for m in models
-            ],
+            _percentile_bars(models, "tokens_per_s", _rate),
             css_class="bar speed",
         ),
         outcome_chart(
