@@ -13,7 +13,7 @@ from playground.session import Session
 from playground.session.store import FLUSH_INTERVAL_S, read_records
 
 SCRIPT = """
-import asyncio, sys
+import asyncio, sys, time
 from pathlib import Path
 from playground.session import Session
 
@@ -25,7 +25,7 @@ async def main():
     async for event in pane.send("write a lot"):
         if event.type == "text":
             chars += len(event.text)
-            print(chars, flush=True)
+            print(time.monotonic(), chars, flush=True)
 
 asyncio.run(main())
 """
@@ -43,11 +43,12 @@ def test_kill_mid_stream_loses_at_most_the_last_flush_interval(sim_url, tmp_path
     path = Path(child.stdout.readline().strip())
     progress: list[tuple[float, int]] = []
     started = time.monotonic()
-    while time.monotonic() - started < 1.5:
+    while time.monotonic() - started < 2.5:
         line = child.stdout.readline()
         if not line:
             break
-        progress.append((time.monotonic(), int(line)))
+        at, chars = line.split()
+        progress.append((float(at), int(chars)))
     killed_at = time.monotonic()
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=5)
@@ -58,9 +59,10 @@ def test_kill_mid_stream_loses_at_most_the_last_flush_interval(sim_url, tmp_path
         r["event"]["text"] for r in records if r["t"] == "event" and r["event"]["type"] == "text"
     )
     assert saved, "nothing was flushed before the kill"
-    # Everything the child had received one flush interval (plus slack) before the kill
-    # must be on disk.
-    margin = FLUSH_INTERVAL_S + 0.3
+    # Everything the child had received one flush interval before the kill must be on disk.
+    # The times are the child's own (CLOCK_MONOTONIC is system-wide); the slack covers a
+    # child starved of CPU by a loaded machine (parallel test workers).
+    margin = FLUSH_INTERVAL_S + 0.8
     must_have = max((chars for at, chars in progress if at <= killed_at - margin), default=0)
     assert len(saved) >= must_have
     assert [r["t"] for r in records][:3] == ["session", "pane", "turn_start"]
