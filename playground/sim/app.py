@@ -3,6 +3,7 @@
 Routes (family base URLs follow each official SDK's convention)::
 
     POST /openai/v1/chat/completions          GET /openai/v1/models
+    POST /openai/v1/responses                 (the Responses API, streamed or not)
     POST /anthropic/v1/messages               GET /anthropic/v1/models
     POST /gemini/v1beta/models/{m}:streamGenerateContent?alt=sse   (and :generateContent)
                                               GET /gemini/v1beta/models   (v1 too)
@@ -33,6 +34,7 @@ from playground.sim.families.bedrock import BedrockFamily
 from playground.sim.families.gemini import GeminiFamily
 from playground.sim.families.ollama import OllamaFamily
 from playground.sim.families.openai import OpenAIFamily
+from playground.sim.families.openai_responses import OpenAIResponsesFamily
 from playground.sim.faults import FaultSchedule
 from playground.sim.params import (
     FAULT_HEADER,
@@ -60,6 +62,7 @@ class SimServer:
         self.faults = FaultSchedule()
         self.log = RequestLog()
         self.openai = OpenAIFamily()
+        self.openai_responses = OpenAIResponsesFamily()
         self.anthropic = AnthropicFamily()
         self.gemini = GeminiFamily()
         self.ollama = OllamaFamily()
@@ -219,6 +222,9 @@ class SimServer:
     async def openai_chat(self, request: Request) -> Any:
         return await self._generate(request, self.openai)
 
+    async def openai_responses_create(self, request: Request) -> Any:
+        return await self._generate(request, self.openai_responses)
+
     async def openai_models(self, request: Request) -> Response:
         return await self._models(request, self.openai)
 
@@ -313,6 +319,7 @@ def create_app() -> Starlette:
     routes = [
         Route("/", server.index, methods=["GET"]),
         Route("/openai/v1/chat/completions", server.openai_chat, methods=["POST"]),
+        Route("/openai/v1/responses", server.openai_responses_create, methods=["POST"]),
         Route("/openai/v1/models", server.openai_models, methods=["GET"]),
         Route("/anthropic/v1/messages", server.anthropic_messages, methods=["POST"]),
         Route("/anthropic/v1/models", server.anthropic_models, methods=["GET"]),
