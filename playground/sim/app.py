@@ -279,22 +279,39 @@ class SimServer:
         return _json_response(200, {"reset": True}, {})
 
     async def index(self, request: Request) -> Response:
-        root = str(request.base_url).rstrip("/")
         return _json_response(
             200,
             {
                 "name": "playground simulated provider",
                 "models": list(MODEL_NAMES),
-                "base_urls": {
-                    "openai": f"{root}/openai/v1",
-                    "anthropic": f"{root}/anthropic",
-                    "gemini": f"{root}/gemini",
-                    "ollama": f"{root}/ollama",
-                    "bedrock": f"{root}/bedrock",
-                },
+                "base_urls": _base_urls(request),
             },
             {},
         )
+
+
+def _base_urls(request: Request) -> dict[str, str]:
+    root = str(request.base_url).rstrip("/")
+    return {
+        "openai": f"{root}/openai/v1",
+        "anthropic": f"{root}/anthropic",
+        "gemini": f"{root}/gemini",
+        "ollama": f"{root}/ollama",
+        "bedrock": f"{root}/bedrock",
+    }
+
+
+async def _no_route(request: Request, exc: Exception) -> Response:
+    """A JSON 404 for a path no family serves, naming the base URLs so a misconfigured client
+    says what to fix (LiteLLM's Gemini ``api_base`` includes the API version, for one)."""
+    bases = " · ".join(f"{family} {url}" for family, url in _base_urls(request).items())
+    message = (
+        f"The simulator has no route {request.method} {request.url.path}. Base URLs: {bases}"
+        f" (a Gemini client whose base URL carries the version, like LiteLLM's api_base, "
+        f"takes {_base_urls(request)['gemini']}/v1beta)."
+    )
+    body = {"error": {"code": 404, "message": message, "status": "NOT_FOUND"}}
+    return _json_response(404, body, {})
 
 
 def _split_gemini_target(target: str, query_string: str) -> tuple[str, str | None]:
@@ -343,6 +360,6 @@ def create_app() -> Starlette:
         Route("/_sim/requests", server.sim_requests, methods=["GET"]),
         Route("/_sim/reset", server.sim_reset, methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={404: _no_route})
     app.state.sim = server
     return app
