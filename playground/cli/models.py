@@ -68,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         listings = asyncio.run(_list_live(asked, config, catalog, args.timeout))
         asked_listing = listings[providers[0].slug] if args.provider else None
         if asked_listing is not None and not asked_listing.ok:
-            line = _failure_line(asked_listing, _label(providers[0]))
+            from playground.credentials.discovery import endpoint_label
+
+            line = _failure_line(asked_listing, endpoint_label(providers[0]))
             print(f"playground models: {line}", file=sys.stderr)
             return EXIT_FAILED
     entries = [_entry(p, catalog, listings.get(p.slug)) for p in providers]
@@ -95,15 +97,6 @@ def _named_provider(catalog: Catalog, name: str) -> ProviderInfo:
     if colon and scheme.lower() in AD_HOC_PROVIDERS:
         return catalog.parse_spec(name).provider
     return catalog.require_provider(name)
-
-
-def _label(provider: ProviderInfo) -> str:
-    """The provider as the user named it: its slug, or ``custom:URL`` for an ad-hoc one."""
-    from playground.catalog.providers import AD_HOC_PROVIDERS
-
-    if provider.slug in AD_HOC_PROVIDERS and provider.base_url:
-        return f"{provider.slug}:{provider.base_url}"
-    return provider.slug
 
 
 class _ConfigProblem(Exception):
@@ -294,7 +287,11 @@ def render_entries(entries: list[_Entry], catalog: Catalog) -> str:
     text = render_table(models, catalog, live)
     notes = []
     for entry in entries:
-        slug = _label(entry.provider)
+        slug = entry.provider.slug
+        if entry.listing is not None:  # only then is discovery imported (it costs start-up)
+            from playground.credentials.discovery import endpoint_label
+
+            slug = endpoint_label(entry.provider)
         if entry.listing is not None and entry.models and entry.source != "catalog":
             extra = len(entry.listing.not_in_catalog)
             missing = f", {extra} not in catalog" if extra else ""

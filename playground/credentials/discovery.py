@@ -8,6 +8,7 @@ credential panel)::
     key_reach(catalog, provider_slug, model_ids) -> KeyReach
     endpoint_overrides(provider, config) -> (base_url | None, headers)
     listed_spec(provider, model_id) -> "provider/model" or "custom:URL#model"
+    endpoint_label(provider) -> "provider" or "custom:URL"
 
 One authenticated GET per provider through :func:`playground.credentials.live.live_get`
 (redirects to another origin are never followed, the body is capped, messages are scrubbed):
@@ -211,11 +212,19 @@ async def list_provider_models(
     )
 
 
+def endpoint_label(provider: ProviderInfo) -> str:
+    """The provider as the user names it: its slug, or ``custom:URL`` for an ad-hoc endpoint
+    parsed from a ``custom:URL#model`` / ``anthropic-custom:URL#model`` spec."""
+    if provider.slug in AD_HOC_PROVIDERS and provider.base_url:
+        return f"{provider.slug}:{provider.base_url}"
+    return provider.slug
+
+
 def listed_spec(provider: ProviderInfo, model_id: str) -> str:
     """How a listed model is named in ``-m`` and the picker: ``provider/model``, or
     ``custom:URL#model`` / ``anthropic-custom:URL#model`` for an ad-hoc endpoint."""
     if provider.slug in AD_HOC_PROVIDERS and provider.base_url:
-        return f"{provider.slug}:{provider.base_url}#{model_id}"
+        return f"{endpoint_label(provider)}#{model_id}"
     return f"{provider.slug}/{model_id}"
 
 
