@@ -222,3 +222,25 @@ def test_sdk_raises_its_rate_limit_error_from_the_fault_header(oai):
 def test_sdk_unknown_model_is_a_404(oai):
     with pytest.raises(openai.NotFoundError, match="does not exist"):
         oai.responses.create(model="gpt-nothing", input="hi")
+
+
+# ---- a declared reasoning model on the Responses protocol ---------------------------------
+
+
+def test_a_declared_reasoning_model_gets_effort_levels_and_thinks(sim_url, tmp_path, capsys):
+    from playground.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[providers.box]\nprotocol = "openai-responses"\nbase_url = "{sim_url}/openai/v1"\n'
+        f'headers = {{ "x-sim-fault" = "{FAST}&run={uuid.uuid4().hex}" }}\n'
+        "[providers.box.models.thinker]\nreasoning = true\n"
+    )
+    argv = ["ask", "--config", str(config), "--json", "--thinking", "high", "-m", "box/thinker"]
+    assert main([*argv, "why is the sky blue"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    thinking = "".join(e["text"] for e in events if e["type"] == "thinking")
+    assert thinking.startswith('The user wrote "why is the sky blue".')
+    done = events[-1]
+    assert done["type"] == "done" and done["thinking"] == "effort high"
+    assert done["reasoning_tokens"] == len(thinking.split()) == 300
