@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         if asked_listing is not None and not asked_listing.ok:
             from playground.credentials.discovery import endpoint_label
 
-            line = _failure_line(asked_listing, endpoint_label(providers[0]))
+            line = asked_listing.failure_line(endpoint_label(providers[0]))
             print(f"playground models: {line}", file=sys.stderr)
             return EXIT_FAILED
     entries = [_entry(p, catalog, listings.get(p.slug)) for p in providers]
@@ -144,16 +144,6 @@ async def _list_live(
             )
         )
     return {listing.provider: listing for listing in listings}
-
-
-def _failure_line(listing: ModelListing, label: str | None = None) -> str:
-    result = listing.result
-    line = f"{label or listing.provider}: {result.status.replace('_', ' ')}"
-    if result.message:
-        line += f": {result.message}"
-    if result.next_step:
-        line += f" → {result.next_step}"
-    return " ".join(line.split())
 
 
 @dataclass(slots=True)
@@ -299,7 +289,7 @@ def render_entries(entries: list[_Entry], catalog: Catalog) -> str:
                 f"{slug}: {len(entry.models)} models from the server ({entry.source}{missing})"
             )
         elif entry.listing is not None:
-            notes.append(_failure_line(entry.listing, slug))
+            notes.append(entry.listing.failure_line(slug))
         elif not entry.models:
             hint = f"'playground models --provider {slug} --live' asks the server"
             notes.append(f"{slug}: no models in the catalog; {hint}")

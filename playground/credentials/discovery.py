@@ -84,6 +84,17 @@ class ModelListing:
         """The listed models the catalog does not know."""
         return tuple(m for m in self.models if not m.known)
 
+    def failure_line(self, label: str | None = None) -> str:
+        """How the request went, on one line (``label`` names the provider, default its
+        slug): ``vllm: not running: cannot connect → start vLLM with `vllm serve MODEL```."""
+        result = self.result
+        line = f"{label or self.provider}: {result.status.replace('_', ' ')}"
+        if result.message:
+            line += f": {result.message}"
+        if result.next_step:
+            line += f" → {result.next_step}"
+        return " ".join(line.split())
+
 
 @dataclass(frozen=True, slots=True)
 class KeyReach:

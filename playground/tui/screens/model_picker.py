@@ -22,7 +22,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from playground.credentials.discovery import endpoint_label
 from playground.tui.credential_states import (
     DOTS,
     LOCAL_PROBE_TIMEOUT_S,
@@ -238,6 +237,8 @@ class ModelPicker(ModalScreen[str | None]):
             self._refill(keep_highlight=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        from playground.credentials.discovery import endpoint_label
+
         endpoint = self._ad_hoc_endpoint(event.value.strip())
         label = endpoint_label(endpoint) if endpoint is not None else None
         if label != (self.ad_hoc[0] if self.ad_hoc else None):
@@ -263,7 +264,7 @@ class ModelPicker(ModalScreen[str | None]):
         (a newer URL cancels this worker); the listing is cached briefly by discovery."""
         import asyncio
 
-        from playground.credentials.discovery import list_provider_models
+        from playground.credentials.discovery import endpoint_label, list_provider_models
 
         await asyncio.sleep(AD_HOC_SETTLE_S)
         if self.catalog is None:
@@ -460,11 +461,8 @@ class ModelPicker(ModalScreen[str | None]):
         if listing is None:
             return [Option(Text(f"  asking {label} for its models…", style="dim"), disabled=True)]
         if not listing.ok:
-            result = listing.result
-            line = f"  ✗ {label}: {result.status.replace('_', ' ')}"
-            line += f": {result.message}" if result.message else ""
-            line += f" → {result.next_step}" if result.next_step else ""
-            return [Option(Text(" ".join(line.split()), style="yellow"), disabled=True)]
+            line = Text(f"  ✗ {listing.failure_line(label)}", style="yellow")
+            return [Option(line, disabled=True)]
         from playground.credentials.discovery import listed_spec
 
         provider = self._ad_hoc_endpoint(query)
