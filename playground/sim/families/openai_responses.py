@@ -33,7 +33,7 @@ from playground.sim.families.base import (
     data_url_parts,
     dumps,
 )
-from playground.sim.families.openai import OpenAIFamily
+from playground.sim.families.openai import SERVER_ERROR, OpenAIFamily
 from playground.sim.scripts import Script
 from playground.sim.streaming import Frame
 
@@ -315,11 +315,8 @@ class OpenAIResponsesFamily(OpenAIFamily):
         return ErrorReply(reply.status, body, reply.headers)
 
     def stream_error_event(self, exchange: Exchange) -> bytes:
-        return (
-            b'event: error\ndata: {"type":"error","code":"server_error","message":"The server '
-            b'had an error while processing your request. Sorry about that!","param":null,'
-            b'"sequence_number":0}\n\n'
-        )
+        event = {"type": "error", "code": "server_error", "message": SERVER_ERROR, "param": None}
+        return f"event: error\ndata: {dumps({**event, 'sequence_number': 0})}\n\n".encode()
 
     def malformed_chunk(self, exchange: Exchange) -> bytes:
         return (
