@@ -366,6 +366,11 @@ DECLARED_THINKING: dict[Protocol, ThinkingOptions] = {
     # Every Anthropic-protocol server that thinks accepts a budget (adaptive thinking is
     # newer and Claude-only), so a declared reasoning model gets the budget slider.
     Protocol.ANTHROPIC: ThinkingOptions(style="budget", budget_min=1024),
+    # The Responses API takes only reasoning.effort (no on/off switch): the levels every
+    # OpenAI reasoning model accepts, always on.
+    Protocol.OPENAI_RESPONSES: ThinkingOptions(
+        style="effort", efforts=("low", "medium", "high"), default_on=True, can_disable=False
+    ),
 }
 """Thinking controls of a model declared ``reasoning = true`` with no efforts or budget;
 other protocols get an on/off toggle."""

@@ -8,9 +8,10 @@ refreshed catalog, ``live`` or ``cache`` for a server's own list). A provider th
 no models for (a local server) still gets one object, with ``id`` null.
 
 ``--live`` asks servers which models they offer (``playground.credentials.discovery``): with
-``--provider P`` that provider's server or key; without it every local server on its
-configured or default port (cloud providers are listed from the catalog). Listed models the
-catalog lacks are marked "not in catalog".
+``--provider P`` that provider's server or key (``P`` may be an ad-hoc ``custom:URL`` or
+``anthropic-custom:URL``, whose rows are named ``custom:URL#model``); without it every local
+server on its configured or default port (cloud providers are listed from the catalog).
+Listed models the catalog lacks are marked "not in catalog".
 
 ``--refresh`` updates the catalog from the public model database into the user cache dir
 (``playground.catalog.refresh``; ``--check`` fetches and validates without storing). The
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         config = _load_config(args.config)
         catalog = load_catalog(config)
         providers = (
-            [catalog.require_provider(args.provider)] if args.provider else catalog.providers()
+            [_named_provider(catalog, args.provider)] if args.provider else catalog.providers()
         )
     except (CatalogError, _ConfigProblem) as exc:
         print(f"playground models: {exc}", file=sys.stderr)
@@ -65,10 +66,12 @@ def run(args: argparse.Namespace) -> int:
 
         asked = providers if args.provider else [p for p in providers if p.local]
         listings = asyncio.run(_list_live(asked, config, catalog, args.timeout))
-        if args.provider and not listings[providers[0].slug].ok:
-            print(
-                f"playground models: {_failure_line(listings[providers[0].slug])}", file=sys.stderr
-            )
+        asked_listing = listings[providers[0].slug] if args.provider else None
+        if asked_listing is not None and not asked_listing.ok:
+            from playground.credentials.discovery import endpoint_label
+
+            line = asked_listing.failure_line(endpoint_label(providers[0]))
+            print(f"playground models: {line}", file=sys.stderr)
             return EXIT_FAILED
     entries = [_entry(p, catalog, listings.get(p.slug)) for p in providers]
     try:
@@ -83,6 +86,17 @@ def run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return EXIT_OK
+
+
+def _named_provider(catalog: Catalog, name: str) -> ProviderInfo:
+    """``--provider``: a provider slug or alias, or an ad-hoc ``custom:URL`` /
+    ``anthropic-custom:URL`` endpoint (a ``#model`` part is ignored)."""
+    from playground.catalog.providers import AD_HOC_PROVIDERS
+
+    scheme, colon, _ = name.partition(":")
+    if colon and scheme.lower() in AD_HOC_PROVIDERS:
+        return catalog.parse_spec(name).provider
+    return catalog.require_provider(name)
 
 
 class _ConfigProblem(Exception):
@@ -132,16 +146,6 @@ async def _list_live(
     return {listing.provider: listing for listing in listings}
 
 
-def _failure_line(listing: ModelListing) -> str:
-    result = listing.result
-    line = f"{listing.provider}: {result.status.replace('_', ' ')}"
-    if result.message:
-        line += f": {result.message}"
-    if result.next_step:
-        line += f" → {result.next_step}"
-    return " ".join(line.split())
-
-
 @dataclass(slots=True)
 class _Entry:
     """One provider's rows: its models and where they come from."""
@@ -154,7 +158,14 @@ class _Entry:
     def json_rows(self) -> list[dict[str, Any]]:
         if not self.models:
             return [_empty_provider_json(self)]
-        return [{**model_json(m), "source": self.source} for m in self.models]
+        if self.listing is None:
+            return [{**model_json(m), "source": self.source} for m in self.models]
+        from playground.credentials.discovery import listed_spec
+
+        return [
+            {**model_json(m), "spec": listed_spec(self.provider, m.id), "source": self.source}
+            for m in self.models
+        ]
 
 
 def _entry(provider: ProviderInfo, catalog: Catalog, listing: ModelListing | None) -> _Entry:
@@ -267,6 +278,10 @@ def render_entries(entries: list[_Entry], catalog: Catalog) -> str:
     notes = []
     for entry in entries:
         slug = entry.provider.slug
+        if entry.listing is not None:  # only then is discovery imported (it costs start-up)
+            from playground.credentials.discovery import endpoint_label
+
+            slug = endpoint_label(entry.provider)
         if entry.listing is not None and entry.models and entry.source != "catalog":
             extra = len(entry.listing.not_in_catalog)
             missing = f", {extra} not in catalog" if extra else ""
@@ -274,7 +289,7 @@ def render_entries(entries: list[_Entry], catalog: Catalog) -> str:
                 f"{slug}: {len(entry.models)} models from the server ({entry.source}{missing})"
             )
         elif entry.listing is not None:
-            notes.append(_failure_line(entry.listing))
+            notes.append(entry.listing.failure_line(slug))
         elif not entry.models:
             hint = f"'playground models --provider {slug} --live' asks the server"
             notes.append(f"{slug}: no models in the catalog; {hint}")

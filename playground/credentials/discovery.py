@@ -7,13 +7,16 @@ credential panel)::
     await list_live_models(provider, key, catalog, base_url=…, headers=…) -> ModelListing
     key_reach(catalog, provider_slug, model_ids) -> KeyReach
     endpoint_overrides(provider, config) -> (base_url | None, headers)
+    listed_spec(provider, model_id) -> "provider/model" or "custom:URL#model"
+    endpoint_label(provider) -> "provider" or "custom:URL"
 
 One authenticated GET per provider through :func:`playground.credentials.live.live_get`
 (redirects to another origin are never followed, the body is capped, messages are scrubbed):
 OpenAI-compatible ``/models``, Anthropic ``/v1/models``, Gemini ``models.list``, Ollama
 ``/api/tags``. Each listed id is looked up in the catalog: a match carries the catalog's facts,
 anything else is a :class:`ModelInfo` with ``known=False`` ("not in catalog") and whatever the
-server said (name, context). Listings are cached for :data:`LIST_TTL_S` seconds per
+server said (name, context). An ad-hoc ``custom:URL`` / ``anthropic-custom:URL`` provider is
+asked at its own URL. Listings are cached for :data:`LIST_TTL_S` seconds per
 provider, base URL and key: in memory, and for keyless servers (local ones) also on disk in
 the user cache dir, so the next ``playground models --live`` reuses them. A cached answer says
 ``source == "cache"``. Nothing derived from a key is ever written to disk.
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from playground.catalog.providers import AD_HOC_PROVIDERS
 from playground.catalog.types import ModelInfo, ProviderInfo
 from playground.credentials.model_lists import ListedModel, parse_model_list
 from playground.endpoint import Protocol
@@ -79,6 +83,17 @@ class ModelListing:
     def not_in_catalog(self) -> tuple[ModelInfo, ...]:
         """The listed models the catalog does not know."""
         return tuple(m for m in self.models if not m.known)
+
+    def failure_line(self, label: str | None = None) -> str:
+        """How the request went, on one line (``label`` names the provider, default its
+        slug): ``vllm: not running: cannot connect → start vLLM with `vllm serve MODEL```."""
+        result = self.result
+        line = f"{label or self.provider}: {result.status.replace('_', ' ')}"
+        if result.message:
+            line += f": {result.message}"
+        if result.next_step:
+            line += f" → {result.next_step}"
+        return " ".join(line.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +202,8 @@ async def list_provider_models(
 
     status = resolve_credentials(provider, config, catalog=catalog)
     base_url, headers = endpoint_overrides(provider, config)
+    if provider.slug in AD_HOC_PROVIDERS and provider.base_url:
+        base_url = None  # a custom:URL spec's own URL wins over [providers.custom] base_url
     if base_url is None and provider.simulated and "://" not in provider.base_url:
         from playground.sim.embedded import sim_root_url
 
@@ -204,6 +221,22 @@ async def list_provider_models(
         timeout=timeout,
         max_age=max_age,
     )
+
+
+def endpoint_label(provider: ProviderInfo) -> str:
+    """The provider as the user names it: its slug, or ``custom:URL`` for an ad-hoc endpoint
+    parsed from a ``custom:URL#model`` / ``anthropic-custom:URL#model`` spec."""
+    if provider.slug in AD_HOC_PROVIDERS and provider.base_url:
+        return f"{provider.slug}:{provider.base_url}"
+    return provider.slug
+
+
+def listed_spec(provider: ProviderInfo, model_id: str) -> str:
+    """How a listed model is named in ``-m`` and the picker: ``provider/model``, or
+    ``custom:URL#model`` / ``anthropic-custom:URL#model`` for an ad-hoc endpoint."""
+    if provider.slug in AD_HOC_PROVIDERS and provider.base_url:
+        return f"{endpoint_label(provider)}#{model_id}"
+    return f"{provider.slug}/{model_id}"
 
 
 def _scrubbed(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from playground.adapters.rate_limits import parse_rate_limits
+from playground.catalog.providers import AD_HOC_PROVIDERS
 from playground.catalog.types import ProviderInfo
 from playground.credentials.model_lists import parse_model_list
 from playground.credentials.next_steps import replace_key_hint, set_key_hint, start_local_hint
@@ -131,7 +132,8 @@ async def live_get(
     """
     import httpx
 
-    keyless = provider.local or provider.simulated
+    # An ad-hoc custom:URL endpoint may need no key, like a local server.
+    keyless = provider.local or provider.simulated or provider.slug in AD_HOC_PROVIDERS
     if key is None and not keyless:
         result = LiveResult(
             "error", None, None, "no key to check", set_key_hint(provider, _first_env(provider))

@@ -3,6 +3,7 @@
 Routes (family base URLs follow each official SDK's convention)::
 
     POST /openai/v1/chat/completions          GET /openai/v1/models
+    POST /openai/v1/responses                 (the Responses API, streamed or not)
     POST /anthropic/v1/messages               GET /anthropic/v1/models
     POST /gemini/v1beta/models/{m}:streamGenerateContent?alt=sse   (and :generateContent)
                                               GET /gemini/v1beta/models   (v1 too)
@@ -33,6 +34,7 @@ from playground.sim.families.bedrock import BedrockFamily
 from playground.sim.families.gemini import GeminiFamily
 from playground.sim.families.ollama import OllamaFamily
 from playground.sim.families.openai import OpenAIFamily
+from playground.sim.families.openai_responses import OpenAIResponsesFamily
 from playground.sim.faults import FaultSchedule
 from playground.sim.params import (
     FAULT_HEADER,
@@ -60,6 +62,7 @@ class SimServer:
         self.faults = FaultSchedule()
         self.log = RequestLog()
         self.openai = OpenAIFamily()
+        self.openai_responses = OpenAIResponsesFamily()
         self.anthropic = AnthropicFamily()
         self.gemini = GeminiFamily()
         self.ollama = OllamaFamily()
@@ -219,6 +222,9 @@ class SimServer:
     async def openai_chat(self, request: Request) -> Any:
         return await self._generate(request, self.openai)
 
+    async def openai_responses_create(self, request: Request) -> Any:
+        return await self._generate(request, self.openai_responses)
+
     async def openai_models(self, request: Request) -> Response:
         return await self._models(request, self.openai)
 
@@ -273,22 +279,39 @@ class SimServer:
         return _json_response(200, {"reset": True}, {})
 
     async def index(self, request: Request) -> Response:
-        root = str(request.base_url).rstrip("/")
         return _json_response(
             200,
             {
                 "name": "playground simulated provider",
                 "models": list(MODEL_NAMES),
-                "base_urls": {
-                    "openai": f"{root}/openai/v1",
-                    "anthropic": f"{root}/anthropic",
-                    "gemini": f"{root}/gemini",
-                    "ollama": f"{root}/ollama",
-                    "bedrock": f"{root}/bedrock",
-                },
+                "base_urls": _base_urls(request),
             },
             {},
         )
+
+
+def _base_urls(request: Request) -> dict[str, str]:
+    root = str(request.base_url).rstrip("/")
+    return {
+        "openai": f"{root}/openai/v1",
+        "anthropic": f"{root}/anthropic",
+        "gemini": f"{root}/gemini",
+        "ollama": f"{root}/ollama",
+        "bedrock": f"{root}/bedrock",
+    }
+
+
+async def _no_route(request: Request, exc: Exception) -> Response:
+    """A JSON 404 for a path no family serves, naming the base URLs so a misconfigured client
+    says what to fix (LiteLLM's Gemini ``api_base`` includes the API version, for one)."""
+    bases = " · ".join(f"{family} {url}" for family, url in _base_urls(request).items())
+    message = (
+        f"The simulator has no route {request.method} {request.url.path}. Base URLs: {bases}"
+        f" (a Gemini client whose base URL carries the version, like LiteLLM's api_base, "
+        f"takes {_base_urls(request)['gemini']}/v1beta)."
+    )
+    body = {"error": {"code": 404, "message": message, "status": "NOT_FOUND"}}
+    return _json_response(404, body, {})
 
 
 def _split_gemini_target(target: str, query_string: str) -> tuple[str, str | None]:
@@ -313,6 +336,7 @@ def create_app() -> Starlette:
     routes = [
         Route("/", server.index, methods=["GET"]),
         Route("/openai/v1/chat/completions", server.openai_chat, methods=["POST"]),
+        Route("/openai/v1/responses", server.openai_responses_create, methods=["POST"]),
         Route("/openai/v1/models", server.openai_models, methods=["GET"]),
         Route("/anthropic/v1/messages", server.anthropic_messages, methods=["POST"]),
         Route("/anthropic/v1/models", server.anthropic_models, methods=["GET"]),
@@ -336,6 +360,6 @@ def create_app() -> Starlette:
         Route("/_sim/requests", server.sim_requests, methods=["GET"]),
         Route("/_sim/reset", server.sim_reset, methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={404: _no_route})
     app.state.sim = server
     return app

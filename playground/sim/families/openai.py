@@ -39,6 +39,8 @@ from playground.sim.scripts import Script
 from playground.sim.streaming import Frame
 
 CONTEXT_WINDOW = 128_000
+SERVER_ERROR = "The server had an error while processing your request. Sorry about that!"
+"""OpenAI's 500 message (also the Responses API's in-stream ``error`` event)."""
 _FINISH = {"stop": "stop", "length": "length", "tool_use": "tool_calls"}
 
 
@@ -310,7 +312,7 @@ class OpenAIFamily(Family):
         elif kind == "400":
             status, message, err_type = 400, detail, "invalid_request_error"
         else:  # 500 and the non-streamed form of a mid-stream failure
-            message = "The server had an error while processing your request. Sorry about that!"
+            message = SERVER_ERROR
         headers.update(retry_headers(status, retry_after, millis=True))
         if status == 429:
             headers["x-ratelimit-remaining-requests"] = "0"

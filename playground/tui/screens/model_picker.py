@@ -3,7 +3,10 @@
 Search uses Textual's own fuzzy matcher (the command palette's), so matched characters are
 highlighted the same way; ranking keeps coarse tiers (exact > prefix > word start > fuzzy)
 and puts providers with a usable credential first. A spec the catalog lacks can be used as
-typed, after the same checks ``-m`` makes.
+typed, after the same checks ``-m`` makes; while a ``custom:URL`` / ``anthropic-custom:URL``
+spec is typed, that URL's server is asked which models it offers, and they are listed under
+the typed row (``custom:URL#model``, "not in catalog"), or one line says why it could not be
+asked.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from playground.tui.preferences import Preferences
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from playground.catalog.types import ModelInfo
+    from playground.catalog.types import ModelInfo, ProviderInfo
+    from playground.credentials.discovery import ModelListing
     from playground.tui.app import PlaygroundApp
 
 SHOWN_LIMIT = 150
@@ -45,6 +49,8 @@ MATCH_STYLE = "bold underline"
 """How matched characters look: the command palette's ``command-palette--highlight``."""
 FILTERS = ("tools", "vision", "thinking")
 CUSTOM_SCHEMES = ("custom:", "anthropic-custom:")
+AD_HOC_SETTLE_S = 0.3
+"""How long a typed ``custom:URL`` must stay the same before its server is asked."""
 
 
 def fit_middle(text: str, width: int) -> str:
@@ -99,8 +105,8 @@ class RowLayout:
     """Column widths of the model rows for one list width: the id first (never cut while
     it fits), then badges, context, name and price, each dropped when room runs out."""
 
-    def __init__(self, width: int, models: list[ModelInfo]) -> None:
-        longest = max((len(m.spec) for m in models), default=0)
+    def __init__(self, width: int, models: list[ModelInfo], ids: list[str] | None = None) -> None:
+        longest = max((len(i) for i in ids or [m.spec for m in models]), default=0)
         longest_name = max((len(_row_name(m)) for m in models), default=0)
         room = max(width - 2 - BADGES_WIDTH, 8)  # 2: the favourite star
         self.spec = min(longest, room)
@@ -153,6 +159,10 @@ class ModelPicker(ModalScreen[str | None]):
         )
         self.live_counts: dict[str, int] = {}
         """Provider slug → how many models its live list named (once it answered)."""
+        self.ad_hoc: tuple[str, ModelListing | None] | None = None
+        """The typed ``custom:URL`` endpoint and its live list (None while being asked)."""
+        self.ad_hoc_models: dict[str, ModelInfo] = {}
+        """``custom:URL#model`` (lower case) → the listed model, for the detail line."""
         self._width = 0
         self._narrowed: tuple[str, list[ModelInfo], set[str]] = ("", [], set())
 
@@ -227,7 +237,46 @@ class ModelPicker(ModalScreen[str | None]):
             self._refill(keep_highlight=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        from playground.credentials.discovery import endpoint_label
+
+        endpoint = self._ad_hoc_endpoint(event.value.strip())
+        label = endpoint_label(endpoint) if endpoint is not None else None
+        if label != (self.ad_hoc[0] if self.ad_hoc else None):
+            self.ad_hoc = (label, None) if label is not None else None
+            if endpoint is not None:
+                self._list_ad_hoc(endpoint)
         self._refill()
+
+    def _ad_hoc_endpoint(self, query: str) -> ProviderInfo | None:
+        """The ad-hoc provider a typed ``custom:URL[#model]`` names, if it parses."""
+        from playground.catalog import CatalogError
+
+        if self.catalog is None or not query.lower().startswith(CUSTOM_SCHEMES) or " " in query:
+            return None
+        try:
+            return self.catalog.parse_spec(query).provider
+        except CatalogError:
+            return None
+
+    @work(group="picker-ad-hoc", exclusive=True)
+    async def _list_ad_hoc(self, endpoint: ProviderInfo) -> None:
+        """Ask a typed ``custom:URL`` which models it offers, once the URL stopped changing
+        (a newer URL cancels this worker); the listing is cached briefly by discovery."""
+        import asyncio
+
+        from playground.credentials.discovery import endpoint_label, list_provider_models
+
+        await asyncio.sleep(AD_HOC_SETTLE_S)
+        if self.catalog is None:
+            return
+        listing = await list_provider_models(
+            endpoint, self.playground.config, self.catalog, timeout=LOCAL_PROBE_TIMEOUT_S
+        )
+        label = endpoint_label(endpoint)
+        if self.ad_hoc is None or self.ad_hoc[0] != label:
+            return
+        self.ad_hoc = (label, listing)
+        self._refill(keep_highlight=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         option_list = self.query_one(OptionList)
@@ -371,6 +420,7 @@ class ModelPicker(ModalScreen[str | None]):
         route_names, route_members = self._route_hits(matcher, query)
         if typed is not None:
             options.append(typed)
+        options.extend(self._ad_hoc_rows(query))
         exact_route = query if query in route_names else None
         if exact or exact_route:
             options.append(_heading("exact match"))
@@ -401,6 +451,36 @@ class ModelPicker(ModalScreen[str | None]):
         option_list.clear_options()
         option_list.add_options(options)
         self._highlight(option_list, previous, typed, query)
+
+    def _ad_hoc_rows(self, query: str) -> list[Option]:
+        """The typed ``custom:URL``'s live models (those matching the ``#model`` part), or one
+        line saying it is being asked or why it could not be."""
+        if self.ad_hoc is None or self.filters:
+            return []
+        label, listing = self.ad_hoc
+        if listing is None:
+            return [Option(Text(f"  asking {label} for its models…", style="dim"), disabled=True)]
+        if not listing.ok:
+            line = Text(f"  ✗ {listing.failure_line(label)}", style="yellow")
+            return [Option(line, disabled=True)]
+        from playground.credentials.discovery import listed_spec
+
+        provider = self._ad_hoc_endpoint(query)
+        if provider is None:
+            return []
+        matcher = TermsMatcher(query.partition("#")[2])
+        models = [m for m in listing.models if not matcher.terms or matcher.score(m.id) is not None]
+        specs = [listed_spec(provider, m.id) for m in models]
+        self.ad_hoc_models = {spec.lower(): m for spec, m in zip(specs, models, strict=True)}
+        title = Text(f"{label} · {len(listing.models)} models live from the server", style="bold")
+        layout = RowLayout(self._width, models, [m.id for m in models])
+        return [
+            Option(title, disabled=True),
+            *(
+                self._option(model, layout, matcher, spec=spec, shown=model.id)
+                for spec, model in zip(specs, models, strict=True)
+            ),
+        ]
 
     def _candidates(self, query: str) -> list[ModelInfo]:
         """The models worth matching: while the user extends the query (types on), only the
@@ -540,15 +620,27 @@ class ModelPicker(ModalScreen[str | None]):
             title.append(f" · {self.live_counts[slug]} models live from the server", style="dim")
         return title
 
-    def _option(self, model: ModelInfo, layout: RowLayout, matcher: TermsMatcher) -> Option:
+    def _option(
+        self,
+        model: ModelInfo,
+        layout: RowLayout,
+        matcher: TermsMatcher,
+        *,
+        spec: str | None = None,
+        shown: str | None = None,
+    ) -> Option:
+        """A model row; ``spec`` is what picking it gives (default ``provider/model``),
+        ``shown`` the id column's text (default the spec)."""
+        spec = spec or model.spec
+        shown = shown or spec
         usable = self._usable(model.provider)
-        star = "★ " if model.spec in self.preferences.favourites else "  "
+        star = "★ " if spec in self.preferences.favourites else "  "
         label = Text(star)
-        spec = fit_middle(model.spec, layout.spec)
-        offsets = matcher.offsets(f"{model.spec} {model.name}") if matcher.terms else set()
-        spec_text = Text(spec.ljust(layout.spec), style="bold" if usable else "dim")
-        if spec == model.spec:  # a cut id's offsets no longer line up
-            for start, end in _runs(o for o in offsets if o < len(spec)):
+        cut = fit_middle(shown, layout.spec)
+        offsets = matcher.offsets(f"{shown} {model.name}") if matcher.terms else set()
+        spec_text = Text(cut.ljust(layout.spec), style="bold" if usable else "dim")
+        if cut == shown:  # a cut id's offsets no longer line up
+            for start, end in _runs(o for o in offsets if o < len(cut)):
                 spec_text.stylize(MATCH_STYLE, start, end)
         label.append_text(spec_text)
         label.append(" ")
@@ -563,7 +655,7 @@ class ModelPicker(ModalScreen[str | None]):
         label.append(price, style="dim")
         if not usable:
             label.stylize("dim")
-        return _PickOption(label, model.spec, model.provider)
+        return _PickOption(label, spec, model.provider)
 
     def _show_detail(self, option: Option | None) -> None:
         """The highlighted row in full: the whole id, name, limits, price and key state."""
@@ -580,23 +672,24 @@ class ModelPicker(ModalScreen[str | None]):
             detail.append(option.spec, style="bold")
             detail.append("  " + " → ".join(self.routes[option.spec]), style="dim")
         elif isinstance(option, _PickOption):
-            model = self.by_spec.get(option.spec.lower())
+            spec = option.spec.lower()
+            model = self.by_spec.get(spec) or self.ad_hoc_models.get(spec)
             if model is not None:
-                detail = self._model_detail(model)
+                detail = self._model_detail(model, option.spec)
         self.query_one("#picker-detail", Static).update(detail)
 
-    def _model_detail(self, model: ModelInfo) -> Text:
-        """The key state first when it needs attention, then the full id and its facts."""
+    def _model_detail(self, model: ModelInfo, spec: str) -> Text:
+        """The key state first when it needs attention, then the full spec and its facts."""
         detail = Text()
         dot_name = self._dot(model.provider)
-        if dot_name != "ok":
+        if dot_name != "ok" and model.provider in self.credentials:
             dot, colour = DOTS[dot_name]
             detail.append(f"{dot} {model.provider}: {dot_name}", style=colour)
             step = _next_step(self.credentials.get(model.provider))
             if step:
                 detail.append(f" · {step}", style="italic")
             detail.append("\n")
-        detail.append(model.spec, style="bold")
+        detail.append(spec, style="bold")
         facts = [_shown_name(model)] if _shown_name(model) else []
         if model.context_window:
             facts.append(f"{format_tokens(model.context_window)} ctx")
