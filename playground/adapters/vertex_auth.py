@@ -125,6 +125,11 @@ class AdcTokens:
         self._credentials: Any = None
         self._scrubber = Scrubber(())
 
+    @property
+    def expiry(self) -> datetime | None:
+        """When the cached token expires (None before the first token, or if unknown)."""
+        return self._credentials.expiry if self._credentials is not None else None
+
     async def token(self) -> AccessToken:
         """A valid access token (raises :class:`GcpAuthError` with one line for the user)."""
         credentials = self._credentials
@@ -225,4 +230,39 @@ def describe_adc(env: Mapping[str, str]) -> dict[str, Any]:
         import google.auth  # noqa: F401
     except ImportError:
         facts["problem"] = MISSING_EXTRA
+    return facts
+
+
+def doctor_facts(
+    *,
+    slug: str,
+    project: str | None,
+    location: str | None,
+    token_source: str | None,
+    env: Mapping[str, str],
+) -> dict[str, Any]:
+    """Project, location and the winning credential source of a Vertex provider, for
+    ``doctor`` and the credential panel; no network call. ``token_source`` is where an
+    access token was found (it wins over ADC). ``ready``: a request could be authorized."""
+    place = vertex_place(project=project, location=location, env=env)
+    facts: dict[str, Any] = {
+        "project": place.project if place else None,
+        "location": place.location if place else None,
+        "credentials": None,
+        "file": None,
+        "type": None,
+        "expiry": None,
+        "problem": None if place else no_project_message(slug),
+    }
+    if token_source:
+        facts["credentials"] = f"access token ({token_source})"
+    else:
+        adc = describe_adc(env)
+        facts.update(credentials=adc["credentials"], file=adc["file"], type=adc["type"])
+        facts["problem"] = facts["problem"] or adc["problem"]
+    facts["ready"] = (
+        bool(place)
+        and facts["problem"] is None
+        and (bool(token_source) or facts["file"] is not None)
+    )
     return facts

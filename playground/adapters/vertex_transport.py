@@ -17,7 +17,12 @@ from urllib.parse import quote
 
 from playground.adapters.errors import typed_error
 from playground.adapters.http_stream import StreamParser, bearer, request_headers, run_stream
-from playground.adapters.vertex_auth import DEFAULT_LOCATION, GcpAuthError, adc_tokens
+from playground.adapters.vertex_auth import (
+    DEFAULT_LOCATION,
+    AccessToken,
+    GcpAuthError,
+    adc_tokens,
+)
 from playground.endpoint import AuthKind, Endpoint
 from playground.events import ErrorKind, StreamEvent
 from playground.request import ChatRequest
@@ -27,22 +32,34 @@ if TYPE_CHECKING:
     import httpx
 
 
-def vertex_url(endpoint: Endpoint, publisher: str, method: str) -> str:
-    """``{base}/v1/projects/P/locations/L/publishers/{publisher}/models/{model}:{method}``.
-
-    A base URL that already ends in an API version (``…/v1beta1``) keeps it; the model id
-    keeps its ``@version`` and is otherwise percent-encoded.
-    """
+def project_url(endpoint: Endpoint, path: str) -> str:
+    """``{base}/v1/projects/P/locations/L/{path}``; a base URL that already ends in an API
+    version (``…/v1beta1``) keeps it."""
     base = endpoint.base_url.rstrip("/")
     if not base.endswith(("/v1", "/v1beta1")):
         base += "/v1"
     project = quote(endpoint.options.get("project", ""), safe="")
     location = quote(endpoint.options.get("location", DEFAULT_LOCATION), safe="")
+    return f"{base}/projects/{project}/locations/{location}/{path}"
+
+
+def vertex_url(endpoint: Endpoint, publisher: str, method: str) -> str:
+    """``…/publishers/{publisher}/models/{model}:{method}`` under :func:`project_url`; the
+    model id keeps its ``@version`` and is otherwise percent-encoded."""
     model = quote(endpoint.model, safe="@")
-    return (
-        f"{base}/projects/{project}/locations/{location}/publishers/{publisher}"
-        f"/models/{model}:{method}"
-    )
+    return project_url(endpoint, f"publishers/{publisher}/models/{model}:{method}")
+
+
+async def access_token(
+    endpoint: Endpoint, env: Mapping[str, str] | None = None
+) -> AccessToken | None:
+    """The token a request to ``endpoint`` carries: its own (expiry unknown), one from ADC,
+    or None (``auth = "none"``). Raises :class:`GcpAuthError`."""
+    if endpoint.api_key and endpoint.auth_kind is not AuthKind.NONE:
+        return AccessToken(endpoint.api_key.reveal(), None)
+    if not endpoint.options.get("adc"):
+        return None
+    return await adc_tokens(os.environ if env is None else env).token()
 
 
 async def authorized(endpoint: Endpoint, env: Mapping[str, str] | None = None) -> Endpoint:
@@ -53,9 +70,9 @@ async def authorized(endpoint: Endpoint, env: Mapping[str, str] | None = None) -
     """
     if endpoint.api_key and endpoint.auth_kind is not AuthKind.NONE:
         return dataclasses.replace(endpoint, auth_kind=AuthKind.OAUTH_TOKEN)
-    if not endpoint.options.get("adc"):
+    token = await access_token(endpoint, env)
+    if token is None:
         return endpoint
-    token = await adc_tokens(os.environ if env is None else env).token()
     return dataclasses.replace(
         endpoint,
         api_key=Secret(token.value),
