@@ -8,6 +8,7 @@ Routes (family base URLs follow each official SDK's convention)::
                                               GET /gemini/v1beta/models   (v1 too)
     POST /ollama/api/chat                     GET /ollama/api/tags
     POST /bedrock/model/{id}/converse-stream  (and /converse; AWS event-stream framing)
+                                              GET /bedrock/async-invoke   (live check)
     POST /vertex/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:streamGenerateContent
     POST /vertex/v1/projects/{p}/locations/{l}/publishers/anthropic/models/{m}:streamRawPredict
                                               GET /vertex/v1/projects/{p}/locations/{l}/endpoints
@@ -291,6 +292,13 @@ class SimServer:
             request, family, model_id=model_id, stream=stream, options=options
         )
 
+    async def bedrock_async_invokes(self, request: Request) -> Response:
+        """ListAsyncInvokes (the doctor's live check): the key is checked, nothing is running."""
+        checked = await self._models(request, self.bedrock)
+        if checked.status_code != 200:
+            return checked
+        return _json_response(200, {"asyncInvokeSummaries": []}, {})
+
     async def vertex_endpoints(self, request: Request) -> Response:
         return await self._models(request, self.vertex)
 
@@ -366,6 +374,7 @@ def create_app() -> Starlette:
         Route("/ollama/api/tags", server.ollama_tags, methods=["GET"]),
         Route("/ollama/api/version", server.ollama_version, methods=["GET"]),
         Route("/bedrock/model/{target:path}", server.bedrock_model, methods=["POST"]),
+        Route("/bedrock/async-invoke", server.bedrock_async_invokes, methods=["GET"]),
         *(
             route
             for version in ("v1", "v1beta1")
