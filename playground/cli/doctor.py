@@ -76,7 +76,8 @@ class DoctorRow:
             return False
         if self.cloud_kind == "aws":
             return bool(self.cloud["credentials"])
-        return bool(self.cloud.get("ready"))
+        # The metadata server exists only on Google Cloud: ready once a live check used it.
+        return bool(self.cloud.get("ready")) or (self.live is not None and self.live.ok)
 
     @property
     def configured(self) -> bool:
@@ -385,7 +386,7 @@ def _cells(row: DoctorRow, live: bool) -> list[str]:
 def _cloud_source(row: DoctorRow) -> str:
     facts = row.cloud or {}
     if row.cloud_kind == "gcp":
-        return f"gcp ADC {facts.get('type') or ''}".rstrip()
+        return f"gcp ADC {facts['type']}" if facts.get("type") else "gcp metadata server"
     profile = f" [{facts['profile']}]" if facts.get("profile") else ""
     return f"aws {facts['credentials']}{profile}"
 

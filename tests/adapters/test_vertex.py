@@ -20,7 +20,12 @@ from playground.adapters.vertex_transport import vertex_url
 from playground.endpoint import AuthKind, Protocol
 from playground.events import ErrorKind, StopReason
 from playground.request import ChatRequest, Message, TextPart
-from tests.adapters.gcp_fakes import service_account_file, token_reply
+from tests.adapters.gcp_fakes import (
+    MetadataServer,
+    service_account_file,
+    token_reply,
+    use_metadata_server,
+)
 from tests.adapters.replay import ReplayServer, Reply
 from tests.adapters.streams import collect, endpoint, summarize
 
@@ -398,3 +403,21 @@ async def test_no_adc_at_all_says_how_to_log_in(
     error = summarize(await collect(hello(), ep, client)).terminal
     assert error.kind is ErrorKind.AUTH
     assert "gcloud auth application-default login" in error.message
+
+
+async def test_without_an_adc_file_the_metadata_server_gives_the_token(
+    replay: ReplayServer,
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_tokens: None,
+) -> None:
+    replay.queue(Reply(CLAUDE_SSE))
+    with MetadataServer("ya29.from-the-metadata-stand-in-0001") as metadata:
+        use_metadata_server(monkeypatch, metadata)
+        ep = vertex_endpoint(
+            Protocol.VERTEX_ANTHROPIC, replay.base_url, "c@1", key=None, options={"adc": "yes"}
+        )
+        assert summarize(await collect(hello(), ep, client)).text == "Hi"
+        assert any(p.endswith("/token") or "/token?" in p for p in metadata.paths)
+    (request,) = replay.requests
+    assert request.headers["authorization"] == "Bearer ya29.from-the-metadata-stand-in-0001"

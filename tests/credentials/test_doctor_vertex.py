@@ -15,7 +15,12 @@ import pytest
 
 from playground.adapters import vertex_auth
 from playground.cli import main
-from tests.adapters.gcp_fakes import service_account_file, token_reply
+from tests.adapters.gcp_fakes import (
+    MetadataServer,
+    service_account_file,
+    token_reply,
+    use_metadata_server,
+)
 from tests.adapters.replay import ReplayServer, Reply
 
 TOKEN = "ya29.a0-doctor-access-token-0123456789abcdef"
@@ -176,3 +181,19 @@ def test_live_check_without_any_credential_makes_no_request(capsys, monkeypatch,
     assert code == 1
     assert row["live"]["status"] == "unauthorized"
     assert "gcloud auth application-default login" in row["live"]["message"]
+
+
+def test_live_check_on_google_cloud_uses_the_metadata_server(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "meta-proj")
+    with MetadataServer(TOKEN) as metadata, ReplayServer() as vertex:
+        use_metadata_server(monkeypatch, metadata)
+        vertex.queue(Reply(b"{}", content_type="application/json"))
+        config = tmp_path / "config.toml"
+        config.write_text(f'[providers.vertex]\nbase_url = "{vertex.base_url}"\n')
+        code, row = doctor_row(capsys, "vertex", "--live", "--config", str(config))
+        (request,) = vertex.requests
+    assert row["gcp"]["credentials"] == "metadata server (only on Google Cloud)"
+    assert row["live"]["status"] == "ok"
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert row["gcp"]["expiry"] is not None
+    assert code == 0
