@@ -9,18 +9,9 @@ wrapped in a JSON array, which :mod:`playground.adapters.errors` already reads.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import aclosing
-from typing import TYPE_CHECKING
-
 from playground.adapters.gemini import GeminiParser, build_body
-from playground.adapters.vertex_transport import stream_via_vertex, vertex_url
+from playground.adapters.vertex_transport import vertex_stream, vertex_url
 from playground.endpoint import Endpoint
-from playground.events import StreamEvent
-from playground.request import ChatRequest
-
-if TYPE_CHECKING:
-    import httpx
 
 
 def stream_url(endpoint: Endpoint) -> str:
@@ -28,23 +19,5 @@ def stream_url(endpoint: Endpoint) -> str:
     return vertex_url(endpoint, "google", "streamGenerateContent") + "?alt=sse"
 
 
-async def stream(
-    request: ChatRequest,
-    endpoint: Endpoint,
-    client: httpx.AsyncClient,
-    *,
-    timeout: httpx.Timeout | None = None,
-) -> AsyncIterator[StreamEvent]:
-    """Stream one Vertex generateContent request as unified events (never raises)."""
-    events = stream_via_vertex(
-        request,
-        endpoint,
-        client,
-        timeout,
-        url=stream_url,
-        body=build_body,
-        parser=lambda e: GeminiParser(e.limits),
-    )
-    async with aclosing(events):
-        async for event in events:
-            yield event
+stream = vertex_stream(url=stream_url, body=build_body, parser=lambda e: GeminiParser(e.limits))
+"""Stream one Vertex generateContent request as unified events (never raises)."""

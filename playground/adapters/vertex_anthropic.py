@@ -8,19 +8,13 @@ MessagesParser`. The credential is an OAuth access token (bearer) for Google Clo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import aclosing
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playground.adapters import anthropic_messages
 from playground.adapters.anthropic_messages import MessagesParser
-from playground.adapters.vertex_transport import stream_via_vertex, vertex_url
+from playground.adapters.vertex_transport import vertex_stream, vertex_url
 from playground.endpoint import Endpoint
-from playground.events import StreamEvent
 from playground.request import ChatRequest
-
-if TYPE_CHECKING:
-    import httpx
 
 VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16"
 
@@ -38,23 +32,5 @@ def build_body(request: ChatRequest, endpoint: Endpoint) -> dict[str, Any]:
     return body
 
 
-async def stream(
-    request: ChatRequest,
-    endpoint: Endpoint,
-    client: httpx.AsyncClient,
-    *,
-    timeout: httpx.Timeout | None = None,
-) -> AsyncIterator[StreamEvent]:
-    """Stream one Claude-on-Vertex request as unified events (never raises)."""
-    events = stream_via_vertex(
-        request,
-        endpoint,
-        client,
-        timeout,
-        url=stream_url,
-        body=build_body,
-        parser=lambda e: MessagesParser(e.limits),
-    )
-    async with aclosing(events):
-        async for event in events:
-            yield event
+stream = vertex_stream(url=stream_url, body=build_body, parser=lambda e: MessagesParser(e.limits))
+"""Stream one Claude-on-Vertex request as unified events (never raises)."""

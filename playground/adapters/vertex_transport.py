@@ -31,6 +31,8 @@ from playground.secret import Secret
 if TYPE_CHECKING:
     import httpx
 
+    from playground.adapters import StreamFn
+
 
 def project_url(endpoint: Endpoint, path: str) -> str:
     """``{base}/v1/projects/P/locations/L/{path}``; a base URL that already ends in an API
@@ -81,36 +83,43 @@ async def authorized(endpoint: Endpoint, env: Mapping[str, str] | None = None) -
     )
 
 
-async def stream_via_vertex(
-    request: ChatRequest,
-    endpoint: Endpoint,
-    client: httpx.AsyncClient,
-    timeout: httpx.Timeout | None,
+def vertex_stream(
     *,
     url: Callable[[Endpoint], str],
     body: Callable[[ChatRequest, Endpoint], dict[str, Any]],
     parser: Callable[[Endpoint], StreamParser],
-) -> AsyncIterator[StreamEvent]:
-    """Authorize ``endpoint`` and stream one request; never raises for failures.
+) -> StreamFn:
+    """A publisher's ``stream`` adapter function: authorize, then stream one request.
 
-    A missing or refused ADC token is a terminal ``auth`` error, before any request is made.
+    Never raises for failures; a missing or refused ADC token is a terminal ``auth`` error,
+    before any request is made.
     """
-    try:
-        endpoint = await authorized(endpoint)
-    except GcpAuthError as exc:
-        yield typed_error(ErrorKind.AUTH, str(exc))
-        return
-    async with aclosing(
-        run_stream(
-            client=client,
-            url=url(endpoint),
-            headers=request_headers(endpoint, bearer(endpoint)),
-            body=body(request, endpoint),
-            parser=parser(endpoint),
-            endpoint=endpoint,
-            timeout=timeout,
-        )
-    ) as batches:
-        async for batch in batches:
-            for event in batch:
-                yield event
+
+    async def stream(
+        request: ChatRequest,
+        endpoint: Endpoint,
+        client: httpx.AsyncClient,
+        *,
+        timeout: httpx.Timeout | None = None,
+    ) -> AsyncIterator[StreamEvent]:
+        try:
+            endpoint = await authorized(endpoint)
+        except GcpAuthError as exc:
+            yield typed_error(ErrorKind.AUTH, str(exc))
+            return
+        async with aclosing(
+            run_stream(
+                client=client,
+                url=url(endpoint),
+                headers=request_headers(endpoint, bearer(endpoint)),
+                body=body(request, endpoint),
+                parser=parser(endpoint),
+                endpoint=endpoint,
+                timeout=timeout,
+            )
+        ) as batches:
+            async for batch in batches:
+                for event in batch:
+                    yield event
+
+    return stream

@@ -75,17 +75,21 @@ def _token_problem(exchange: Exchange) -> str | None:
     return "401" if token and is_rejected_key(token) else None
 
 
-class VertexGeminiFamily(GeminiFamily):
-    """Gemini's wire format behind Vertex's address and bearer tokens."""
-
-    name = "vertex"
+class _GoogleFrontEnd:
+    """What both publishers share: an OAuth bearer, checked by Google's front end."""
 
     def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
         return bearer_token(headers)
 
     def auth_error(self, exchange: Exchange) -> ErrorReply | None:
         problem = _token_problem(exchange)
-        return None if problem is None else self.error(problem, exchange)
+        return None if problem is None else self.error(problem, exchange)  # type: ignore[attr-defined]
+
+
+class VertexGeminiFamily(_GoogleFrontEnd, GeminiFamily):
+    """Gemini's wire format behind Vertex's address and bearer tokens."""
+
+    name = "vertex"
 
     def model_list(self, names: tuple[str, ...]) -> JsonObject:
         """The live check's ``ListEndpoints`` answer: a project without deployed endpoints
@@ -101,17 +105,10 @@ class VertexGeminiFamily(GeminiFamily):
         return super().error(kind, exchange, retry_after=retry_after, detail=detail)
 
 
-class VertexAnthropicFamily(AnthropicFamily):
+class VertexAnthropicFamily(_GoogleFrontEnd, AnthropicFamily):
     """Messages SSE for Vertex's rawPredict body, behind Google's front end."""
 
     name = "vertex-anthropic"
-
-    def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
-        return bearer_token(headers)
-
-    def auth_error(self, exchange: Exchange) -> ErrorReply | None:
-        problem = _token_problem(exchange)
-        return None if problem is None else self.error(problem, exchange)
 
     def parse(self, body: JsonObject) -> Conversation:
         version = body.get("anthropic_version")
