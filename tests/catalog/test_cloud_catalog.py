@@ -60,3 +60,16 @@ def test_only_claude_thinking_is_sent_over_bedrock_converse() -> None:
     claude = {"reasoning": True, "reasoning_options": [{"type": "budget_tokens", "min": 1024}]}
     style = thinking_options("bedrock", "eu.anthropic.claude-sonnet-4-5-20250929-v1:0", claude)
     assert style[0] == "budget"
+
+
+@pytest.mark.parametrize("provider", ["bedrock", "vertex", "vertex-anthropic"])
+def test_live_model_lists_of_clouds_point_at_the_catalog_without_a_request(
+    capsys, monkeypatch, provider: str
+) -> None:
+    """Their list calls live on other APIs; before, a templated host was asked for /models."""
+    monkeypatch.setenv("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29." + "x" * 30)
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "ABSK" + "x" * 30)
+    assert main(["models", "--provider", provider, "--live"]) == 1
+    err = capsys.readouterr().err
+    assert "models are not listed live; the catalog lists them" in err
+    assert "{" not in err  # no templated host named
