@@ -9,6 +9,7 @@ from tests.cli.conftest import sim_model
 
 TOKEN = "ya29.a0-simulated-vertex-access-token-0123456789"
 PROVIDERS = ("vertex", "vertex-anthropic")
+FAST_THINKER = "thinker?tps=0&ttft_ms=0"
 
 
 @pytest.fixture
@@ -49,14 +50,14 @@ def test_echo_streams_through_vertex(ask, vertex_config, sim_url: str, provider:
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_thinking_reaches_the_simulator(ask, vertex_config, provider: str) -> None:
     extra = (
-        f'[providers.{provider}.models."thinker"]\nthinking = true\n'
+        f'[providers.{provider}.models."{FAST_THINKER}"]\nthinking = true\n'
         "thinking_budget_min = 1024\nthinking_budget_max = 32000\nmax_output = 64000\n"
     )
     result = ask(
         "--config",
         vertex_config(extra),
         "-m",
-        f"{provider}/thinker",
+        f"{provider}/{FAST_THINKER}",
         "--thinking",
         "medium",
         "--json",
