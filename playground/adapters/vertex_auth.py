@@ -105,10 +105,17 @@ def vertex_place(
 
 @dataclass(frozen=True, slots=True)
 class AccessToken:
-    """A bearer token and when it expires (None: unknown)."""
+    """A bearer token, when it expires (None: unknown) and the ADC's quota project, which
+    goes in ``x-goog-user-project`` as google-auth itself would send it."""
 
     value: str
     expiry: datetime | None
+    quota_project: str | None = None
+
+
+def _token_of(credentials: Any) -> AccessToken:
+    quota = getattr(credentials, "quota_project_id", None)
+    return AccessToken(credentials.token, credentials.expiry, quota or None)
 
 
 class AdcTokens:
@@ -134,7 +141,7 @@ class AdcTokens:
         """A valid access token (raises :class:`GcpAuthError` with one line for the user)."""
         credentials = self._credentials
         if credentials is not None and credentials.valid and credentials.token:
-            return AccessToken(credentials.token, credentials.expiry)
+            return _token_of(credentials)
         return await asyncio.to_thread(self._refreshed)
 
     def _refreshed(self) -> AccessToken:
@@ -153,7 +160,7 @@ class AdcTokens:
                 raise
             except (GoogleAuthError, OSError, ValueError) as exc:
                 raise GcpAuthError(self._describe(exc)) from None
-            return AccessToken(credentials.token, credentials.expiry)
+            return _token_of(credentials)
 
     def _load(self) -> Any:
         """google-auth's own ADC chain (``GOOGLE_APPLICATION_CREDENTIALS``, the gcloud file,

@@ -75,11 +75,15 @@ async def authorized(endpoint: Endpoint, env: Mapping[str, str] | None = None) -
     token = await access_token(endpoint, env)
     if token is None:
         return endpoint
+    headers = dict(endpoint.headers)
+    if token.quota_project:
+        headers.setdefault("x-goog-user-project", token.quota_project)
     return dataclasses.replace(
         endpoint,
         api_key=Secret(token.value),
         auth_kind=AuthKind.OAUTH_TOKEN,
         key_source="Application Default Credentials",
+        headers=headers,
     )
 
 

@@ -154,9 +154,12 @@ async def _check_vertex(
     if token is not None:
         source = endpoint.key_source or "Application Default Credentials"
         key = ResolvedKey(Secret(token.value), source, AuthKind.OAUTH_TOKEN)
+    headers = dict(endpoint.headers)
+    if token is not None and token.quota_project:
+        headers.setdefault("x-goog-user-project", token.quota_project)
     url = project_url(endpoint, "endpoints?pageSize=1")
     result, _response = await live_get(
-        provider, key, client, url, timeout=timeout, headers=endpoint.headers, signed=True
+        provider, key, client, url, timeout=timeout, headers=headers, signed=True
     )
     return result
 

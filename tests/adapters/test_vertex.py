@@ -332,6 +332,46 @@ async def test_adc_token_close_to_expiry_is_refreshed(
     ]
 
 
+def gcloud_user_adc(home: Path, token_server: ReplayServer, monkeypatch, **extra: str) -> None:
+    """gcloud's ``application-default login`` file; its refreshes go to ``token_server``."""
+    import google.oauth2.credentials
+
+    adc = home / ".config" / "gcloud" / "application_default_credentials.json"
+    adc.parent.mkdir(parents=True)
+    info = {
+        "type": "authorized_user",
+        "client_id": "id.apps.googleusercontent.com",
+        "client_secret": "client-secret-0123456789",
+        "refresh_token": "1//refresh-token-secret-0123456789",
+        **extra,
+    }
+    adc.write_text(json.dumps(info))
+    monkeypatch.setenv("HOME", str(home))
+    # gcloud's authorized_user files always refresh at Google's token endpoint: point it home.
+    monkeypatch.setattr(
+        google.oauth2.credentials, "_GOOGLE_OAUTH2_TOKEN_ENDPOINT", f"{token_server.base_url}/token"
+    )
+
+
+async def test_gcloud_user_adc_sends_its_quota_project(
+    replay: ReplayServer,
+    client: httpx.AsyncClient,
+    token_server: ReplayServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_tokens: None,
+) -> None:
+    gcloud_user_adc(tmp_path, token_server, monkeypatch, quota_project_id="billing-proj")
+    token_server.queue(token_reply("ya29.user-token-from-refresh-000"))
+    replay.queue(Reply(GEMINI_SSE))
+    ep = vertex_endpoint(Protocol.VERTEX, replay.base_url, "g", key=None, options={"adc": "yes"})
+    assert summarize(await collect(hello(), ep, client)).text == "Olá!"
+    (request,) = replay.requests
+    assert request.headers["authorization"] == "Bearer ya29.user-token-from-refresh-000"
+    assert request.headers["x-goog-user-project"] == "billing-proj"
+    assert "refresh_token=1%2F%2Frefresh-token-secret" in token_server.requests[0].body.decode()
+
+
 async def test_authorized_user_adc_refresh_failure_is_one_auth_line_without_secrets(
     replay: ReplayServer,
     client: httpx.AsyncClient,
@@ -341,26 +381,7 @@ async def test_authorized_user_adc_refresh_failure_is_one_auth_line_without_secr
     fresh_tokens: None,
 ) -> None:
     refresh = "1//refresh-token-secret-0123456789"
-    adc = tmp_path / ".config" / "gcloud" / "application_default_credentials.json"
-    adc.parent.mkdir(parents=True)
-    adc.write_text(
-        json.dumps(
-            {
-                "type": "authorized_user",
-                "client_id": "id.apps.googleusercontent.com",
-                "client_secret": "client-secret-0123456789",
-                "refresh_token": refresh,
-                "token_uri": f"{token_server.base_url}/token",
-            }
-        )
-    )
-    monkeypatch.setenv("HOME", str(tmp_path))
-    # gcloud's authorized_user files always refresh at Google's token endpoint: point it home.
-    import google.oauth2.credentials
-
-    monkeypatch.setattr(
-        google.oauth2.credentials, "_GOOGLE_OAUTH2_TOKEN_ENDPOINT", f"{token_server.base_url}/token"
-    )
+    gcloud_user_adc(tmp_path, token_server, monkeypatch)
     body = json.dumps({"error": "invalid_grant", "error_description": f"Bad Request {refresh}"})
     token_server.queue(Reply(body.encode(), status=400, content_type="application/json"))
     ep = vertex_endpoint(Protocol.VERTEX, replay.base_url, "g", key=None, options={"adc": "yes"})
