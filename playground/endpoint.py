@@ -24,6 +24,8 @@ class Protocol(StrEnum):
     OPENAI_RESPONSES = "openai-responses"
     AZURE_OPENAI = "azure-openai"
     BEDROCK = "bedrock"  # Amazon Bedrock Converse, AWS event-stream framing
+    VERTEX = "vertex"  # Gemini on Google Vertex AI (generateContent, OAuth bearer)
+    VERTEX_ANTHROPIC = "vertex-anthropic"  # Claude on Vertex AI (Messages via rawPredict)
 
 
 class AuthKind(StrEnum):

@@ -202,6 +202,8 @@ class Resolver:
         options = {"api_version": override.api_version} if override and override.api_version else {}
         if protocol is Protocol.BEDROCK:
             base_url, options = self._bedrock(provider, override)
+        elif protocol in (Protocol.VERTEX, Protocol.VERTEX_ANTHROPIC):
+            base_url, options = self._vertex(provider, override)
         label = spec if custom else f"{provider.slug}/{model_id}"
         endpoints = tuple(
             Endpoint(
@@ -270,6 +272,25 @@ class Resolver:
             )
         except AwsAuthError as exc:
             raise ResolveError(str(exc)) from None
+
+    def _vertex(
+        self, provider: ProviderInfo, override: ProviderConfig | None
+    ) -> tuple[str, dict[str, str]]:
+        """Vertex AI's address and its project/location (and ADC unless ``auth = "none"``)."""
+        from playground.adapters.vertex_auth import no_project_message, vertex_place
+
+        place = vertex_place(
+            project=override.project if override else None,
+            location=override.location if override else None,
+            env=self.env if self.env is not None else os.environ,
+        )
+        if place is None:
+            raise ResolveError(no_project_message(provider.slug))
+        options = {"project": place.project, "location": place.location}
+        if not (override is not None and override.auth == AuthKind.NONE):
+            options["adc"] = "yes"
+        configured = override.base_url if override else None
+        return configured or place.default_base_url(), options
 
     def _provider_config(self, slug: str) -> ProviderConfig | None:
         # A table may be named by an alias: [providers.google] applies to gemini.

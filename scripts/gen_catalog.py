@@ -53,6 +53,7 @@ from playground.catalog.models_dev import (  # noqa: F401 (re-exported for the t
     PROVIDER_MAP,
     compact_model,
     is_chat_model,
+    served_by,
     thinking_options,
 )
 
@@ -151,7 +152,7 @@ def generate(source: Path) -> dict[str, Any]:
                 continue
             data = resolve(source, data, donors)
             model_id = path.relative_to(models_dir).with_suffix("").as_posix()
-            if is_chat_model(model_id, data):
+            if is_chat_model(model_id, data) and served_by(slug, model_id):
                 rows[model_id] = compact_model(slug, model_id, data)
         for extra in EXTRA_MODELS.get(slug, []):
             rows.setdefault(extra[0], extra)

@@ -9,7 +9,12 @@ import pytest
 
 _PROVIDER_ENV = re.compile(
     r".*(_API_KEY|_AUTH_TOKEN|_TOKEN|_BASE_URL|_HOST)$|^PLAYGROUND_.*|^PYTHON_KEYRING_BACKEND$|^AWS_.*"
+    r"|^GOOGLE_.*|^GCLOUD_PROJECT$|^CLOUDSDK_.*|^CLOUD_ML_REGION$"
 )
+# No Google credential chain may reach a real metadata server from a test. google-auth reads
+# these once, when it is first imported, so they are set before any test runs.
+os.environ["GCE_METADATA_HOST"] = "127.0.0.1:9"
+os.environ["GCE_METADATA_IP"] = "127.0.0.1:9"
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +32,8 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     # No AWS credential chain may reach an instance metadata endpoint from a test.
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in ("GCE_METADATA_HOST", "GCE_METADATA_IP"):  # nothing listens on port 9
+        monkeypatch.setenv(name, "127.0.0.1:9")
     return home
 
 

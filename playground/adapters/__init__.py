@@ -27,6 +27,8 @@ _MODULES = {
     Protocol.OLLAMA: "ollama",
     Protocol.OPENAI_RESPONSES: "openai_responses",
     Protocol.BEDROCK: "bedrock",
+    Protocol.VERTEX: "vertex",
+    Protocol.VERTEX_ANTHROPIC: "vertex_anthropic",
 }
 
 

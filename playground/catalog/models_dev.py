@@ -36,11 +36,18 @@ PROVIDER_MAP: dict[str, str] = {
     "azure": "azure-openai",
     "lmstudio": "lmstudio",
     "ollama-cloud": "ollama",
+    "amazon-bedrock": "bedrock",
+    "google-vertex": "vertex",
+    "google-vertex-anthropic": "vertex-anthropic",
 }
 """models.dev provider id → our provider slug (only these are packaged)."""
 
-ANTHROPIC_PROTOCOL = {"anthropic"}
-GEMINI_PROTOCOL = {"gemini"}
+ANTHROPIC_PROTOCOL = {"anthropic", "vertex-anthropic"}
+GEMINI_PROTOCOL = {"gemini", "vertex"}
+ID_PREFIXES: dict[str, tuple[str, ...]] = {"vertex": ("gemini-",)}
+"""Providers whose models.dev list holds models another path serves: Vertex's Gemini
+publisher packages only Gemini (Claude is ``vertex-anthropic``; the open "MaaS" models speak
+an OpenAI-compatible endpoint)."""
 LOCAL_FREE = {"ollama", "lmstudio"}  # runs on the user's machine: no per-token price
 
 EFFORT_ORDER = ("none", "minimal", "low", "medium", "default", "high", "xhigh", "max")
@@ -72,7 +79,20 @@ def is_chat_model(model_id: str, data: dict[str, Any]) -> bool:
         return False
     if "text" not in modalities.get("output", ["text"]):
         return False
+    if model_id.lower().endswith("-tts"):  # speech out, even where modalities are missing
+        return False
     return "embed" not in model_id.lower() and "embed" not in str(data.get("family", "")).lower()
+
+
+def served_by(slug: str, model_id: str) -> bool:
+    """Whether ``slug``'s protocol serves ``model_id`` (see :data:`ID_PREFIXES`)."""
+    prefixes = ID_PREFIXES.get(slug)
+    return prefixes is None or model_id.startswith(prefixes)
+
+
+def _claude_rules(slug: str, model_id: str) -> bool:
+    """Anthropic's thinking rules: Anthropic's own API, Claude on Vertex, Claude on Bedrock."""
+    return slug in ANTHROPIC_PROTOCOL or (slug == "bedrock" and "anthropic.claude" in model_id)
 
 
 def _sorted_efforts(values: list[str]) -> list[str]:
@@ -89,10 +109,14 @@ def thinking_options(slug: str, model_id: str, data: dict[str, Any]) -> list[Any
     toggle = "toggle" in options
     if not options:
         return ["always", [], None, None, True, False] if reasoning else 0
+    if slug == "bedrock" and not _claude_rules(slug, model_id):
+        # Converse carries each vendor's own reasoning fields (Nova's reasoningConfig, …);
+        # only Claude's are mapped, so no level is sent to the others.
+        return 0
     efforts = _sorted_efforts(list(effort.get("values", []))) if effort else []
     b_min = budget.get("min") if budget else None
     b_max = budget.get("max") if budget else None
-    if slug in ANTHROPIC_PROTOCOL:
+    if _claude_rules(slug, model_id):
         if effort and (not budget or "max" in efforts):
             return ["adaptive", [e for e in efforts if e != "none"], None, None, False, True]
         if budget:
@@ -165,7 +189,7 @@ def rows_from_api(api: Any) -> dict[str, list[list[Any]]]:
                 if not isinstance(model_id, str) or not isinstance(data, dict):
                     continue
                 try:
-                    if is_chat_model(model_id, data):
+                    if is_chat_model(model_id, data) and served_by(slug, model_id):
                         rows[model_id] = compact_model(slug, model_id, data)
                 except (AttributeError, TypeError, ValueError):
                     continue  # a record of an unexpected shape

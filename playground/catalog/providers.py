@@ -22,6 +22,9 @@ _KEY = (AuthKind.API_KEY,)
 _LOCAL = (AuthKind.NONE, AuthKind.API_KEY)
 _NONE = (AuthKind.NONE,)
 
+_GOOGLE_ACCESS_TOKEN = KeyFormat(
+    r"ya29\.[\w.-]{20,}", "Google OAuth access token (ya29.…)", AuthKind.OAUTH_TOKEN
+)
 _ZHIPU_KEY = KeyFormat(r"[0-9a-f]{32}\.[A-Za-z0-9]{16}", "Zhipu/Z.ai key (32 hex . 16 chars)")
 
 PROVIDERS: tuple[ProviderInfo, ...] = (
@@ -332,6 +335,32 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
             KeyFormat(r"bedrock-api-key-[A-Za-z0-9+/=_-]{20,}", "Bedrock short-term API key"),
         ),
         docs_url="https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference.html",
+    ),
+    ProviderInfo(
+        slug="vertex",
+        name="Google Vertex AI (Gemini)",
+        protocol=Protocol.VERTEX,
+        # {location} is filled from [providers.vertex] location or GOOGLE_CLOUD_LOCATION
+        # (default us-central1; "global" uses aiplatform.googleapis.com).
+        base_url="https://{location}-aiplatform.googleapis.com",
+        aliases=("google-vertex", "vertex-ai", "vertexai"),
+        # An access token (`gcloud auth print-access-token`), as Terraform's google provider
+        # reads it; without one, a token comes from Application Default Credentials.
+        env_vars=("GOOGLE_OAUTH_ACCESS_TOKEN",),
+        auth_kinds=(AuthKind.OAUTH_TOKEN, AuthKind.NONE),
+        key_formats=(_GOOGLE_ACCESS_TOKEN,),
+        docs_url="https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference",
+    ),
+    ProviderInfo(
+        slug="vertex-anthropic",
+        name="Google Vertex AI (Claude)",
+        protocol=Protocol.VERTEX_ANTHROPIC,
+        base_url="https://{location}-aiplatform.googleapis.com",
+        aliases=("google-vertex-anthropic", "vertex-claude"),
+        env_vars=("GOOGLE_OAUTH_ACCESS_TOKEN",),
+        auth_kinds=(AuthKind.OAUTH_TOKEN, AuthKind.NONE),
+        key_formats=(_GOOGLE_ACCESS_TOKEN,),
+        docs_url="https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude",
     ),
     ProviderInfo(
         slug="ollama",

@@ -213,8 +213,13 @@ WIRE: dict[tuple[str, Protocol, str], dict[str, Any]] = {
     ("*", Protocol.OLLAMA, "effort"): {"on": {"think": "$effort"}, "off": {"think": False}},
 }
 
-PROTOCOL_FALLBACK: dict[Protocol, Protocol] = {Protocol.AZURE_OPENAI: Protocol.OPENAI}
-"""Protocols that share another protocol's thinking fields (Azure speaks Chat Completions)."""
+PROTOCOL_FALLBACK: dict[Protocol, Protocol] = {
+    Protocol.AZURE_OPENAI: Protocol.OPENAI,
+    Protocol.VERTEX: Protocol.GEMINI,
+    Protocol.VERTEX_ANTHROPIC: Protocol.ANTHROPIC,
+}
+"""Protocols that share another protocol's thinking fields (Azure speaks Chat Completions;
+Vertex AI carries the Gemini and Anthropic bodies unchanged)."""
 
 _FALLBACK_STYLE = {"budget": "toggle", "effort": "toggle", "level": "effort", "adaptive": "budget"}
 """When a protocol has no template for a style, degrade to this one (e.g. budget → on/off)."""

@@ -43,6 +43,7 @@ _AUTH_LABEL = {"api_key": "key", "oauth_token": "oauth", "none": "none"}
 # Short live labels keep the table within 80 columns; JSON keeps the full status names.
 _LIVE_LABEL = {"unauthorized": "rejected", "rate_limited": "limited", "not_running": "down"}
 _STATE_LABEL = {"no key needed": "local", "suspect": "bad key", "simulated": "sim"}
+_CLOUD_AUTH = {"aws": "sigv4", "gcp": "adc"}  # how a keyless cloud row authenticates
 
 
 class DoctorError(Exception):
@@ -63,12 +64,20 @@ class DoctorRow:
     headers: dict[str, str] = field(default_factory=dict)
     requested: bool = False
     reach: KeyReach | None = None
-    aws: dict[str, Any] | None = None  # Bedrock: region, credential source, expiry
+    # Bedrock ("aws"): region, credential source, expiry; Vertex AI ("gcp"): project,
+    # location, credential source (ADC file and type, or a token), expiry.
+    cloud_kind: str | None = None
+    cloud: dict[str, Any] | None = None
 
     @property
-    def aws_ready(self) -> bool:
-        """A Bedrock row without an API key whose AWS credential chain found credentials."""
-        return bool(self.aws and self.aws["credentials"] and not self.status.keys)
+    def cloud_ready(self) -> bool:
+        """A cloud row without a key whose cloud credential chain found credentials."""
+        if not self.cloud or self.status.keys:
+            return False
+        if self.cloud_kind == "aws":
+            return bool(self.cloud["credentials"])
+        # The metadata server exists only on Google Cloud: ready once a live check used it.
+        return bool(self.cloud.get("ready")) or (self.live is not None and self.live.ok)
 
     @property
     def configured(self) -> bool:
@@ -81,12 +90,19 @@ class DoctorRow:
         """The live check's next step when it failed, else the credential's."""
         if self.live is not None and self.live.next_step:
             return self.live.next_step
-        return None if self.aws_ready else self.status.next_step
+        if self.cloud_ready:
+            return None
+        if self.cloud_kind == "gcp" and not self.status.keys:
+            return (
+                "run `gcloud auth application-default login` (or set "
+                "GOOGLE_APPLICATION_CREDENTIALS, or an access token in GOOGLE_OAUTH_ACCESS_TOKEN)"
+            )
+        return self.status.next_step
 
     @property
     def failed(self) -> bool:
         """A configured key failed its live check, or a requested provider has no key."""
-        if self.requested and self.status.state == "missing" and not self.aws_ready:
+        if self.requested and self.status.state == "missing" and not self.cloud_ready:
             return True
         live_failed = self.live is not None and self.live.status in _LIVE_FAILURES
         return live_failed and (bool(self.status.keys) or self.requested)
@@ -95,13 +111,13 @@ class DoctorRow:
 def run(args: argparse.Namespace) -> int:
     """Run ``playground doctor``."""
     try:
-        rows, notes, catalog = _collect(args)
+        rows, notes, catalog, config = _collect(args)
         agents = framework_section(args) if args.from_path or args.framework else None
     except DoctorError as exc:
         print(f"playground doctor: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.live:
-        asyncio.run(_check_live(rows, timeout=args.timeout))
+        asyncio.run(_check_live(rows, config, timeout=args.timeout))
         _add_reach(rows, catalog)
     if args.json:
         objects = [row_to_dict(row) for row in rows] + (agents.rows if agents else [])
@@ -118,10 +134,11 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str], Catalog]:
+def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str], Catalog, Config]:
     from playground.catalog import CatalogError, load_catalog
     from playground.config.loader import ConfigError, load_config
     from playground.credentials import resolve_credentials
+    from playground.credentials.cloud import cloud_facts
     from playground.credentials.discovery import endpoint_overrides
 
     try:
@@ -140,33 +157,12 @@ def _collect(args: argparse.Namespace) -> tuple[list[DoctorRow], list[str], Cata
         status = resolve_credentials(provider, config, catalog=catalog)
         row = DoctorRow(provider, status, requested=bool(requested))
         row.base_url, row.headers = endpoint_overrides(provider, config)
-        row.aws = _aws_facts(provider, config, status)
+        found = cloud_facts(provider, config, status)
+        if found is not None:
+            row.cloud_kind, row.cloud = found
         rows.append(row)
     notes = sorted({note for row in rows for note in row.status.notes})
-    return rows, notes, catalog
-
-
-def _aws_facts(
-    provider: ProviderInfo, config: Config, status: CredentialStatus
-) -> dict[str, Any] | None:
-    """Bedrock's region and winning credential source (None for other protocols)."""
-    import os
-
-    from playground.credentials.resolve import provider_config
-    from playground.endpoint import Protocol
-
-    settings = provider_config(provider, config)
-    protocol = (settings.protocol if settings else None) or provider.protocol
-    if protocol is not Protocol.BEDROCK:
-        return None
-    from playground.adapters.bedrock_auth import doctor_facts
-
-    return doctor_facts(
-        region=settings.region if settings else None,
-        profile=settings.profile if settings else None,
-        bearer_source=status.source if status.keys else None,
-        env=os.environ,
-    )
+    return rows, notes, catalog, config
 
 
 def _listed(provider: ProviderInfo, config: Config) -> bool:
@@ -190,17 +186,39 @@ def _lookup(catalog: Any, name: str) -> ProviderInfo:
     raise DoctorError(f"unknown provider {name!r}{hint}; see `playground models` for the list")
 
 
-async def _check_live(rows: list[DoctorRow], *, timeout: float) -> None:
+async def _check_live(rows: list[DoctorRow], config: Config, *, timeout: float) -> None:
+    from playground.credentials.cloud import cloud_endpoint
     from playground.credentials.live import LiveTarget, check_all
+    from playground.credentials.types import LiveResult
 
     checked: list[tuple[DoctorRow, LiveTarget]] = []
     for row in rows:
-        if row.status.keys or not row.status.needs_key:
+        if row.cloud is not None:
+            if not (row.status.keys or row.cloud_ready or row.requested):
+                continue
+            endpoint, problem = cloud_endpoint(row.provider, config)
+            if endpoint is None:
+                row.live = LiveResult("error", None, None, problem or "", None)
+                continue
+            checked.append((row, LiveTarget(row.provider, row.status.key, endpoint=endpoint)))
+        elif row.status.keys or not row.status.needs_key:
             target = LiveTarget(row.provider, row.status.key, row.base_url, row.headers)
             checked.append((row, target))
     results = await check_all([target for _row, target in checked], timeout=timeout)
     for (row, _target), result in zip(checked, results, strict=True):
         row.live = result
+        if row.cloud_kind == "gcp" and row.cloud is not None and not row.status.keys:
+            row.cloud["expiry"] = _adc_expiry()
+
+
+def _adc_expiry() -> str | None:
+    """When the ADC token the live check fetched expires (google-auth keeps it cached)."""
+    import os
+
+    from playground.adapters.vertex_auth import adc_tokens
+
+    expiry = adc_tokens(os.environ).expiry
+    return expiry.isoformat() + "Z" if expiry is not None else None
 
 
 def _add_reach(rows: list[DoctorRow], catalog: Catalog) -> None:
@@ -301,7 +319,7 @@ def row_to_dict(row: DoctorRow) -> dict[str, Any]:
         "shadowed": list(status.shadowed),
         "problems": list(status.problems),
         "notes": list(status.notes),
-        **({"aws": row.aws} if row.aws is not None else {}),
+        **({row.cloud_kind: row.cloud} if row.cloud_kind and row.cloud is not None else {}),
     }
 
 
@@ -322,7 +340,7 @@ def render_table(rows: list[DoctorRow], notes: list[str], *, width: int, live: b
                 detail, width, initial_indent="    ", subsequent_indent="      "
             ) or [""]
     missing = [
-        row.provider.slug for row in rows if row.status.state == "missing" and not row.aws_ready
+        row.provider.slug for row in rows if row.status.state == "missing" and not row.cloud_ready
     ]
     if missing and not any(row.requested for row in rows):
         lines.append("")
@@ -352,10 +370,12 @@ def _cells(row: DoctorRow, live: bool) -> list[str]:
     fmt = {True: "✓", False: "✗", None: "-"}[status.format.ok]
     cells = [
         row.provider.slug,
-        "aws" if row.aws_ready else _STATE_LABEL.get(status.state, status.state),
+        (row.cloud_kind or "") if row.cloud_ready else _STATE_LABEL.get(status.state, status.state),
         status.key.masked if status.key else "-",
-        _aws_source(row) if row.aws_ready else _source_text(row),
-        "sigv4" if row.aws_ready else _AUTH_LABEL.get(str(status.auth_kind), str(status.auth_kind)),
+        _cloud_source(row) if row.cloud_ready else _source_text(row),
+        _CLOUD_AUTH.get(row.cloud_kind or "", "")
+        if row.cloud_ready
+        else _AUTH_LABEL.get(str(status.auth_kind), str(status.auth_kind)),
         fmt,
     ]
     if live:
@@ -363,22 +383,12 @@ def _cells(row: DoctorRow, live: bool) -> list[str]:
     return cells
 
 
-def _aws_source(row: DoctorRow) -> str:
-    aws = row.aws or {}
-    return f"aws {aws['credentials']}" + (f" [{aws['profile']}]" if aws.get("profile") else "")
-
-
-def _aws_line(aws: dict[str, Any]) -> str:
-    """``aws: region eu-west-1 · SSO cache (profile work) · expires …`` for the details."""
-    parts = [f"region {aws['region']}" if aws["region"] else "no region (set region or AWS_REGION)"]
-    if aws["credentials"]:
-        profile = f" (profile {aws['profile']})" if aws.get("profile") else ""
-        parts.append(f"credentials: {aws['credentials']}{profile}")
-    if aws.get("expiry"):
-        parts.append(f"expires {aws['expiry']}")
-    if aws.get("problem"):
-        parts.append(f"! {aws['problem']}")
-    return "aws: " + " · ".join(parts)
+def _cloud_source(row: DoctorRow) -> str:
+    facts = row.cloud or {}
+    if row.cloud_kind == "gcp":
+        return f"gcp ADC {facts['type']}" if facts.get("type") else "gcp metadata server"
+    profile = f" [{facts['profile']}]" if facts.get("profile") else ""
+    return f"aws {facts['credentials']}{profile}"
 
 
 def _source_text(row: DoctorRow) -> str:
@@ -418,12 +428,14 @@ def _latency(ms: float) -> str:
 
 
 def _details(row: DoctorRow) -> list[str]:
-    if not (row.configured or row.aws_ready):
+    from playground.credentials.cloud import cloud_line
+
+    if not (row.configured or row.cloud_ready):
         return []
     status = row.status
     details = [f"! {problem}" for problem in status.problems]
-    if row.aws is not None:
-        details.append(_aws_line(row.aws))
+    if row.cloud_kind and row.cloud is not None:
+        details.append(cloud_line(row.cloud_kind, row.cloud))
     if status.format.ok is False:
         details.append(f"! format: {status.format.message}")
     live = row.live

@@ -82,6 +82,8 @@ class ProviderConfig(_Strict):
     api_version: str | None = None
     region: str | None = None  # Bedrock: AWS region (else AWS_REGION / the profile's)
     profile: str | None = None  # Bedrock: AWS shared-config profile for SigV4 credentials
+    project: str | None = None  # Vertex AI: Google Cloud project (else GOOGLE_CLOUD_PROJECT)
+    location: str | None = None  # Vertex AI: region or "global" (else GOOGLE_CLOUD_LOCATION)
     models: dict[str, ModelConfig] = Field(default_factory=dict)
     fallbacks: list[str] = Field(default_factory=list)
 

@@ -147,7 +147,19 @@ async def list_live_models(
     import httpx
 
     from playground.credentials.live import live_get
+    from playground.credentials.types import LiveResult
 
+    if provider.protocol in (Protocol.BEDROCK, Protocol.VERTEX, Protocol.VERTEX_ANTHROPIC):
+        # Their model lists live on other APIs and hosts (Bedrock's control plane, Vertex's
+        # Model Garden): the packaged catalog lists them instead.
+        message = f"{provider.name} models are not listed live; the catalog lists them"
+        return ModelListing(
+            provider=provider.slug,
+            models=merge_with_catalog(catalog, provider.slug, []),
+            result=LiveResult("skipped", None, None, message, None),
+            source="live",
+            fetched_at=time.time(),
+        )
     url = models_url(provider, base_url)
     cache_key = (provider.slug, url, _fingerprint(key))
     cached = _cache.get(cache_key) or (_read_disk(catalog, provider, url) if not key else None)

@@ -26,7 +26,7 @@ from playground.catalog.types import ProviderInfo
 from playground.credentials.model_lists import parse_model_list
 from playground.credentials.next_steps import replace_key_hint, set_key_hint, start_local_hint
 from playground.credentials.types import LiveResult, LiveStatus, ResolvedKey
-from playground.endpoint import AuthKind, Protocol
+from playground.endpoint import AuthKind, Endpoint, Protocol
 from playground.secret import Scrubber, is_secret_name, redact_url, url_secrets
 
 if TYPE_CHECKING:
@@ -51,12 +51,17 @@ MODEL_LIST_PATHS = {
 
 @dataclass(frozen=True, slots=True)
 class LiveTarget:
-    """One live check to run: the provider, its key (None for keyless), URL and extra headers."""
+    """One live check to run: the provider, its key (None for keyless), URL and extra headers.
+
+    ``endpoint``: a cloud provider's resolved endpoint (region or project, credentials), checked
+    with :func:`playground.credentials.cloud.check_cloud` instead of a key-check GET.
+    """
 
     provider: ProviderInfo
     key: ResolvedKey | None
     base_url: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    endpoint: Endpoint | None = None
 
 
 def auth_headers(provider: ProviderInfo, key: ResolvedKey | None) -> dict[str, str]:
@@ -123,18 +128,21 @@ async def live_get(
     *,
     timeout: float = 8.0,
     headers: Mapping[str, str] | None = None,
+    signed: bool = False,
 ) -> tuple[LiveResult, httpx.Response | None]:
     """One authenticated GET of ``url``, classified like :func:`check_live`; never raises.
 
     The response (body read, at most :data:`LIVE_BODY_LIMIT` decoded bytes) comes back too
     when the server answered without redirecting elsewhere, so callers can read a model list
     from it. Redirects to another origin are not followed (the credentials stay home).
+    ``signed``: ``headers`` already carry the credential (a SigV4 signature), or none is
+    wanted, so no key is needed.
     """
     import httpx
 
     # An ad-hoc custom:URL endpoint may need no key, like a local server.
     keyless = provider.local or provider.simulated or provider.slug in AD_HOC_PROVIDERS
-    if key is None and not keyless:
+    if key is None and not (keyless or signed):
         result = LiveResult(
             "error", None, None, "no key to check", set_key_hint(provider, _first_env(provider))
         )
@@ -256,19 +264,22 @@ async def check_all(
     """Run every check concurrently, each bounded by ``timeout``; results in input order."""
     import httpx
 
+    from playground.credentials.cloud import check_cloud
+
     async def bounded(target: LiveTarget, shared: httpx.AsyncClient) -> LiveResult:
-        try:
-            return await asyncio.wait_for(
-                check_live(
-                    target.provider,
-                    target.key,
-                    shared,
-                    base_url=target.base_url,
-                    timeout=timeout,
-                    headers=target.headers,
-                ),
-                timeout + 0.5,
+        if target.endpoint is not None:
+            check = check_cloud(target.provider, target.endpoint, shared, timeout=timeout)
+        else:
+            check = check_live(
+                target.provider,
+                target.key,
+                shared,
+                base_url=target.base_url,
+                timeout=timeout,
+                headers=target.headers,
             )
+        try:
+            return await asyncio.wait_for(check, timeout + 0.5)
         except TimeoutError:
             url = check_url(target.provider, target.base_url)
             message = f"no answer within {timeout:g} s"
@@ -333,11 +344,11 @@ def _classify(
 def _skip_reason(provider: ProviderInfo, base_url: str | None) -> LiveResult | None:
     """A ``skipped`` result when no meaningful request can be made, else None."""
     base = base_url or provider.base_url
-    if provider.protocol == Protocol.BEDROCK:
-        # bedrock-runtime has no model list; the control plane's needs SigV4 and its own IAM
-        # permission, so a failure there would say nothing about the runtime credential.
-        message = "Bedrock has no cheap key-check call; not checked"
-        step = "send one prompt: playground ask -m bedrock/MODEL hi"
+    if provider.protocol in (Protocol.BEDROCK, Protocol.VERTEX, Protocol.VERTEX_ANTHROPIC):
+        # A cloud's check needs its region/project and credential chain: a LiveTarget with
+        # the resolved endpoint (playground.credentials.cloud), not a bare key.
+        message = f"{provider.name} is checked with its resolved endpoint; not checked here"
+        step = f"run: playground doctor --live --provider {provider.slug}"
         return LiveResult("skipped", None, None, message, step)
     if not base.startswith(("http://", "https://")):
         if provider.simulated:

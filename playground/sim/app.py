@@ -9,6 +9,10 @@ Routes (family base URLs follow each official SDK's convention)::
                                               GET /gemini/v1beta/models   (v1 too)
     POST /ollama/api/chat                     GET /ollama/api/tags
     POST /bedrock/model/{id}/converse-stream  (and /converse; AWS event-stream framing)
+                                              GET /bedrock/async-invoke   (live check)
+    POST /vertex/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:streamGenerateContent
+    POST /vertex/v1/projects/{p}/locations/{l}/publishers/anthropic/models/{m}:streamRawPredict
+                                              GET /vertex/v1/projects/{p}/locations/{l}/endpoints
     GET  /_sim/requests                       POST /_sim/reset
 
 Fault parameters come from the model id (``echo?fail=429``) or, for SDKs that validate model
@@ -35,6 +39,7 @@ from playground.sim.families.gemini import GeminiFamily
 from playground.sim.families.ollama import OllamaFamily
 from playground.sim.families.openai import OpenAIFamily
 from playground.sim.families.openai_responses import OpenAIResponsesFamily
+from playground.sim.families.vertex import VertexAnthropicFamily, VertexGeminiFamily
 from playground.sim.faults import FaultSchedule
 from playground.sim.params import (
     FAULT_HEADER,
@@ -49,6 +54,7 @@ from playground.sim.scripts import build_script
 from playground.sim.streaming import DelayedReply, PacedStream, StreamFault
 
 _GEMINI_METHODS = ("streamGenerateContent", "generateContent")
+_RAW_PREDICT_METHODS = ("streamRawPredict", "rawPredict")
 
 
 def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
@@ -67,6 +73,8 @@ class SimServer:
         self.gemini = GeminiFamily()
         self.ollama = OllamaFamily()
         self.bedrock = BedrockFamily()
+        self.vertex = VertexGeminiFamily()
+        self.vertex_anthropic = VertexAnthropicFamily()
 
     # ---- generation ------------------------------------------------------------------------
 
@@ -270,6 +278,36 @@ class SimServer:
         reply = self.bedrock.error("404", exchange)
         return _json_response(reply.status, reply.body, dict(reply.headers))
 
+    async def vertex_model(self, request: Request) -> Any:
+        """Both Vertex publishers: Gemini methods for ``google``, rawPredict for ``anthropic``."""
+        query_string = request.url.query
+        publisher = request.path_params["publisher"]
+        family: Family = self.vertex_anthropic if publisher == "anthropic" else self.vertex
+        methods = _RAW_PREDICT_METHODS if publisher == "anthropic" else _GEMINI_METHODS
+        target = request.path_params["target"]
+        model_id, method = _split_gemini_target(target, query_string, methods)
+        if publisher not in ("google", "anthropic"):
+            method = None
+        stream = method in ("streamGenerateContent", "streamRawPredict")
+        options = {"sse": "alt=sse" in query_string} if publisher == "google" else {}
+        if method is None:
+            exchange = Exchange(model_id, uuid.uuid4().hex[:24], int(time.time()), {})
+            reply = family.error("404", exchange)
+            return _json_response(reply.status, reply.body, dict(reply.headers))
+        return await self._generate(
+            request, family, model_id=model_id, stream=stream, options=options
+        )
+
+    async def bedrock_async_invokes(self, request: Request) -> Response:
+        """ListAsyncInvokes (the doctor's live check): the key is checked, nothing is running."""
+        checked = await self._models(request, self.bedrock)
+        if checked.status_code != 200:
+            return checked
+        return _json_response(200, {"asyncInvokeSummaries": []}, {})
+
+    async def vertex_endpoints(self, request: Request) -> Response:
+        return await self._models(request, self.vertex)
+
     async def sim_requests(self, request: Request) -> Response:
         return _json_response(200, {"requests": self.log.entries()}, {})
 
@@ -298,6 +336,7 @@ def _base_urls(request: Request) -> dict[str, str]:
         "gemini": f"{root}/gemini",
         "ollama": f"{root}/ollama",
         "bedrock": f"{root}/bedrock",
+        "vertex": f"{root}/vertex",
     }
 
 
@@ -314,7 +353,9 @@ async def _no_route(request: Request, exc: Exception) -> Response:
     return _json_response(404, body, {})
 
 
-def _split_gemini_target(target: str, query_string: str) -> tuple[str, str | None]:
+def _split_gemini_target(
+    target: str, query_string: str, methods: tuple[str, ...] = _GEMINI_METHODS
+) -> tuple[str, str | None]:
     """``echo?tps=0:streamGenerateContent`` → (``echo?tps=0``, ``streamGenerateContent``).
 
     Clients percent-encode the model segment, so ``?`` arrives inside the path. A client that
@@ -322,7 +363,7 @@ def _split_gemini_target(target: str, query_string: str) -> tuple[str, str | Non
     are understood.
     """
     for candidate in (target, f"{target}?{query_string}"):
-        for method in _GEMINI_METHODS:
+        for method in methods:
             marker = f":{method}"
             index = candidate.rfind(marker)
             if index > 0 and candidate[index + len(marker) :][:1] in ("", "?", "&"):
@@ -357,6 +398,24 @@ def create_app() -> Starlette:
         Route("/ollama/api/tags", server.ollama_tags, methods=["GET"]),
         Route("/ollama/api/version", server.ollama_version, methods=["GET"]),
         Route("/bedrock/model/{target:path}", server.bedrock_model, methods=["POST"]),
+        Route("/bedrock/async-invoke", server.bedrock_async_invokes, methods=["GET"]),
+        *(
+            route
+            for version in ("v1", "v1beta1")
+            for route in (
+                Route(
+                    f"/vertex/{version}/projects/{{project}}/locations/{{location}}/publishers/"
+                    "{publisher:str}/models/{target:path}",
+                    server.vertex_model,
+                    methods=["POST"],
+                ),
+                Route(
+                    f"/vertex/{version}/projects/{{project}}/locations/{{location}}/endpoints",
+                    server.vertex_endpoints,
+                    methods=["GET"],
+                ),
+            )
+        ),
         Route("/_sim/requests", server.sim_requests, methods=["GET"]),
         Route("/_sim/reset", server.sim_reset, methods=["POST"]),
     ]

@@ -115,7 +115,8 @@ def test_remote_providers_have_https_base_url_env_vars_and_docs():
         assert provider.base_url.startswith("https://"), provider.slug
         assert provider.env_vars, provider.slug
         assert provider.docs_url, provider.slug
-        assert AuthKind.API_KEY in provider.auth_kinds
+        # Vertex AI takes Google OAuth access tokens (or ADC), never an API key.
+        assert {AuthKind.API_KEY, AuthKind.OAUTH_TOKEN} & set(provider.auth_kinds), provider.slug
 
 
 def test_key_check_paths_are_relative_to_the_base_url():

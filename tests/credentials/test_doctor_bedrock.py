@@ -155,11 +155,62 @@ def test_without_botocore_the_extra_is_named(capsys, monkeypatch, aws_home) -> N
     assert "pip install 'playground-tui[aws]'" in doctor_table(capsys)
 
 
-def test_live_check_is_skipped_without_any_request(capsys, monkeypatch, aws_home) -> None:
+def test_live_check_with_the_api_key_lists_async_invokes_on_the_runtime_host(
+    capsys, monkeypatch, aws_home, tmp_path
+) -> None:
+    """ListAsyncInvokes: read-only, free, same host and bearer key as a prompt, no model id."""
     monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", BEDROCK_KEY)
     monkeypatch.setenv("AWS_REGION", "us-east-1")
-    code, row = doctor_row(capsys, "--live")
+    with ReplayServer() as server:
+        server.queue(Reply(b'{"asyncInvokeSummaries": []}', content_type="application/json"))
+        config = tmp_path / "config.toml"
+        config.write_text(f'[providers.bedrock]\nbase_url = "{server.base_url}"\n')
+        code, row = doctor_row(capsys, "--live", "--config", str(config))
+        (request,) = server.requests
     assert code == 0
-    assert row["live"]["status"] == "skipped"
-    assert row["live"]["http_status"] is None and row["live"]["latency_ms"] is None
-    assert "playground ask -m bedrock/" in row["live"]["next_step"]
+    assert row["live"]["status"] == "ok" and row["live"]["http_status"] == 200
+    assert (request.method, request.path, request.query) == (
+        "GET",
+        "/async-invoke",
+        "maxResults=1",
+    )
+    assert request.headers["authorization"] == f"Bearer {BEDROCK_KEY}"
+
+
+def test_live_check_signs_with_sigv4_and_reports_access_denied(
+    capsys, monkeypatch, aws_home, tmp_path
+) -> None:
+    pytest.importorskip("botocore")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDLIVECHECK")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    denied = {"message": "User is not authorized to perform: bedrock:ListAsyncInvokes"}
+    with ReplayServer() as server:
+        server.queue(Reply(json.dumps(denied).encode(), 403, "application/json"))
+        config = tmp_path / "config.toml"
+        config.write_text(f'[providers.bedrock]\nbase_url = "{server.base_url}"\n')
+        code, row = doctor_row(capsys, "--live", "--config", str(config))
+        (request,) = server.requests
+    auth = request.headers["authorization"]
+    assert auth.startswith("AWS4-HMAC-SHA256 Credential=AKIDLIVECHECK/")
+    assert "/eu-west-1/bedrock/aws4_request" in auth
+    assert row["live"]["status"] == "forbidden"
+    assert "bedrock:ListAsyncInvokes" in row["live"]["message"]
+    assert code == 1  # a provider named with --provider failed its live check
+
+
+def test_a_requested_row_without_credentials_fails_live_without_a_request(
+    capsys, monkeypatch, aws_home, tmp_path
+) -> None:
+    monkeypatch.setitem(sys.modules, "botocore", None)
+    monkeypatch.setitem(sys.modules, "botocore.session", None)
+    with ReplayServer() as server:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[providers.bedrock]\nbase_url = "{server.base_url}"\nregion = "us-east-1"\n'
+        )
+        code, row = doctor_row(capsys, "--live", "--config", str(config))
+        assert server.requests == []
+    assert code == 1
+    assert row["live"]["status"] == "unauthorized"
+    assert "playground-tui[aws]" in row["live"]["message"]

@@ -8,8 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-FAMILIES = ("openai", "anthropic", "gemini", "ollama")
+FAMILIES = ("openai", "anthropic", "gemini", "ollama", "vertex", "vertex-anthropic")
 FAST = "tps=0&ttft_ms=0"
+VERTEX_MODELS = "/vertex/v1/projects/sim-project/locations/us-central1/publishers"
+_WIRE = {"vertex": "gemini", "vertex-anthropic": "anthropic"}
+
+
+def wire_family(family: str) -> str:
+    """The family whose stream format ``family`` speaks (Vertex carries Gemini and Claude)."""
+    return _WIRE.get(family, family)
 
 
 def fresh(model: str) -> str:
@@ -67,6 +74,23 @@ def build_request(
         path = f"/gemini/v1beta/models/{quote(model, safe='')}:{method}"
         if key:
             headers["x-goog-api-key"] = key
+    elif family == "vertex":
+        body = {"contents": [{"role": "user", "parts": [{"text": text}]}]}
+        method = "streamGenerateContent?alt=sse" if stream else "generateContent"
+        path = f"{VERTEX_MODELS}/google/models/{quote(model, safe='')}:{method}"
+        if key:
+            headers["authorization"] = f"Bearer {key}"
+    elif family == "vertex-anthropic":
+        body = {
+            "anthropic_version": "vertex-2023-10-16",
+            "max_tokens": 4096,
+            "messages": [{"role": "user", "content": text}],
+            "stream": stream,
+        }
+        method = "streamRawPredict" if stream else "rawPredict"
+        path = f"{VERTEX_MODELS}/anthropic/models/{quote(model, safe='')}:{method}"
+        if key:
+            headers["authorization"] = f"Bearer {key}"
     else:
         body = {"model": model, "messages": [{"role": "user", "content": text}], "stream": stream}
         path = "/ollama/api/chat"
@@ -78,6 +102,7 @@ def build_request(
 
 def stream_payloads(family: str, raw: str) -> list[tuple[str | None, str]]:
     """Split a raw stream body into ``(event name, data)`` pairs in the family's framing."""
+    family = wire_family(family)
     if family == "ollama":
         return [(None, line) for line in raw.split("\n") if line]
     separator = "\r\n\r\n" if family == "gemini" else "\n\n"
@@ -107,6 +132,7 @@ def stream_json(family: str, raw: str) -> list[Any]:
 
 def streamed_text(family: str, raw: str) -> str:
     """The answer text a client would show (thinking excluded)."""
+    family = wire_family(family)
     out = []
     for item in stream_json(family, raw):
         if "error" in item:
@@ -128,6 +154,7 @@ def streamed_text(family: str, raw: str) -> str:
 
 def streamed_thinking(family: str, raw: str) -> str:
     """The thinking text a client would show."""
+    family = wire_family(family)
     out = []
     for item in stream_json(family, raw):
         if family == "openai":

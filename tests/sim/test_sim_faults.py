@@ -6,7 +6,15 @@ import json
 
 import httpx
 import pytest
-from sim_wire import FAMILIES, FAST, build_request, fresh, stream_payloads, streamed_text
+from sim_wire import (
+    FAMILIES,
+    FAST,
+    build_request,
+    fresh,
+    stream_payloads,
+    streamed_text,
+    wire_family,
+)
 
 pytestmark = pytest.mark.usefixtures("sim_url")
 
@@ -156,6 +164,10 @@ def test_keys_marked_invalid_or_revoked_are_rejected_in_the_family_format(send, 
         assert body["error"] == {"type": "authentication_error", "message": "invalid x-api-key"}
     elif family == "gemini":
         assert body["error"]["details"][0]["reason"] == "API_KEY_INVALID"
+    elif family == "vertex":  # Google's front end refuses the token, in an array
+        assert body[0]["error"]["status"] == "UNAUTHENTICATED"
+    elif family == "vertex-anthropic":
+        assert body["error"]["status"] == "UNAUTHENTICATED"
     else:
         assert body == {"error": "unauthorized"}
 
@@ -224,6 +236,8 @@ TERMINATORS = {
     "anthropic": "message_stop",
     "gemini": "finishReason",
     "ollama": '"done":true',
+    "vertex": "finishReason",
+    "vertex-anthropic": "message_stop",
 }
 
 
@@ -247,15 +261,16 @@ def test_midstream_error_sends_the_familys_error_event_after_output(send, family
     pairs = stream_payloads(family, response.text)
     event, data = pairs[-1]
     error = json.loads(data)
-    if family == "openai":
+    wire = wire_family(family)  # Vertex streams the publisher's own error event
+    if wire == "openai":
         assert error["error"]["type"] == "server_error"
-    elif family == "anthropic":
+    elif wire == "anthropic":
         assert event == "error"
         assert error == {
             "type": "error",
             "error": {"type": "overloaded_error", "message": "Overloaded"},
         }
-    elif family == "gemini":
+    elif wire == "gemini":
         assert error["error"]["status"] == "UNAVAILABLE" and error["error"]["code"] == 503
     else:
         assert error == {"error": "an error was encountered while running the model"}

@@ -6,7 +6,15 @@ import base64
 import json
 
 import pytest
-from sim_wire import FAMILIES, FAST, stream_json, stream_payloads, streamed_text, streamed_thinking
+from sim_wire import (
+    FAMILIES,
+    FAST,
+    stream_json,
+    stream_payloads,
+    streamed_text,
+    streamed_thinking,
+    wire_family,
+)
 
 pytestmark = pytest.mark.usefixtures("sim_url")
 
@@ -372,15 +380,16 @@ JPEG = b"\xff\xd8\xff\xe0" + bytes(96)
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_vision_reports_count_type_and_size_of_images(send, client, family):
+    wire = wire_family(family)  # Vertex carries the Gemini and Claude bodies
     png, jpeg = base64.b64encode(PNG).decode(), base64.b64encode(JPEG).decode()
-    if family == "openai":
+    if wire == "openai":
         content = [
             {"type": "text", "text": "what is this"},
             {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{png}"}},
             {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{jpeg}"}},
         ]
         extra = {"messages": [{"role": "user", "content": content}]}
-    elif family == "anthropic":
+    elif wire == "anthropic":
         content = [
             {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": png}},
             {
@@ -390,7 +399,7 @@ def test_vision_reports_count_type_and_size_of_images(send, client, family):
             {"type": "text", "text": "what is this"},
         ]
         extra = {"messages": [{"role": "user", "content": content}]}
-    elif family == "gemini":
+    elif wire == "gemini":
         parts = [
             {"text": "what is this"},
             {"inlineData": {"mimeType": "image/png", "data": png}},
@@ -407,12 +416,13 @@ def test_vision_reports_count_type_and_size_of_images(send, client, family):
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_max_output_tokens_truncates_with_the_length_stop_reason(send, family):
+    wire = wire_family(family)  # Vertex carries the Gemini and Claude bodies
     limit = {
         "openai": {"max_completion_tokens": 5},
         "anthropic": {"max_tokens": 5},
         "gemini": {"generationConfig": {"maxOutputTokens": 5}},
         "ollama": {"options": {"num_predict": 5}},
-    }[family]
+    }[wire]
     raw = send(family, f"lorem?{FAST}&tokens=50", extra=limit).text
     assert len(streamed_text(family, raw).split()) == 5
     items = stream_json(family, raw)
@@ -423,7 +433,7 @@ def test_max_output_tokens_truncates_with_the_length_stop_reason(send, family):
         ],
         "gemini": lambda: items[-1]["candidates"][0]["finishReason"],
         "ollama": lambda: items[-1]["done_reason"],
-    }[family]()
+    }[wire]()
     assert (
         reason
         == {
@@ -431,7 +441,7 @@ def test_max_output_tokens_truncates_with_the_length_stop_reason(send, family):
             "anthropic": "max_tokens",
             "gemini": "MAX_TOKENS",
             "ollama": "length",
-        }[family]
+        }[wire]
     )
 
 
@@ -478,6 +488,9 @@ def test_unknown_model_is_the_family_404(send, family):
         "anthropic": lambda: body["error"]["type"] == "not_found_error",
         "gemini": lambda: body["error"]["status"] == "NOT_FOUND",
         "ollama": lambda: body["error"] == "model 'gpt-9000' not found",
+        # Vertex's front end: Google's shape, an array for the Gemini methods
+        "vertex": lambda: body[0]["error"]["status"] == "NOT_FOUND",
+        "vertex-anthropic": lambda: body["error"]["status"] == "NOT_FOUND",
     }[family]
     assert message()
 

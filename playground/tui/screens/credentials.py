@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from playground.tui.credential_states import DOTS, ProviderCredential, headroom_lines
 
 if TYPE_CHECKING:
+    from playground.endpoint import Endpoint
     from playground.tui.app import PlaygroundApp
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -41,6 +42,8 @@ class CredentialPanel(ModalScreen[None]):
         self.show_all = show_all
         self.checking: set[str] = set()
         self._spin = 0
+        # Bedrock / Vertex rows: (cloud, facts) — region or project, winning credential source
+        self.cloud: dict[str, tuple[str, dict]] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="credentials"):
@@ -60,6 +63,23 @@ class CredentialPanel(ModalScreen[None]):
         table.focus()
         self.set_interval(0.1, self._tick)
         self._probe_keyless()
+        self._read_cloud_facts()
+
+    @work(group="credential-cloud", exclusive=True)
+    async def _read_cloud_facts(self) -> None:
+        """Region / project and credential source of cloud rows, read off the event loop (the
+        AWS chain may ask a local metadata endpoint)."""
+        from playground.credentials.cloud import cloud_facts
+
+        for slug, row in list(self.states.items()):
+            if row.status is None:
+                continue
+            found = await asyncio.to_thread(
+                cloud_facts, row.provider, self.playground.config, row.status
+            )
+            if found is not None:
+                self.cloud[slug] = found
+        self._show_detail()
 
     @work(group="credential-probe", exclusive=True)
     async def _probe_keyless(self) -> None:
@@ -188,6 +208,10 @@ class CredentialPanel(ModalScreen[None]):
                     detail.append(f" (or {status.next_step})", style="italic")
             elif status.next_step and row.dot != "ok":
                 detail.append(f"\nnext: {status.next_step}", style="italic")
+            if slug in self.cloud:
+                from playground.credentials.cloud import cloud_line
+
+                detail.append(f"\n{cloud_line(*self.cloud[slug])}", style="cyan")
             if row.live is not None and row.live.message:
                 detail.append(f"\nlive: {row.live.message}")
             for line in headroom_lines(row, self.playground.catalog):
@@ -228,7 +252,9 @@ class CredentialPanel(ModalScreen[None]):
         for slug in slugs:
             row = self.states[slug]
             key = row.status.key if row.status is not None else None
-            targets.append(LiveTarget(row.provider, key, self.playground.provider_base_url(slug)))
+            endpoint = await self._cloud_endpoint(slug)
+            base_url = self.playground.provider_base_url(slug)
+            targets.append(LiveTarget(row.provider, key, base_url, endpoint=endpoint))
         try:
             results = await check_all(targets, timeout=8.0)
         except Exception as exc:  # never a traceback: report and stop spinning
@@ -250,6 +276,18 @@ class CredentialPanel(ModalScreen[None]):
             self.app.notify(
                 f"{len(failed)} check(s) failed: {', '.join(failed)}", severity="warning"
             )
+
+    async def _cloud_endpoint(self, slug: str) -> Endpoint | None:
+        """A cloud row's resolved endpoint for its live check (None for other providers)."""
+        from playground.credentials.cloud import cloud_endpoint, cloud_protocol
+
+        provider = self.states[slug].provider
+        if cloud_protocol(provider, self.playground.config) is None:
+            return None
+        endpoint, _problem = await asyncio.to_thread(
+            cloud_endpoint, provider, self.playground.config
+        )
+        return endpoint
 
     def action_set_key(self) -> None:
         """Set the selected provider's key: the OS keyring, or a 0600 file the user picks."""
