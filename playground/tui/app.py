@@ -23,9 +23,8 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
-from playground.tui.blind import TIMELINE_REFUSED, BlindMode
+from playground.tui.compare_mode import CompareMode
 from playground.tui.frame_clock import FrameClock
-from playground.tui.repeat import RepeatControl
 from playground.tui.startup import (
     FIRST_RUN_HINT,
     FIRST_RUN_PANES,
@@ -72,10 +71,6 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "vote",
     }
 )
-
-
-COMPARISON_REFRESH_S = 0.5
-"""How often the shown comparison table is redrawn while a pane streams."""
 
 
 def _count(number: int, noun: str) -> str:
@@ -207,8 +202,7 @@ class PlaygroundApp(App[None]):
         self.hint = ""
         self._credentials: dict[str, ProviderCredential] | None = None
         self._turn_started: dict[str, float] = {}
-        self.blind = BlindMode(self)
-        self.repeat = RepeatControl(self)
+        self.compare = CompareMode(self)
 
     # --- composition ---------------------------------------------------------------------
 
@@ -273,7 +267,7 @@ class PlaygroundApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         # The event carries the new size; ``self.size`` may still be the previous one.
         self._fit_layout(event.size.width, event.size.height)
-        self.call_after_refresh(self.refresh_comparison)  # its columns depend on the width
+        self.call_after_refresh(self.compare.refresh_table)  # its columns depend on the width
 
     def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
         """Short terminals trade borders for rows; narrow ones put the timeline below."""
@@ -284,8 +278,7 @@ class PlaygroundApp(App[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
-        self.query_one(ComparisonTable).display = False
-        self.set_interval(COMPARISON_REFRESH_S, self._refresh_live_comparison)
+        self.compare.mount()
         self._fit_layout()
         self.query_one(PromptInput).focus()
         self._refresh_summary()
@@ -474,7 +467,7 @@ class PlaygroundApp(App[None]):
             await view.show_turns(pane.turns)
             # A restored conversation opens at its latest turn: scroll once laid out.
             self.call_after_refresh(view.follow)
-        self.blind.apply()
+        self.compare.layout_changed()
         self._refresh_summary()
         return view
 
@@ -509,11 +502,10 @@ class PlaygroundApp(App[None]):
         if self.session is None or not self.chat_panes:
             self.notify("no panes: press ctrl+n to add one", severity="warning")
             return
-        if self.repeat.running:
-            self.notify("a repeat is running — press escape to stop it", severity="warning")
+        if self.compare.refuses_prompt():
             return
         idle = [view for view in self.chat_panes if not view.busy]
-        names = zip(self.chat_panes, self.pane_names(), strict=True)
+        names = zip(self.chat_panes, self.compare.pane_names(), strict=True)
         busy = [name for view, name in names if view.busy]
         if not idle:
             self.notify(
@@ -526,7 +518,7 @@ class PlaygroundApp(App[None]):
                 f"still streaming: {', '.join(busy)}"
             )
         message.prompt.clear()
-        self.blind.prompt_sent()
+        self.compare.prompt_sent()
         self.query_one(HintLine).display = False
         images = [self.image] if self.image else []
         labels = [self.image_label] if self.image else []
@@ -541,7 +533,7 @@ class PlaygroundApp(App[None]):
     @on(ChatPane.StreamStarted)
     def _stream_started(self) -> None:
         self.call_after_refresh(self._refresh_summary)
-        self.call_after_refresh(self.refresh_comparison)
+        self.call_after_refresh(self.compare.refresh_table)
 
     @on(ChatPane.StreamFinished)
     def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
@@ -552,8 +544,7 @@ class PlaygroundApp(App[None]):
             self.notify(str(error.get("message", "failed")), title=title, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
-        self.repeat.finished(message.pane, message.status)
-        self.refresh_comparison()
+        self.compare.stream_finished(message.pane, message.status)
 
     def release_frozen_objects(self) -> None:
         """Let the garbage collector see everything again and collect once.
@@ -605,8 +596,8 @@ class PlaygroundApp(App[None]):
     def action_stop_all(self) -> None:
         """Stop every streaming pane and say which (escape: a prompt goes to every pane, so
         stopping it stops them all; ``s`` on a focused pane or "Stop pane" stops one)."""
-        self.repeat.stop()
-        shown = dict(zip(self.chat_panes, self.pane_names(), strict=True))
+        self.compare.stopped_all()
+        shown = dict(zip(self.chat_panes, self.compare.pane_names(), strict=True))
         streaming = [view for view in self.chat_panes if view.busy]
         for view in streaming:
             view.stop()
@@ -715,8 +706,7 @@ class PlaygroundApp(App[None]):
     def action_toggle_timeline(self) -> None:
         """Show or hide the fallback timeline (never while blind mode hides the models)."""
         panel = self.query_one(TimelinePanel)
-        if self.blind.hiding and not panel.display:
-            self.notify(TIMELINE_REFUSED, severity="warning")
+        if not panel.display and self.compare.refuses_timeline():
             return
         panel.display = not panel.display
         if panel.display:
@@ -725,62 +715,23 @@ class PlaygroundApp(App[None]):
 
     def action_toggle_compare(self) -> None:
         """Show or hide the comparison table."""
-        table = self.query_one(ComparisonTable)
-        table.display = not table.display
-        self.refresh_comparison()
-
-    def show_comparison(self) -> None:
-        """Open the comparison table (a repeat shows its progress there)."""
-        self.query_one(ComparisonTable).display = True
-        self.refresh_comparison()
-
-    def refresh_comparison(self) -> None:
-        """Redraw the comparison table when it is shown."""
-        table = self._shown_comparison()
-        if table is not None:
-            panes = [v.pane for v in self.chat_panes]
-            table.refresh_table(panes, self.pane_names(), self.repeat.run)
-
-    def _refresh_live_comparison(self) -> None:
-        """While a pane streams, its "last turn" row follows the live metrics."""
-        if self._shown_comparison() is not None and any(v.busy for v in self.chat_panes):
-            self.refresh_comparison()
-
-    def _shown_comparison(self) -> ComparisonTable | None:
-        """The comparison table when it is shown; None when hidden, or when the main
-        screen's widgets are gone (timers and queued callbacks can run while the app
-        shuts down)."""
-        if not self.query(PaneGrid):
-            return None
-        table = self.query(ComparisonTable)
-        return table.first(ComparisonTable) if table and table.first().display else None
+        self.compare.toggle_table()
 
     def action_repeat(self) -> None:
         """Run every pane's last prompt N times; p50/p95 TTFT and tokens/s in the table."""
-        self.repeat.ask()
-
-    def pane_names(self) -> list[str]:
-        """How each pane is named on screen, in display order (letters in blind mode)."""
-        return self.blind.names() or [view.pane.spec for view in self.chat_panes]
-
-    def close_timeline(self) -> None:
-        """Hide the fallback timeline (blind mode: it names the models)."""
-        if self.query_one(TimelinePanel).display:
-            self.action_toggle_timeline()
+        self.compare.ask_repeat()
 
     def action_toggle_blind(self) -> None:
         """Blind mode on (panes as Model A, B…, shuffled) or off (names shown)."""
-        self.blind.toggle()
+        self.compare.toggle_blind()
 
     def action_vote(self) -> None:
         """Vote on the panes' last answers in blind mode; the names are then revealed."""
-        self.blind.vote()
+        self.compare.vote()
 
     def action_leaderboard(self) -> None:
         """Show every model's rating from the saved votes."""
-        from playground.tui.screens.leaderboard import LeaderboardScreen
-
-        self.push_screen(LeaderboardScreen())
+        self.compare.leaderboard()
 
     def action_toggle_dark(self) -> None:
         """Switch between the light and the dark theme."""
@@ -951,7 +902,7 @@ class PlaygroundApp(App[None]):
         self.session.remove_pane(view.pane)
         await view.remove()
         self.grid.relayout()
-        self.blind.apply()
+        self.compare.layout_changed()
         self._highlight_active()
         self._refresh_summary()
         self.release_frozen_objects()

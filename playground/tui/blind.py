@@ -48,7 +48,7 @@ class BlindMode:
                 app.notify("blind mode needs two or more panes", severity="warning")
                 return
             self._shuffle()
-            app.close_timeline()
+            app.compare.close_timeline()
             app.notify("blind mode: send a prompt, then f12 to vote", title="blind")
         self.apply()
 
@@ -68,7 +68,7 @@ class BlindMode:
         """Show blind names or model names on every pane, and in the comparison table."""
         for index, view in enumerate(self.app.chat_panes):
             view.set_blind_name(blind_name(index) if self.hiding else None)
-        self.app.refresh_comparison()
+        self.app.compare.refresh_table()
 
     def names(self) -> list[str] | None:
         """The blind names in display order while hiding, else None."""

@@ -49,7 +49,7 @@ def shown_text(app) -> str:
 
 async def test_blind_hides_names_votes_saves_the_round_and_reveals(make_app):
     app = make_app([ECHO, LOREM])
-    app.blind.rng = random.Random(1)
+    app.compare.blind.rng = random.Random(1)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 2)
         await pilot.press("f11")
@@ -87,7 +87,7 @@ async def test_blind_mode_shuffles_the_panes(make_app):
     seen = set()
     for seed in range(6):
         app = make_app(specs)
-        app.blind.rng = random.Random(seed)
+        app.compare.blind.rng = random.Random(seed)
         async with app.run_test(size=(160, 40)) as pilot:
             await wait_until(pilot, lambda: len(pilot.app.chat_panes) == 3)
             await pilot.press("f11")
