@@ -540,8 +540,8 @@ class PlaygroundApp(App[None]):
         pane = message.pane.pane
         error = pane.turns[-1].error if pane.turns else None
         if message.status == "failed" and error:
-            title = message.pane.blind_name or pane.spec
-            self.notify(str(error.get("message", "failed")), title=title, severity="error")
+            title, text = self.compare.failure_notice(message.pane, str(error.get("message")))
+            self.notify(text, title=title, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
         self.compare.stream_finished(message.pane, message.status)
@@ -643,6 +643,8 @@ class PlaygroundApp(App[None]):
         from playground.session import list_sessions
         from playground.tui.screens.sessions import SessionList
 
+        if self.compare.refuses_while_blind("the sessions list"):
+            return
         current = self.session.store.path if self.session is not None else None
         self.push_screen(
             SessionList(list_sessions(self.options.sessions_dir), current), self._session_picked
@@ -706,7 +708,7 @@ class PlaygroundApp(App[None]):
     def action_toggle_timeline(self) -> None:
         """Show or hide the fallback timeline (never while blind mode hides the models)."""
         panel = self.query_one(TimelinePanel)
-        if not panel.display and self.compare.refuses_timeline():
+        if not panel.display and self.compare.refuses_while_blind("the timeline"):
             return
         panel.display = not panel.display
         if panel.display:
@@ -764,7 +766,8 @@ class PlaygroundApp(App[None]):
             view.pane.thinking = None if level == FOLLOW_GLOBAL else ThinkingLevel(level)
             view.refresh_header()
 
-        self.push_screen(PaneThinking(view.pane.spec, view.pane.effective_thinking()), chosen)
+        name = self.compare.pane_name(view)
+        self.push_screen(PaneThinking(name, view.pane.effective_thinking()), chosen)
 
     def action_toggle_tools(self) -> None:
         """Offer the demo tools to every pane, or stop offering tools."""
@@ -866,7 +869,8 @@ class PlaygroundApp(App[None]):
             self.notify("nothing to copy yet", severity="warning")
             return
         self.copy_to_clipboard(view.last_answer)
-        self.notify(f"copied {len(view.last_answer):,} characters from {view.pane.spec}")
+        name = self.compare.pane_name(view)
+        self.notify(f"copied {len(view.last_answer):,} characters from {name}")
 
     def action_close_pane(self) -> None:
         """Close the active pane, after asking when it holds a conversation."""
@@ -876,7 +880,7 @@ class PlaygroundApp(App[None]):
             return
         number = self.chat_panes.index(view) + 1
         turns = len(view.pane.turns)
-        label = f"pane {number} ({view.pane.spec}, {_count(turns, 'turn')})"
+        label = f"pane {number} ({self.compare.pane_name(view)}, {_count(turns, 'turn')})"
         if not turns:
             self.call_later(self._close, view, label)
             return
@@ -1060,10 +1064,11 @@ class PlaygroundApp(App[None]):
             self.notify(f"{file.name}: {exc}", title="image not attached", severity="error")
             return
         self.image_label = self.image.label
-        blind = [v.pane.spec for v in self.chat_panes if not v.pane.target.primary_model.vision]
-        if blind:
+        names = zip(self.chat_panes, self.compare.pane_names(), strict=True)
+        unseeing = [name for v, name in names if not v.pane.target.primary_model.vision]
+        if unseeing:
             self.notify(
-                f"{', '.join(blind)}: no vision support — the image will be refused there",
+                f"{', '.join(unseeing)}: no vision support — the image will be refused there",
                 title="image attached",
                 severity="warning",
             )

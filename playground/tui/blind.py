@@ -16,7 +16,11 @@ from playground.compare.votes import ALL_BAD, TIE, append_votes
 if TYPE_CHECKING:
     from playground.tui.app import PlaygroundApp
 
-TIMELINE_REFUSED = "blind mode: the timeline names the models — vote first (f12)"
+
+
+def refused_while_blind(what: str) -> str:
+    """The warning when ``what`` (which names the models) is asked for before the vote."""
+    return f"blind mode: {what} names the models — vote first (f12)"
 
 
 class BlindMode:

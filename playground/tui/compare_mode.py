@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from playground.tui.blind import TIMELINE_REFUSED, BlindMode
+from playground.tui.blind import BlindMode, refused_while_blind
 from playground.tui.repeat import RepeatControl
 from playground.tui.widgets.compare_table import ComparisonTable
 from playground.tui.widgets.pane_grid import PaneGrid
@@ -46,6 +46,16 @@ class CompareMode:
         """How ``view`` is named on screen (``Model B`` while blind)."""
         return f"Model {view.blind_name}" if view.blind_name else view.pane.spec
 
+    def failure_notice(self, view: ChatPane, message: str) -> tuple[str, str]:
+        """The title and text of the toast for ``view``'s failed turn (no model names while
+        blind)."""
+        if not view.blind_name:
+            return view.pane.spec, message
+        from playground.compare.blind import identifying_names, redact
+
+        name = self.pane_name(view)
+        return name, redact(message, identifying_names(view.pane.target), name)
+
     # --- what the app tells us -----------------------------------------------------------
 
     def refuses_prompt(self) -> bool:
@@ -68,10 +78,11 @@ class CompareMode:
         """The user stopped every stream: no further repeat runs."""
         self.repeat.stop()
 
-    def refuses_timeline(self) -> bool:
-        """Whether the timeline must stay closed (it names the models); says why."""
+    def refuses_while_blind(self, what: str) -> bool:
+        """Whether ``what`` (the timeline, the sessions list) must stay closed because it
+        names the models and blind mode hides them; says why when it must."""
         if self.blind.hiding:
-            self.app.notify(TIMELINE_REFUSED, severity="warning")
+            self.app.notify(refused_while_blind(what), severity="warning")
             return True
         return False
 
@@ -97,7 +108,8 @@ class CompareMode:
         table = self._shown_table()
         if table is not None:
             panes = [view.pane for view in self.app.chat_panes]
-            table.refresh_table(panes, self.pane_names(), self.repeat.run)
+            names = self.pane_names()
+            table.refresh_table(panes, names, self.repeat.run, blind=self.blind.hiding)
 
     def _refresh_live_table(self) -> None:
         """While a pane streams, its "last turn" row follows the live metrics."""

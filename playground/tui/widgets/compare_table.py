@@ -41,11 +41,18 @@ def last_turn(pane: Pane) -> Figures | None:
     return turn_figures(turn, pane.metrics.as_dict() if turn.status == "running" else None)
 
 
-def comparison_table(panes: Sequence[Pane], names: Sequence[str], width: int = 200) -> Table:
+def comparison_table(
+    panes: Sequence[Pane], names: Sequence[str], width: int = 200, *, blind: bool = False
+) -> Table:
     """A Rich table: one row per pane for the last turn, then one per pane for the session;
-    under ``NARROW_WIDTH`` cells only the ``NARROW_HEADERS`` columns."""
+    under ``NARROW_WIDTH`` cells only the ``NARROW_HEADERS`` columns; ``blind`` drops the
+    columns that would give a model away."""
     narrow = width < NARROW_WIDTH
-    columns = [c for c in COLUMNS if not narrow or c.header in NARROW_HEADERS]
+    columns = [
+        c
+        for c in COLUMNS
+        if (not narrow or c.header in NARROW_HEADERS) and not (blind and c.reveals_model)
+    ]
     table = Table(box=None, padding=(0, 1), expand=False, header_style="bold")
     name_width = NARROW_NAME_WIDTH if narrow else NAME_WIDTH
     table.add_column("pane", no_wrap=True, overflow="ellipsis", max_width=name_width)
@@ -120,14 +127,20 @@ class ComparisonTable(Static):
     """The panel under the panes that the comparison toggle shows (see ``refresh_table``)."""
 
     def refresh_table(
-        self, panes: Sequence[Pane], names: Sequence[str], repeat: RepeatRun | None = None
+        self,
+        panes: Sequence[Pane],
+        names: Sequence[str],
+        repeat: RepeatRun | None = None,
+        *,
+        blind: bool = False,
     ) -> None:
         """Redraw from the panes' turns; ``names`` labels the rows (model names, or the
-        blind letters); a repeat adds its progress and percentiles below."""
+        blind letters, with ``blind`` set); a repeat adds its progress and percentiles."""
         if not panes:
             self.update(Text("no panes to compare", style="dim"))
             return
-        body: RenderableType = comparison_table(panes, names, self.app.size.width)
+        width = self.app.size.width
+        body: RenderableType = comparison_table(panes, names, width, blind=blind)
         if repeat is not None:
             body = Group(body, Text(), repeat_table(repeat, panes, names))
         self.update(body)
