@@ -69,6 +69,9 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "toggle_compare",
         "toggle_blind",
         "vote",
+        "toggle_sync",
+        "maximise",
+        "diff",
     }
 )
 
@@ -173,6 +176,11 @@ class PlaygroundApp(App[None]):
         Binding("f10", "toggle_compare", "compare", id="toggle_compare", show=False, priority=True),
         Binding("f11", "toggle_blind", "blind", id="toggle_blind", show=False, priority=True),
         Binding("f12", "vote", "vote", id="vote", show=False, priority=True),
+        Binding(
+            "alt+s", "toggle_sync", "scroll together", id="toggle_sync", show=False, priority=True
+        ),
+        Binding("alt+m", "maximise", "maximise", id="maximise", show=False, priority=True),
+        Binding("alt+d", "diff", "diff answers", id="diff", show=False, priority=True),
         Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False, priority=True),
         Binding("ctrl+q", "quit", "quit", id="quit", priority=True),
     ]
@@ -735,6 +743,18 @@ class PlaygroundApp(App[None]):
         """Show every model's rating from the saved votes."""
         self.compare.leaderboard()
 
+    def action_toggle_sync(self) -> None:
+        """Scroll the panes together, turn by turn (or each on its own again)."""
+        self.compare.toggle_sync()
+
+    def action_maximise(self) -> None:
+        """Show the active pane alone, or every pane again."""
+        self.compare.toggle_maximise()
+
+    def action_diff(self) -> None:
+        """A word diff of the active pane's last answer and the next pane's."""
+        self.compare.diff()
+
     def action_toggle_dark(self) -> None:
         """Switch between the light and the dark theme."""
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
@@ -806,6 +826,7 @@ class PlaygroundApp(App[None]):
         if panes:
             self.active_index = (self.active_index + delta) % len(panes)
             self._highlight_active()
+            self.compare.active_changed()
 
     def action_move_pane(self, delta: int) -> None:
         """Move the active pane left or right."""

@@ -7,8 +7,11 @@ or everything is stopped; the figures, ratings and rules live in :mod:`playgroun
 
 from __future__ import annotations
 
+import weakref
+from functools import partial
 from typing import TYPE_CHECKING
 
+from playground.compare.turn_alignment import Span, aligned_offset
 from playground.tui.blind import BlindMode, refused_while_blind
 from playground.tui.repeat import RepeatControl
 from playground.tui.widgets.compare_table import ComparisonTable
@@ -16,8 +19,11 @@ from playground.tui.widgets.pane_grid import PaneGrid
 from playground.tui.widgets.timeline import TimelinePanel
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from playground.tui.app import PlaygroundApp
-    from playground.tui.widgets.chat_pane import ChatPane
+    from playground.tui.widgets.chat_pane import ChatPane, Transcript
+    from playground.tui.widgets.turn_view import ThinkingSection
 
 COMPARISON_REFRESH_S = 0.5
 """How often the shown comparison table is redrawn while a pane streams."""
@@ -30,6 +36,12 @@ class CompareMode:
         self.app = app
         self.blind = BlindMode(app)
         self.repeat = RepeatControl(app)
+        self.synced = False
+        """Whether scrolling one pane scrolls the others to the same turn."""
+        self._watched: weakref.WeakSet[Transcript] = weakref.WeakSet()
+        self._aligning = False
+        self._focus_before: Widget | None = None
+        self._opened_thinking: list[ThinkingSection] = []
 
     def mount(self) -> None:
         """Hide the table and keep it following live streams while it is shown."""
@@ -87,8 +99,23 @@ class CompareMode:
         return False
 
     def layout_changed(self) -> None:
-        """Panes were added, closed or resized."""
+        """Panes were added or closed."""
         self.blind.apply()
+        if self.synced:
+            self._watch_transcripts()
+        grid = self.app.grid
+        if grid.maximised is not None:
+            if grid.maximised in self.app.chat_panes:
+                grid.maximise(grid.maximised)  # a new pane stays hidden behind it
+            else:
+                self._restore_panes()
+
+    def active_changed(self) -> None:
+        """Another pane became the active one: a maximised view shows it instead."""
+        view = self.app.active_pane
+        if self.app.grid.maximised is not None and view is not None:
+            self._close_thinking()
+            self._show_alone(view)
 
     # --- comparison table ----------------------------------------------------------------
 
@@ -125,6 +152,99 @@ class CompareMode:
             return None
         table = app.query(ComparisonTable)
         return table.first(ComparisonTable) if table and table.first().display else None
+
+    # --- reading side by side -----------------------------------------------------------
+
+    def toggle_sync(self) -> None:
+        """Scroll the panes together (turn by turn), or each on its own again."""
+        self.synced = not self.synced
+        if self.synced:
+            self._watch_transcripts()
+            self.app.notify("panes scroll together: the same turn stays in view", title="sync")
+        else:
+            self.app.notify("panes scroll on their own", title="sync")
+
+    def _watch_transcripts(self) -> None:
+        for view in self.app.chat_panes:
+            transcript = view.transcript
+            if transcript not in self._watched:
+                self._watched.add(transcript)
+                # One parameter: Textual passes (old, new) to a callback that takes two.
+                self.app.watch(transcript, "scroll_y", partial(self._scrolled, view), init=False)
+
+    @staticmethod
+    def _spans(view: ChatPane) -> list[Span]:
+        return [(t.virtual_region.y, t.virtual_region.height) for t in view.turn_views]
+
+    def _scrolled(self, view: ChatPane, y: float) -> None:
+        """``view`` scrolled to ``y``: move the others to the same turn, as far in."""
+        if not self.synced or self._aligning or view not in self.app.chat_panes:
+            return
+        if view.busy and view.transcript.follow:
+            return  # a stream growing, not the user scrolling
+        source = self._spans(view)
+        self._aligning = True
+        try:
+            for other in self.app.chat_panes:
+                if other is view:
+                    continue
+                target = aligned_offset(source, max(0.0, y), self._spans(other))
+                if target is not None:
+                    other.transcript.scroll_to(y=target, animate=False, immediate=True)
+        finally:
+            self._aligning = False
+
+    def toggle_maximise(self) -> None:
+        """Show the active pane alone over the whole grid, or every pane again."""
+        app = self.app
+        if app.grid.maximised is not None:
+            self._restore_panes()
+            return
+        view = app.active_pane
+        if view is None:
+            app.notify("no pane to maximise", severity="warning")
+            return
+        self._focus_before = app.focused
+        self._show_alone(view)
+
+    def _show_alone(self, view: ChatPane) -> None:
+        from playground.tui.widgets.turn_view import ThinkingSection
+
+        self.app.grid.maximise(view)
+        view.add_class("-maximised")
+        for section in view.query(ThinkingSection):  # full width: read the thinking too
+            if section.collapsed:
+                section.collapsed = False
+                self._opened_thinking.append(section)
+
+    def _close_thinking(self) -> None:
+        for section in self._opened_thinking:
+            if section.is_mounted:
+                section.collapsed = True
+        self._opened_thinking.clear()
+        for view in self.app.chat_panes:
+            view.remove_class("-maximised")
+
+    def _restore_panes(self) -> None:
+        """Every pane shown again, thinking folded as it was, focus where it was."""
+        self._close_thinking()
+        self.app.grid.maximise(None)
+        focus, self._focus_before = self._focus_before, None
+        if focus is not None and focus.is_mounted:
+            focus.focus()
+
+    def diff(self) -> None:
+        """A word diff of the active pane's last answer and the next pane's."""
+        from playground.tui.screens.answer_diff import AnswerDiff
+
+        app = self.app
+        views = app.chat_panes
+        answers = [view.last_answer for view in views]
+        if sum(1 for answer in answers if answer) < 2:
+            app.notify("a diff needs two panes with an answer: send a prompt", severity="warning")
+            return
+        first = views.index(app.active_pane) if app.active_pane in views else 0
+        app.push_screen(AnswerDiff(self.pane_names(), answers, first))
 
     # --- blind mode, vote, leaderboard, repeat -------------------------------------------
 

@@ -137,6 +137,8 @@ async def test_nothing_on_screen_names_a_model_until_the_vote(make_app, sim_url)
         assert leaks(app) == []
         await pilot.press("a")
         await wait_until(pilot, lambda: app.compare.blind.revealed)
+        assert "marmalade" in list(app._notifications)[-1].message  # the reveal
+        app.clear_notifications()
         await pilot.pause()
         shown = screen_text(app)
         assert "marmalade" in shown and "via hop 2" in shown and "$0." in shown

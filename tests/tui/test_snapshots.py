@@ -492,6 +492,35 @@ def test_leaderboard(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_word_diff_of_two_answers_at_80x24(snap_compare, make_app):
+    app = make_app([ECHO, THINKER])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#hint").display = False
+        await send_and_finish(pilot, "Name three primary colours")
+        await pilot.press("alt+d")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_one_pane_maximised(snap_compare, make_app):
+    app = make_app([ECHO, THINKER, LOREM])
+
+    async def run_before(pilot):
+        await ready(pilot, 3)
+        app.query_one("#hint").display = False
+        app.query_one(ThinkingSlider).level = ThinkingLevel.MEDIUM
+        await send_and_finish(pilot, "Think first, then answer")
+        pin_metrics(app, [(41.0, 1982.0), (310.0, 655.0), (63.0, 2410.0)])
+        app.action_select_pane(1)
+        await pilot.press("alt+m")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
 def test_repeat_in_the_comparison_table(snap_compare, make_app):
     app = make_app([ECHO, LOREM])
 
