@@ -492,6 +492,30 @@ def test_leaderboard(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_leaderboard_filtered_by_tag_at_80x24(snap_compare, make_app):
+    from playground.compare.votes import Vote, append_votes
+
+    def vote(winner: str, tag: str, b: str = "sim/lorem") -> Vote:
+        models = ("sim/echo", b)
+        return Vote("q?", dict.fromkeys(models, "x"), models, winner, "judge", tags=(tag,))
+
+    append_votes(
+        [vote("sim/echo", "geo")] * 4
+        + [vote("sim/lorem", "code")] * 3
+        + [vote("tie", "code", "sim-anthropic/thinker")]
+    )
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        app.action_leaderboard()
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_word_diff_of_two_answers_at_80x24(snap_compare, make_app):
     app = make_app([ECHO, THINKER])
 
