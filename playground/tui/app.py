@@ -539,7 +539,8 @@ class PlaygroundApp(App[None]):
         self._refresh_summary()
 
     @on(ChatPane.StreamStarted)
-    def _stream_started(self) -> None:
+    def _stream_started(self, message: ChatPane.StreamStarted) -> None:
+        self.compare.stream_started(message.pane)
         self.call_after_refresh(self._refresh_summary)
         self.call_after_refresh(self.compare.refresh_table)
 

@@ -11,6 +11,7 @@ import weakref
 from functools import partial
 from typing import TYPE_CHECKING
 
+from playground.compare.stream_rate import RateTrace
 from playground.compare.turn_alignment import Span, aligned_offset
 from playground.tui.blind import BlindMode, refused_while_blind
 from playground.tui.repeat import RepeatControl
@@ -36,6 +37,8 @@ class CompareMode:
         self.app = app
         self.blind = BlindMode(app)
         self.repeat = RepeatControl(app)
+        self.traces: dict[str, RateTrace] = {}
+        """Each pane's tokens/s over its last stream (pane id → trace)."""
         self.synced = False
         """Whether scrolling one pane scrolls the others to the same turn."""
         self._watched: weakref.WeakSet[Transcript] = weakref.WeakSet()
@@ -46,7 +49,7 @@ class CompareMode:
     def mount(self) -> None:
         """Hide the table and keep it following live streams while it is shown."""
         self.app.query_one(ComparisonTable).display = False
-        self.app.set_interval(COMPARISON_REFRESH_S, self._refresh_live_table)
+        self.app.set_interval(COMPARISON_REFRESH_S, self._tick)
 
     # --- names ---------------------------------------------------------------------------
 
@@ -81,10 +84,21 @@ class CompareMode:
         """A new round began."""
         self.blind.prompt_sent()
 
+    def stream_started(self, view: ChatPane) -> None:
+        """A pane began a stream: a new tokens/s trace."""
+        self.traces[view.pane.id] = RateTrace()
+        self._sample(view)
+
     def stream_finished(self, view: ChatPane, status: str) -> None:
         """A pane's stream ended: count it for a repeat and redraw the table."""
+        self._sample(view)
         self.repeat.finished(view, status)
         self.refresh_table()
+
+    def _sample(self, view: ChatPane) -> None:
+        trace = self.traces.get(view.pane.id)
+        if trace is not None:
+            trace.add(self.app.clock(), view.pane.metrics.output_tokens)
 
     def stopped_all(self) -> None:
         """The user stopped every stream: no further repeat runs."""
@@ -136,11 +150,18 @@ class CompareMode:
         if table is not None:
             panes = [view.pane for view in self.app.chat_panes]
             names = self.pane_names()
-            table.refresh_table(panes, names, self.repeat.run, blind=self.blind.hiding)
+            rates = {pane_id: trace.rates() for pane_id, trace in self.traces.items()}
+            table.refresh_table(
+                panes, names, self.repeat.run, blind=self.blind.hiding, stream_rates=rates
+            )
 
-    def _refresh_live_table(self) -> None:
-        """While a pane streams, its "last turn" row follows the live metrics."""
-        if self._shown_table() is not None and any(v.busy for v in self.app.chat_panes):
+    def _tick(self) -> None:
+        """While panes stream: sample their token counts, and let the shown table's "last
+        turn" rows follow the live metrics."""
+        busy = [view for view in self.app.chat_panes if view.busy]
+        for view in busy:
+            self._sample(view)
+        if busy and self._shown_table() is not None:
             self.refresh_table()
 
     def _shown_table(self) -> ComparisonTable | None:

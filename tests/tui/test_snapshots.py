@@ -399,6 +399,13 @@ def test_comparison_table(snap_compare, make_app):
             for turn, ttft in zip(view.pane.turns, ttfts, strict=True):
                 turn.metrics["ttft_ms"] = ttft
                 turn.metrics["tokens_per_s"] = 1000.0 + ttft
+        from playground.compare.stream_rate import RateTrace
+
+        counts = ([0, 40, 400, 900, 1500, 2000], [0, 300, 900, 1500, 2100, 2400], [0, 0, 60, 200])
+        for view, tokens in zip(app.chat_panes, counts, strict=True):
+            trace = app.compare.traces[view.pane.id] = RateTrace()
+            for step, count in enumerate(tokens):
+                trace.add(step * 0.25, count)
         app.compare.refresh_table()
         await pilot.pause()
 
