@@ -13,9 +13,9 @@ from rich.console import Console
 from playground.config.schema import Config, ModelConfig, ProviderConfig, RouteConfig
 from playground.request import ThinkingLevel
 from playground.tui.screens.vote import VoteDialog
-from playground.tui.widgets.prompt_input import PromptInput
 
 from .conftest import fast_reliability, wait_until
+from .test_blind_mode import send
 
 FAST = "tps=0&ttft_ms=0"
 SECRET_NAMES = ("zanzibar", "quokka", "marmalade", "Kumquat")
@@ -77,17 +77,6 @@ def leaks(app) -> list[str]:
     return found
 
 
-async def idle(pilot) -> None:
-    app = pilot.app
-    await wait_until(
-        pilot,
-        lambda: all(
-            v.pane.turns and v.pane.turns[-1].status != "running" and not v.busy
-            for v in app.chat_panes
-        ),
-    )
-
-
 async def test_nothing_on_screen_names_a_model_until_the_vote(make_app, sim_url):
     specs = ["marmalade", f"zanzibar/lorem?{FAST}&tokens=30", f"quokka/thinker?{FAST}"]
     app = make_app(specs, config=blind_config(sim_url))
@@ -104,11 +93,7 @@ async def test_nothing_on_screen_names_a_model_until_the_vote(make_app, sim_url)
         app.clear_notifications()
         await pilot.pause()
         assert leaks(app) == []  # before the first prompt: the empty panes
-        prompt = app.query_one(PromptInput)
-        prompt.focus()
-        prompt.load_text("say something")
-        await pilot.press("enter")
-        await idle(pilot)
+        await send(pilot, "say something")
         route = next(v for v in app.chat_panes if v.pane.spec == "marmalade")
         assert route.pane.metrics.hop == 2  # it did fall back
         await pilot.press("f10")  # the comparison table

@@ -9,27 +9,13 @@ from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.turn_view import ThinkingSection
 
 from .conftest import wait_until
+from .test_blind_mode import send
 
 FAST = "tps=0&ttft_ms=0"
 SHORT = f"sim/lorem?{FAST}&tokens=50"
 TALL = f"sim/lorem?{FAST}&tokens=150"
 ECHO = f"sim/echo?{FAST}"
 THINKER = f"sim-anthropic/thinker?{FAST}"
-
-
-async def send(pilot, text: str) -> None:
-    app = pilot.app
-    prompt = app.query_one(PromptInput)
-    prompt.focus()
-    prompt.load_text(text)
-    await pilot.press("enter")
-    await wait_until(
-        pilot,
-        lambda: all(
-            v.pane.turns and v.pane.turns[-1].status != "running" and not v.busy
-            for v in app.chat_panes
-        ),
-    )
 
 
 def top(view, turn: int) -> int:
