@@ -66,8 +66,7 @@ def bar_chart(title: str, bars: Sequence[Bar], *, css_class: str = "bar") -> str
             continue
         length = max(bar.value * scale, 1.0)
         parts.append(
-            f'<rect x="0" y="{bar_y}" width="{length:.1f}" height="{_BAR_H}" '
-            f'class="{css_class}"/>'
+            f'<rect x="0" y="{bar_y}" width="{length:.1f}" height="{_BAR_H}" class="{css_class}"/>'
         )
         end = length
         if bar.whisker is not None:

@@ -188,9 +188,7 @@ def markdown_report(
         lines += ["", "## Failed cells", "", "| model | error | reason | cells (prompt #run) |"]
         lines.append("|---|---|---|---|")
         for model, kind, reason, cells in failures:
-            lines.append(
-                f"| `{_md_cell(model)}` | {kind} | {_md_cell(reason)} | {_cells(cells)} |"
-            )
+            lines.append(f"| `{_md_cell(model)}` | {kind} | {_md_cell(reason)} | {_cells(cells)} |")
     models = [m["model"] for m in summary["models"]]
     first = _first_runs(records)
     lines += ["", "## Answers (first run)", ""]

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from playground.tui.app import PlaygroundApp
 
 
-
 def refused_while_blind(what: str) -> str:
     """The warning when ``what`` (which names the models) is asked for before the vote."""
     return f"blind mode: {what} names the models — vote first (f12)"
