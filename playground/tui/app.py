@@ -986,9 +986,12 @@ class PlaygroundApp(App[None]):
         Preferences.load().add_recent(spec)
 
     def action_credentials(self) -> None:
-        """Open the credential panel."""
+        """Open the credential panel (not while blind mode hides the models: it lists the
+        providers in use first)."""
         from playground.tui.screens.credentials import CredentialPanel
 
+        if self.compare.refuses_while_blind("the credential panel"):
+            return
         self.push_screen(CredentialPanel(self))
 
     def credentials_changed(self, provider: str) -> None:

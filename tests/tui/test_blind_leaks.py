@@ -103,7 +103,7 @@ async def test_nothing_on_screen_names_a_model_until_the_vote(make_app, sim_url)
         await pilot.press("f5")  # copy: the toast names the pane
         await pilot.pause()
         assert leaks(app) == []
-        for key in ("ctrl+t", "f3"):  # the timeline and the sessions list name the models
+        for key in ("ctrl+t", "f3", "f2"):  # timeline, sessions and credentials name models
             await pilot.press(key)
             await pilot.pause()
             assert len(app.screen_stack) == 1 and not app.query_one("#timeline").display
