@@ -7,12 +7,18 @@ and turns the user's choice into a :class:`~playground.compare.votes.Vote` with
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playground.compare.votes import ALL_BAD, TIE, Vote
+
+if TYPE_CHECKING:
+    from playground.resolve import ResolvedTarget
+    from playground.session.metrics import PaneMetrics
 
 MAX_LETTERS = len(string.ascii_uppercase)
 
@@ -70,3 +76,45 @@ def ballot(turns: Sequence[Any | None]) -> Ballot:
     if len(set(models)) != len(models):
         raise BallotError("two panes run the same model: a vote could not tell them apart")
     return Ballot(prompts.pop(), models, tuple(turn.text for turn in turns))
+
+
+def blinded_metrics(metrics: PaneMetrics) -> PaneMetrics:
+    """A copy of ``metrics`` with nothing that tells the models apart but their answers:
+    no hop, candidate or "fell back" (a route gives itself away), no cost (a price names a
+    provider), no rate-limit headroom. Timing and token counts stay: they are being judged.
+    """
+    status = metrics.status
+    if status == "fell_back":
+        status = type(status)("waiting")
+    return dataclasses.replace(
+        metrics,
+        status=status,
+        hop=1,
+        answered_by=None,
+        candidate=None,
+        cost_usd=None,
+        rate_limits=None,
+        thinking_label=None,
+    )
+
+
+def identifying_names(target: ResolvedTarget) -> set[str]:
+    """Every name on screen that identifies ``target``: its label, each candidate's label,
+    provider and model id, and each model's display name."""
+    names = {target.label}
+    for candidate in target.chain:
+        names.add(candidate.label)
+        names.add(candidate.provider)
+    for model in target.models:
+        names.update((model.id, model.id.partition("?")[0], model.provider, model.name))
+    return {name for name in names if name}
+
+
+def redact(text: str, names: Iterable[str], replacement: str) -> str:
+    """``text`` with every whole occurrence of a name (case-insensitive, longest first, so
+    ``sim-anthropic`` goes before ``sim``) replaced by ``replacement``."""
+    ordered = sorted({name for name in names if name}, key=len, reverse=True)
+    if not ordered:
+        return text
+    pattern = "|".join(re.escape(name) for name in ordered)
+    return re.sub(rf"(?<![\w-])(?:{pattern})(?![\w-])", replacement, text, flags=re.IGNORECASE)

@@ -90,12 +90,15 @@ def session_figures(turns: Sequence[Any]) -> Figures | None:
 @dataclass(frozen=True, slots=True)
 class Column:
     """A column of the table: its header, how to read and format a value, and which end is
-    best (``lower_is_better`` None: no value is better than another, nothing highlighted)."""
+    best (``lower_is_better`` None: no value is better than another, nothing highlighted).
+    ``reveals_model``: blind mode drops the column (a price names a provider, a fallback a
+    route)."""
 
     header: str
     value: Callable[[Figures], float | int | str | None]
     text: Callable[[Any], str]
     lower_is_better: bool | None = None
+    reveals_model: bool = False
 
 
 def _number(value: Any) -> str:
@@ -128,9 +131,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("in", lambda f: f.input_tokens, _number),
     Column("out", lambda f: f.output_tokens, _number),
     Column("reas", lambda f: f.reasoning_tokens, _number),
-    Column("cost", lambda f: f.cost_usd, _cost, lower_is_better=True),
-    Column("fallb", lambda f: f.fallbacks, _number, lower_is_better=True),
-    Column("retry", lambda f: f.retries, _number, lower_is_better=True),
+    Column("cost", lambda f: f.cost_usd, _cost, lower_is_better=True, reveals_model=True),
+    Column("fallb", lambda f: f.fallbacks, _number, lower_is_better=True, reveals_model=True),
+    Column("retry", lambda f: f.retries, _number, lower_is_better=True, reveals_model=True),
     Column("stop", lambda f: f.stop_reason, _plain),
     Column("chars", lambda f: f.answer_chars, _number),
 )

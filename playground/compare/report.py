@@ -134,9 +134,20 @@ def _first_runs(records: Sequence[dict[str, Any]]) -> dict[tuple[str, str], dict
     return chosen
 
 
-def _failures(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _failures(records: Sequence[dict[str, Any]]) -> list[tuple[str, str, str, list[str]]]:
+    """Failed cells grouped by (model, error kind, reason): a fault that hit 40 cells is one
+    row naming the 40 cells (``q01 #1``), not 40 copies of the same line."""
     failed = [r for r in records if r["error_kind"] is not None]
-    return sorted(failed, key=lambda r: (r["model"], r["prompt_id"], r["run"]))
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for r in sorted(failed, key=lambda r: (r["model"], r["prompt_id"], r["run"])):
+        key = (r["model"], r["error_kind"], r.get("error") or "")
+        groups.setdefault(key, []).append(f"{r['prompt_id']} #{r['run']}")
+    return [(model, kind, reason, cells) for (model, kind, reason), cells in groups.items()]
+
+
+def _cells(cells: Sequence[str]) -> str:
+    """``3: q01 #1, q02 #1, q03 #2``."""
+    return f"{len(cells)}: {', '.join(cells)}"
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -174,13 +185,10 @@ def markdown_report(
             lines.append(f"- `{_md_cell(m['model'])}`: {ids}")
     failures = _failures(records)
     if failures:
-        lines += ["", "## Failed cells", "", "| model | prompt | run | error | reason |"]
-        lines.append("|---|---|---:|---|---|")
-        for r in failures:
-            lines.append(
-                f"| `{_md_cell(r['model'])}` | `{_md_cell(r['prompt_id'])}` | {r['run']} "
-                f"| {r['error_kind']} | {_md_cell(r.get('error') or '')} |"
-            )
+        lines += ["", "## Failed cells", "", "| model | error | reason | cells (prompt #run) |"]
+        lines.append("|---|---|---|---|")
+        for model, kind, reason, cells in failures:
+            lines.append(f"| `{_md_cell(model)}` | {kind} | {_md_cell(reason)} | {_cells(cells)} |")
     models = [m["model"] for m in summary["models"]]
     first = _first_runs(records)
     lines += ["", "## Answers (first run)", ""]
@@ -265,15 +273,13 @@ def html_report(
     failures = _failures(records)
     if failures:
         body.append(
-            "<h2>Failed cells</h2><table><tr><th>model</th><th>prompt</th><th>run</th>"
-            "<th>error</th><th>reason</th></tr>"
+            "<h2>Failed cells</h2><table><tr><th>model</th><th>error</th><th>reason</th>"
+            "<th>cells (prompt #run)</th></tr>"
         )
-        for r in failures:
+        for model, kind, reason, cells in failures:
             body.append(
-                f"<tr><td><code>{escape(r['model'])}</code></td>"
-                f"<td><code>{escape(r['prompt_id'])}</code></td><td class=num>{r['run']}</td>"
-                f"<td class=err>{escape(r['error_kind'])}</td>"
-                f"<td>{escape(r.get('error') or '')}</td></tr>"
+                f"<tr><td><code>{escape(model)}</code></td><td class=err>{escape(kind)}</td>"
+                f"<td>{escape(reason)}</td><td>{escape(_cells(cells))}</td></tr>"
             )
         body.append("</table>")
     body.append(_html_answers(cases, [m["model"] for m in models], _first_runs(records)))

@@ -23,9 +23,8 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
-from playground.tui.blind import TIMELINE_REFUSED, BlindMode
+from playground.tui.compare_mode import CompareMode
 from playground.tui.frame_clock import FrameClock
-from playground.tui.repeat import RepeatControl
 from playground.tui.startup import (
     FIRST_RUN_HINT,
     FIRST_RUN_PANES,
@@ -70,12 +69,11 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "toggle_compare",
         "toggle_blind",
         "vote",
+        "toggle_sync",
+        "maximise",
+        "diff",
     }
 )
-
-
-COMPARISON_REFRESH_S = 0.5
-"""How often the shown comparison table is redrawn while a pane streams."""
 
 
 def _count(number: int, noun: str) -> str:
@@ -178,6 +176,11 @@ class PlaygroundApp(App[None]):
         Binding("f10", "toggle_compare", "compare", id="toggle_compare", show=False, priority=True),
         Binding("f11", "toggle_blind", "blind", id="toggle_blind", show=False, priority=True),
         Binding("f12", "vote", "vote", id="vote", show=False, priority=True),
+        Binding(
+            "alt+s", "toggle_sync", "scroll together", id="toggle_sync", show=False, priority=True
+        ),
+        Binding("alt+m", "maximise", "maximise", id="maximise", show=False, priority=True),
+        Binding("alt+d", "diff", "diff answers", id="diff", show=False, priority=True),
         Binding("f9", "toggle_dark", "light/dark", id="toggle_dark", show=False, priority=True),
         Binding("ctrl+q", "quit", "quit", id="quit", priority=True),
     ]
@@ -207,8 +210,7 @@ class PlaygroundApp(App[None]):
         self.hint = ""
         self._credentials: dict[str, ProviderCredential] | None = None
         self._turn_started: dict[str, float] = {}
-        self.blind = BlindMode(self)
-        self.repeat = RepeatControl(self)
+        self.compare = CompareMode(self)
 
     # --- composition ---------------------------------------------------------------------
 
@@ -273,7 +275,7 @@ class PlaygroundApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         # The event carries the new size; ``self.size`` may still be the previous one.
         self._fit_layout(event.size.width, event.size.height)
-        self.call_after_refresh(self.refresh_comparison)  # its columns depend on the width
+        self.call_after_refresh(self.compare.refresh_table)  # its columns depend on the width
 
     def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
         """Short terminals trade borders for rows; narrow ones put the timeline below."""
@@ -284,8 +286,7 @@ class PlaygroundApp(App[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
-        self.query_one(ComparisonTable).display = False
-        self.set_interval(COMPARISON_REFRESH_S, self._refresh_live_comparison)
+        self.compare.mount()
         self._fit_layout()
         self.query_one(PromptInput).focus()
         self._refresh_summary()
@@ -474,7 +475,7 @@ class PlaygroundApp(App[None]):
             await view.show_turns(pane.turns)
             # A restored conversation opens at its latest turn: scroll once laid out.
             self.call_after_refresh(view.follow)
-        self.blind.apply()
+        self.compare.layout_changed()
         self._refresh_summary()
         return view
 
@@ -509,11 +510,10 @@ class PlaygroundApp(App[None]):
         if self.session is None or not self.chat_panes:
             self.notify("no panes: press ctrl+n to add one", severity="warning")
             return
-        if self.repeat.running:
-            self.notify("a repeat is running — press escape to stop it", severity="warning")
+        if self.compare.refuses_prompt():
             return
         idle = [view for view in self.chat_panes if not view.busy]
-        names = zip(self.chat_panes, self.pane_names(), strict=True)
+        names = zip(self.chat_panes, self.compare.pane_names(), strict=True)
         busy = [name for view, name in names if view.busy]
         if not idle:
             self.notify(
@@ -526,7 +526,7 @@ class PlaygroundApp(App[None]):
                 f"still streaming: {', '.join(busy)}"
             )
         message.prompt.clear()
-        self.blind.prompt_sent()
+        self.compare.prompt_sent()
         self.query_one(HintLine).display = False
         images = [self.image] if self.image else []
         labels = [self.image_label] if self.image else []
@@ -539,21 +539,21 @@ class PlaygroundApp(App[None]):
         self._refresh_summary()
 
     @on(ChatPane.StreamStarted)
-    def _stream_started(self) -> None:
+    def _stream_started(self, message: ChatPane.StreamStarted) -> None:
+        self.compare.stream_started(message.pane)
         self.call_after_refresh(self._refresh_summary)
-        self.call_after_refresh(self.refresh_comparison)
+        self.call_after_refresh(self.compare.refresh_table)
 
     @on(ChatPane.StreamFinished)
     def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
         pane = message.pane.pane
         error = pane.turns[-1].error if pane.turns else None
         if message.status == "failed" and error:
-            title = message.pane.blind_name or pane.spec
-            self.notify(str(error.get("message", "failed")), title=title, severity="error")
+            title, text = self.compare.failure_notice(message.pane, str(error.get("message")))
+            self.notify(text, title=title, severity="error")
         self._refresh_summary()
         self._refresh_breakers()
-        self.repeat.finished(message.pane, message.status)
-        self.refresh_comparison()
+        self.compare.stream_finished(message.pane, message.status)
 
     def release_frozen_objects(self) -> None:
         """Let the garbage collector see everything again and collect once.
@@ -605,8 +605,8 @@ class PlaygroundApp(App[None]):
     def action_stop_all(self) -> None:
         """Stop every streaming pane and say which (escape: a prompt goes to every pane, so
         stopping it stops them all; ``s`` on a focused pane or "Stop pane" stops one)."""
-        self.repeat.stop()
-        shown = dict(zip(self.chat_panes, self.pane_names(), strict=True))
+        self.compare.stopped_all()
+        shown = dict(zip(self.chat_panes, self.compare.pane_names(), strict=True))
         streaming = [view for view in self.chat_panes if view.busy]
         for view in streaming:
             view.stop()
@@ -652,6 +652,8 @@ class PlaygroundApp(App[None]):
         from playground.session import list_sessions
         from playground.tui.screens.sessions import SessionList
 
+        if self.compare.refuses_while_blind("the sessions list"):
+            return
         current = self.session.store.path if self.session is not None else None
         self.push_screen(
             SessionList(list_sessions(self.options.sessions_dir), current), self._session_picked
@@ -715,8 +717,7 @@ class PlaygroundApp(App[None]):
     def action_toggle_timeline(self) -> None:
         """Show or hide the fallback timeline (never while blind mode hides the models)."""
         panel = self.query_one(TimelinePanel)
-        if self.blind.hiding and not panel.display:
-            self.notify(TIMELINE_REFUSED, severity="warning")
+        if not panel.display and self.compare.refuses_while_blind("the timeline"):
             return
         panel.display = not panel.display
         if panel.display:
@@ -725,62 +726,35 @@ class PlaygroundApp(App[None]):
 
     def action_toggle_compare(self) -> None:
         """Show or hide the comparison table."""
-        table = self.query_one(ComparisonTable)
-        table.display = not table.display
-        self.refresh_comparison()
-
-    def show_comparison(self) -> None:
-        """Open the comparison table (a repeat shows its progress there)."""
-        self.query_one(ComparisonTable).display = True
-        self.refresh_comparison()
-
-    def refresh_comparison(self) -> None:
-        """Redraw the comparison table when it is shown."""
-        table = self._shown_comparison()
-        if table is not None:
-            panes = [v.pane for v in self.chat_panes]
-            table.refresh_table(panes, self.pane_names(), self.repeat.run)
-
-    def _refresh_live_comparison(self) -> None:
-        """While a pane streams, its "last turn" row follows the live metrics."""
-        if self._shown_comparison() is not None and any(v.busy for v in self.chat_panes):
-            self.refresh_comparison()
-
-    def _shown_comparison(self) -> ComparisonTable | None:
-        """The comparison table when it is shown; None when hidden, or when the main
-        screen's widgets are gone (timers and queued callbacks can run while the app
-        shuts down)."""
-        if not self.query(PaneGrid):
-            return None
-        table = self.query(ComparisonTable)
-        return table.first(ComparisonTable) if table and table.first().display else None
+        self.compare.toggle_table()
 
     def action_repeat(self) -> None:
         """Run every pane's last prompt N times; p50/p95 TTFT and tokens/s in the table."""
-        self.repeat.ask()
-
-    def pane_names(self) -> list[str]:
-        """How each pane is named on screen, in display order (letters in blind mode)."""
-        return self.blind.names() or [view.pane.spec for view in self.chat_panes]
-
-    def close_timeline(self) -> None:
-        """Hide the fallback timeline (blind mode: it names the models)."""
-        if self.query_one(TimelinePanel).display:
-            self.action_toggle_timeline()
+        self.compare.ask_repeat()
 
     def action_toggle_blind(self) -> None:
         """Blind mode on (panes as Model A, B…, shuffled) or off (names shown)."""
-        self.blind.toggle()
+        self.compare.toggle_blind()
 
     def action_vote(self) -> None:
         """Vote on the panes' last answers in blind mode; the names are then revealed."""
-        self.blind.vote()
+        self.compare.vote()
 
     def action_leaderboard(self) -> None:
         """Show every model's rating from the saved votes."""
-        from playground.tui.screens.leaderboard import LeaderboardScreen
+        self.compare.leaderboard()
 
-        self.push_screen(LeaderboardScreen())
+    def action_toggle_sync(self) -> None:
+        """Scroll the panes together, turn by turn (or each on its own again)."""
+        self.compare.toggle_sync()
+
+    def action_maximise(self) -> None:
+        """Show the active pane alone, or every pane again."""
+        self.compare.toggle_maximise()
+
+    def action_diff(self) -> None:
+        """A word diff of the active pane's last answer and the next pane's."""
+        self.compare.diff()
 
     def action_toggle_dark(self) -> None:
         """Switch between the light and the dark theme."""
@@ -813,7 +787,8 @@ class PlaygroundApp(App[None]):
             view.pane.thinking = None if level == FOLLOW_GLOBAL else ThinkingLevel(level)
             view.refresh_header()
 
-        self.push_screen(PaneThinking(view.pane.spec, view.pane.effective_thinking()), chosen)
+        name = self.compare.pane_name(view)
+        self.push_screen(PaneThinking(name, view.pane.effective_thinking()), chosen)
 
     def action_toggle_tools(self) -> None:
         """Offer the demo tools to every pane, or stop offering tools."""
@@ -852,6 +827,7 @@ class PlaygroundApp(App[None]):
         if panes:
             self.active_index = (self.active_index + delta) % len(panes)
             self._highlight_active()
+            self.compare.active_changed()
 
     def action_move_pane(self, delta: int) -> None:
         """Move the active pane left or right."""
@@ -915,7 +891,8 @@ class PlaygroundApp(App[None]):
             self.notify("nothing to copy yet", severity="warning")
             return
         self.copy_to_clipboard(view.last_answer)
-        self.notify(f"copied {len(view.last_answer):,} characters from {view.pane.spec}")
+        name = self.compare.pane_name(view)
+        self.notify(f"copied {len(view.last_answer):,} characters from {name}")
 
     def action_close_pane(self) -> None:
         """Close the active pane, after asking when it holds a conversation."""
@@ -925,7 +902,7 @@ class PlaygroundApp(App[None]):
             return
         number = self.chat_panes.index(view) + 1
         turns = len(view.pane.turns)
-        label = f"pane {number} ({view.pane.spec}, {_count(turns, 'turn')})"
+        label = f"pane {number} ({self.compare.pane_name(view)}, {_count(turns, 'turn')})"
         if not turns:
             self.call_later(self._close, view, label)
             return
@@ -951,7 +928,7 @@ class PlaygroundApp(App[None]):
         self.session.remove_pane(view.pane)
         await view.remove()
         self.grid.relayout()
-        self.blind.apply()
+        self.compare.layout_changed()
         self._highlight_active()
         self._refresh_summary()
         self.release_frozen_objects()
@@ -1009,9 +986,12 @@ class PlaygroundApp(App[None]):
         Preferences.load().add_recent(spec)
 
     def action_credentials(self) -> None:
-        """Open the credential panel."""
+        """Open the credential panel (not while blind mode hides the models: it lists the
+        providers in use first)."""
         from playground.tui.screens.credentials import CredentialPanel
 
+        if self.compare.refuses_while_blind("the credential panel"):
+            return
         self.push_screen(CredentialPanel(self))
 
     def credentials_changed(self, provider: str) -> None:
@@ -1109,10 +1089,11 @@ class PlaygroundApp(App[None]):
             self.notify(f"{file.name}: {exc}", title="image not attached", severity="error")
             return
         self.image_label = self.image.label
-        blind = [v.pane.spec for v in self.chat_panes if not v.pane.target.primary_model.vision]
-        if blind:
+        names = zip(self.chat_panes, self.compare.pane_names(), strict=True)
+        unseeing = [name for v, name in names if not v.pane.target.primary_model.vision]
+        if unseeing:
             self.notify(
-                f"{', '.join(blind)}: no vision support — the image will be refused there",
+                f"{', '.join(unseeing)}: no vision support — the image will be refused there",
                 title="image attached",
                 severity="warning",
             )

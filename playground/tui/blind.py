@@ -16,7 +16,10 @@ from playground.compare.votes import ALL_BAD, TIE, append_votes
 if TYPE_CHECKING:
     from playground.tui.app import PlaygroundApp
 
-TIMELINE_REFUSED = "blind mode: the timeline names the models — vote first (f12)"
+
+def refused_while_blind(what: str) -> str:
+    """The warning when ``what`` (which names the models) is asked for before the vote."""
+    return f"blind mode: {what} names the models — vote first (f12)"
 
 
 class BlindMode:
@@ -48,7 +51,7 @@ class BlindMode:
                 app.notify("blind mode needs two or more panes", severity="warning")
                 return
             self._shuffle()
-            app.close_timeline()
+            app.compare.close_timeline()
             app.notify("blind mode: send a prompt, then f12 to vote", title="blind")
         self.apply()
 
@@ -68,7 +71,7 @@ class BlindMode:
         """Show blind names or model names on every pane, and in the comparison table."""
         for index, view in enumerate(self.app.chat_panes):
             view.set_blind_name(blind_name(index) if self.hiding else None)
-        self.app.refresh_comparison()
+        self.app.compare.refresh_table()
 
     def names(self) -> list[str] | None:
         """The blind names in display order while hiding, else None."""

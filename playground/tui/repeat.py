@@ -60,7 +60,7 @@ class RepeatControl:
         """Start ``runs`` runs on every idle pane that has a last prompt."""
         views = [v for v in self.app.chat_panes if v.pane.last_prompt and not v.busy]
         self.run = RepeatRun.start(runs, [view.pane.id for view in views])
-        self.app.show_comparison()
+        self.app.compare.show_table()
         for view in views:
             self.app.retry_view(view)
 

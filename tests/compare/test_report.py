@@ -119,3 +119,36 @@ def test_write_reports_writes_both_files(tmp_path: Path) -> None:
     assert md.read_text(encoding="utf-8").startswith("# Playground compare report")
     assert "<svg" in html.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.md"]
+
+
+def test_failed_cells_with_the_same_reason_are_one_row_naming_every_cell() -> None:
+    failed = {"error_kind": "server", "error": "boom (500)", "text": "", "ttft_ms": None}
+    records = [
+        _record("bad/model", "q1", 1, **failed),
+        _record("bad/model", "q2", 1, **failed),
+        _record("bad/model", "q2", 2, error_kind="timeout", error="no first byte", text=""),
+    ]
+    summary = {
+        "models": summarize(records, CASES, ["bad/model"]),
+        "prompts": 2,
+        "repeat": 2,
+        "cells": 4,
+        "finished": 3,
+        "interrupted": False,
+        "out_dir": "/tmp/x",
+    }
+    md = markdown_report(summary, records, CASES)
+    assert "| `bad/model` | server | boom (500) | 2: q1 #1, q2 #1 |" in md
+    assert "| `bad/model` | timeout | no first byte | 1: q2 #2 |" in md
+    html = html_report(summary, records, CASES)
+    assert html.count("boom (500)") == 1 + 2  # the grouped row, and q1 / q2 in the answers
+    assert "<td>2: q1 #1, q2 #1</td>" in html
+
+
+def test_chart_labels_keep_long_model_ids_whole() -> None:
+    from playground.compare.charts import Bar, bar_chart
+
+    long_id = "sim-anthropic/lorem?tps=900&ttft_ms=240&tokens=90"
+    svg = bar_chart("TTFT", [Bar(long_id, 240.0, 270.0, "240 ms")])
+    assert f">{long_id.replace('&', '&amp;')}</text>" in svg
+    assert 'text-anchor="end"' not in svg  # no label running off the left edge

@@ -49,7 +49,7 @@ def shown_text(app) -> str:
 
 async def test_blind_hides_names_votes_saves_the_round_and_reveals(make_app):
     app = make_app([ECHO, LOREM])
-    app.blind.rng = random.Random(1)
+    app.compare.blind.rng = random.Random(1)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 2)
         await pilot.press("f11")
@@ -87,7 +87,7 @@ async def test_blind_mode_shuffles_the_panes(make_app):
     seen = set()
     for seed in range(6):
         app = make_app(specs)
-        app.blind.rng = random.Random(seed)
+        app.compare.blind.rng = random.Random(seed)
         async with app.run_test(size=(160, 40)) as pilot:
             await wait_until(pilot, lambda: len(pilot.app.chat_panes) == 3)
             await pilot.press("f11")
@@ -186,3 +186,36 @@ async def test_a_route_that_fell_back_names_no_model_while_blind(make_app):
         await pilot.press("f11")
         await pilot.pause()
         assert "by sim-anthropic/echo" in shown_text(app)
+
+
+async def test_the_leaderboard_filters_by_prompt_tag(make_app):
+    from playground.compare.votes import Vote, append_votes
+
+    def vote(winner: str, tag: str) -> Vote:
+        return Vote("q?", {"m/a": "x", "m/b": "y"}, ("m/a", "m/b"), winner, "judge", tags=(tag,))
+
+    append_votes([vote("m/a", "geo")] * 3 + [vote("m/b", "code")] * 2)
+    app = make_app([ECHO])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        app.action_leaderboard()
+        await wait_until(pilot, lambda: isinstance(app.screen, LeaderboardScreen))
+
+        def ranked() -> list[tuple[str, str]]:
+            table = app.screen.query_one("#leaderboard-table")
+            lines = [s.text for s in table.render_lines(table.region.reset_offset)]
+            rows = [line.split() for line in lines if line.strip()[:1].isdigit()]
+            return [(row[1], row[-1]) for row in rows]  # model, votes
+
+        assert "[all]" in str(app.screen.query_one("#leaderboard-filter").render())
+        assert dict(ranked()) == {"m/a": "5", "m/b": "5"}
+        await pilot.press("right")  # "code" (tags sorted): only the two votes for m/b
+        await pilot.pause()
+        assert "[code]" in str(app.screen.query_one("#leaderboard-filter").render())
+        assert ranked()[0] == ("m/b", "2") and dict(ranked())["m/a"] == "2"
+        await pilot.press("right")  # "geo"
+        await pilot.pause()
+        assert ranked()[0] == ("m/a", "3")
+        await pilot.press("right")  # back to every vote
+        await pilot.pause()
+        assert dict(ranked()) == {"m/a": "5", "m/b": "5"}

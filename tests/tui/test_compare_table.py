@@ -94,4 +94,9 @@ async def test_the_last_turn_row_follows_a_stream_while_it_runs(make_app):
         cells = row.split()
         shown_out = int(cells[cells.index("ms") + 3].replace(",", ""))
         assert shown_out > before + 10
+        # the tokens/s sparkline of this stream: one rate per live refresh so far
+        assert len(app.compare.traces[view.pane.id].rates()) >= 2
+        from playground.compare.pane_figures import SPARK_BARS
+
+        assert any(bar in row for bar in SPARK_BARS)
         view.stop()

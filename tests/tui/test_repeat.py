@@ -49,9 +49,10 @@ async def test_repeat_runs_each_pane_n_times_in_place_and_shows_percentiles(make
         await wait_until(pilot, lambda: len(app.chat_panes) == 2)
         await send(pilot, "again and again")
         await answer_runs(pilot, "3")
-        await wait_until(pilot, lambda: app.repeat.run is not None and app.repeat.run.complete)
+        repeat = app.compare.repeat
+        await wait_until(pilot, lambda: repeat.run is not None and repeat.run.complete)
         await wait_until(pilot, lambda: idle(app))
-        run = app.repeat.run
+        run = app.compare.repeat.run
         assert (run.finished, run.total) == (6, 6)
         for view in app.chat_panes:
             assert len(view.pane.turns) == 1  # each run replaced the previous one
@@ -70,7 +71,7 @@ async def test_a_bad_run_count_is_one_line_and_runs_nothing(make_app):
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         await send(pilot, "hi")
         await answer_runs(pilot, "lots")
-        assert app.repeat.run is None
+        assert app.compare.repeat.run is None
         assert any("not a number of runs" in n.message for n in app._notifications)
 
 
@@ -94,6 +95,6 @@ async def test_escape_stops_the_repeat(make_app):
         await pilot.press("escape")
         await wait_until(pilot, lambda: idle(app))
         await pilot.pause(0.2)
-        run = app.repeat.run
+        run = app.compare.repeat.run
         assert run.stopped and run.finished <= 1
         assert not app.chat_panes[0].busy

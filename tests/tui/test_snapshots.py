@@ -382,7 +382,7 @@ def pin_turns(app, values: list[tuple[float, float]]) -> None:
         for turn in view.pane.turns:
             turn.metrics["ttft_ms"] = ttft_ms
             turn.metrics["tokens_per_s"] = rate
-    app.refresh_comparison()
+    app.compare.refresh_table()
 
 
 def test_comparison_table(snap_compare, make_app):
@@ -399,7 +399,14 @@ def test_comparison_table(snap_compare, make_app):
             for turn, ttft in zip(view.pane.turns, ttfts, strict=True):
                 turn.metrics["ttft_ms"] = ttft
                 turn.metrics["tokens_per_s"] = 1000.0 + ttft
-        app.refresh_comparison()
+        from playground.compare.stream_rate import RateTrace
+
+        counts = ([0, 40, 400, 900, 1500, 2000], [0, 300, 900, 1500, 2100, 2400], [0, 0, 60, 200])
+        for view, tokens in zip(app.chat_panes, counts, strict=True):
+            trace = app.compare.traces[view.pane.id] = RateTrace()
+            for step, count in enumerate(tokens):
+                trace.add(step * 0.25, count)
+        app.compare.refresh_table()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
@@ -424,7 +431,7 @@ async def blind_round(pilot, panes: int, text: str) -> None:
     import random
 
     await ready(pilot, panes)
-    pilot.app.blind.rng = random.Random(3)
+    pilot.app.compare.blind.rng = random.Random(3)
     pilot.app.query_one("#hint").display = False
     await pilot.press("f11")
     await send_and_finish(pilot, text)
@@ -451,7 +458,7 @@ def test_blind_mode_after_the_vote(snap_compare, make_app):
         await pilot.press("f12")
         await wait_until(pilot, lambda: app.screen.id != "_default")
         await pilot.press("b")
-        await wait_until(pilot, lambda: app.blind.revealed)
+        await wait_until(pilot, lambda: app.compare.blind.revealed)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
@@ -492,6 +499,59 @@ def test_leaderboard(snap_compare, make_app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_leaderboard_filtered_by_tag_at_80x24(snap_compare, make_app):
+    from playground.compare.votes import Vote, append_votes
+
+    def vote(winner: str, tag: str, b: str = "sim/lorem") -> Vote:
+        models = ("sim/echo", b)
+        return Vote("q?", dict.fromkeys(models, "x"), models, winner, "judge", tags=(tag,))
+
+    append_votes(
+        [vote("sim/echo", "geo")] * 4
+        + [vote("sim/lorem", "code")] * 3
+        + [vote("tie", "code", "sim-anthropic/thinker")]
+    )
+    app = make_app([ECHO])
+
+    async def run_before(pilot):
+        await ready(pilot, 1)
+        app.action_leaderboard()
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_word_diff_of_two_answers_at_80x24(snap_compare, make_app):
+    app = make_app([ECHO, THINKER])
+
+    async def run_before(pilot):
+        await ready(pilot, 2)
+        app.query_one("#hint").display = False
+        await send_and_finish(pilot, "Name three primary colours")
+        await pilot.press("alt+d")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_one_pane_maximised(snap_compare, make_app):
+    app = make_app([ECHO, THINKER, LOREM])
+
+    async def run_before(pilot):
+        await ready(pilot, 3)
+        app.query_one("#hint").display = False
+        app.query_one(ThinkingSlider).level = ThinkingLevel.MEDIUM
+        await send_and_finish(pilot, "Think first, then answer")
+        pin_metrics(app, [(41.0, 1982.0), (310.0, 655.0), (63.0, 2410.0)])
+        app.action_select_pane(1)
+        await pilot.press("alt+m")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
 def test_repeat_in_the_comparison_table(snap_compare, make_app):
     app = make_app([ECHO, LOREM])
 
@@ -499,15 +559,15 @@ def test_repeat_in_the_comparison_table(snap_compare, make_app):
         await ready(pilot, 2)
         app.query_one("#hint").display = False
         await send_and_finish(pilot, "again")
-        app.repeat.begin(3)
-        await wait_until(pilot, lambda: app.repeat.run.complete)
+        app.compare.repeat.begin(3)
+        await wait_until(pilot, lambda: app.compare.repeat.run.complete)
         await wait_until(pilot, lambda: not any(v.busy for v in app.chat_panes))
         pin_turns(app, [(41.0, 1982.0), (63.0, 2410.0)])
         samples = [[40.0, 41.0, 90.0], [60.0, 63.0, 70.0]]
         for view, ttfts in zip(app.chat_panes, samples, strict=True):
-            app.repeat.run.panes[view.pane.id].ttft_ms[:] = ttfts
+            app.compare.repeat.run.panes[view.pane.id].ttft_ms[:] = ttfts
         app.clear_notifications()
-        app.refresh_comparison()
+        app.compare.refresh_table()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from playground.compare.ratings import Rating, leaderboard
-from playground.compare.votes import VoteError, read_votes, votes_path
+from playground.compare.votes import Vote, VoteError, read_votes, votes_path, with_tag
 
 
 def leaderboard_table(rows: list[Rating]) -> Table:
@@ -41,17 +41,33 @@ def leaderboard_table(rows: list[Rating]) -> Table:
 
 
 class LeaderboardScreen(ModalScreen[None]):
-    """Reads the votes file when opened; escape closes."""
+    """Reads the votes file when opened; ←/→ filter by prompt tag (when votes carry tags,
+    as ``compare --judge`` votes do); escape closes."""
 
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "dismiss_board", "close")]
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "dismiss_board", "close"),
+        Binding("left", "tag(-1)", "previous tag", show=False),
+        Binding("right", "tag(1)", "next tag", show=False),
+    ]
 
     def __init__(self, path: Path | None = None) -> None:
         super().__init__()
         self.path = path or votes_path()
+        self.tag: str | None = None
+        """The prompt tag the board is filtered by (None: every vote)."""
+        self.votes: list[Vote] = []
+        self.skipped = 0
+        self.error: str | None = None
+        try:
+            self.votes, self.skipped = read_votes(self.path)
+        except VoteError as exc:
+            self.error = str(exc)
+        self.tags = sorted({tag for vote in self.votes for tag in vote.tags})
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="leaderboard"):
             yield Static("Leaderboard", classes="dialog-title")
+            yield Static(self._filter_line(), id="leaderboard-filter")
             with VerticalScroll():
                 yield Static(self._body(), id="leaderboard-table")
             yield Static(
@@ -59,25 +75,49 @@ class LeaderboardScreen(ModalScreen[None]):
                 classes="dialog-help",
             )
 
+    def on_mount(self) -> None:
+        self.query_one("#leaderboard-filter").display = bool(self.tags)
+
+    def _filter_line(self) -> Text:
+        """``tag  [all]  geo  format   ←/→ filter`` with the chosen one marked."""
+        text = Text("tag ", style="bold")
+        for option in (None, *self.tags):
+            label = option or "all"
+            if option == self.tag:
+                text.append(f" [{label}] ", style="bold reverse")
+            else:
+                text.append(f"  {label}  ")
+        text.append("   ←/→ filter", style="dim")
+        return text
+
     def _body(self) -> Table | Text:
-        try:
-            votes, skipped = read_votes(self.path)
-        except VoteError as exc:
-            return Text(f"cannot read the votes: {exc}", style="bold red")
+        if self.error is not None:
+            return Text(f"cannot read the votes: {self.error}", style="bold red")
+        votes = with_tag(self.votes, self.tag)
         if not votes:
+            where = f" tagged {self.tag!r}" if self.tag else ""
             return Text(
-                f"no votes yet in {self.path}\n\nVote in blind mode (f11, then f12 after an "
-                "answer), or run playground compare --judge MODEL.",
+                f"no votes{where} yet in {self.path}\n\nVote in blind mode (f11, then f12 after "
+                "an answer), or run playground compare --judge MODEL.",
                 style="dim",
             )
         body = leaderboard_table(leaderboard(votes))
-        if skipped:
-            note = Text(f"\n{skipped} unreadable line(s) skipped", style="yellow")
+        if self.skipped:
+            note = Text(f"\n{self.skipped} unreadable line(s) skipped", style="yellow")
             table = Table.grid()
             table.add_row(body)
             table.add_row(note)
             return table
         return body
+
+    def action_tag(self, delta: int) -> None:
+        """Filter by the previous / next prompt tag (or every vote)."""
+        if not self.tags:
+            return
+        options: list[str | None] = [None, *self.tags]
+        self.tag = options[(options.index(self.tag) + delta) % len(options)]
+        self.query_one("#leaderboard-filter", Static).update(self._filter_line())
+        self.query_one("#leaderboard-table", Static).update(self._body())
 
     def action_dismiss_board(self) -> None:
         """Close the leaderboard."""

@@ -50,7 +50,7 @@ from playground.tui.formatting import (
     usage_line,
 )
 from playground.tui.widgets.prompt_input import PromptInput
-from playground.tui.widgets.turn_view import ModelChange, TurnView
+from playground.tui.widgets.turn_view import ErrorNotice, ModelChange, TurnView
 
 if TYPE_CHECKING:
     from playground.session import Pane
@@ -256,6 +256,8 @@ class ChatPane(Vertical):
         self._shown_spec = pane.spec
         self.blind_name: str | None = None
         """Blind mode: the letter shown instead of anything that names the model."""
+        self._redacted_errors: list[tuple[ErrorNotice, str]] = []
+        """Blind mode: error lines shown without model names, with their full text."""
         self._footer_at = float("-inf")
         self._footer_status: object = None
 
@@ -266,9 +268,13 @@ class ChatPane(Vertical):
         yield PaneFooter(self._footer_text())
 
     def _empty_hint(self) -> Text:
-        """What this pane is, shown until the first prompt."""
+        """What this pane is, shown until the first prompt (only its letter while blind)."""
         target = self.pane.target
         text = Text()
+        if self.blind_name is not None:
+            text.append(f"Model {self.blind_name}\n", style="bold")
+            text.append("\nType below; Enter sends to every pane.", style="dim")
+            return text
         if target.is_route:
             text.append("fallback chain\n", style="bold")
             for hop, candidate in enumerate(target.chain, start=1):
@@ -309,6 +315,12 @@ class ChatPane(Vertical):
         self.blind_name = name
         self.set_class(name is not None, "-blind")
         self.query_one(PaneHeader).update(self._header_text())
+        for hint in self.query(EmptyPaneHint):
+            hint.update(self._empty_hint())
+        if name is None:
+            for notice, full in self._redacted_errors:
+                notice.update(Text(f"✗ {full}"))
+            self._redacted_errors.clear()
         self.refresh_footer()
 
     def _header_text(self) -> Text:
@@ -359,9 +371,12 @@ class ChatPane(Vertical):
         return metrics
 
     def _footer_text(self, metrics: Any = None) -> Text:
+        from playground.compare.blind import blinded_metrics
         from playground.session import MAX_TOOL_STEPS
 
         metrics = metrics if metrics is not None else self._shown_metrics()
+        if self.blind_name is not None:
+            metrics = blinded_metrics(metrics)
 
         compact = 0 < self.size.width < 36
         line = status_line(metrics, self.clock, steps_limit=MAX_TOOL_STEPS, compact=compact)
@@ -369,10 +384,7 @@ class ChatPane(Vertical):
         if self.pane.metrics.started_at is None and turns and turns[-1].status == "interrupted":
             line = Text("■ interrupted", style="bold yellow")  # cut off by a crash, not "idle"
         line.append("\n")
-        label = self.pane.target.label
-        if self.blind_name is not None:  # the "by …" part would name the model
-            label = metrics.answered_by or metrics.candidate or label
-        line.append_text(usage_line(metrics, label))
+        line.append_text(usage_line(metrics, self.pane.target.label))
         return line
 
     def refresh_header(self) -> None:
@@ -568,7 +580,7 @@ class ChatPane(Vertical):
             await self._router_notice(event, view)
         elif isinstance(event, Error):
             self.post_message(self.RouterEvent(self, event, self.clock()))
-            await view.error(self._error_text(event))
+            await self._show_error(self._error_text(event), view)
         elif isinstance(event, Done):
             self.post_message(self.RouterEvent(self, event, self.clock()))
             view.end_step()
@@ -587,6 +599,19 @@ class ChatPane(Vertical):
             await view.notice("⚿", f"key rotated → {event.key}", "warning")
         elif isinstance(event, CircuitOpen):
             await view.notice("⊘", f"breaker open: {event.candidate}", "warning")
+
+    async def _show_error(self, text: str, view: TurnView) -> None:
+        """The turn's error line; while blind, without the names of the pane's models (the
+        full line comes back when the names do)."""
+        if self.blind_name is None:
+            await view.error(text)
+            return
+        from playground.compare.blind import identifying_names, redact
+
+        shown = redact(text, identifying_names(self.pane.target), f"Model {self.blind_name}")
+        await view.error(shown)
+        if shown != text:
+            self._redacted_errors.append((view.query(ErrorNotice).last(), text))
 
     def _error_text(self, event: Error) -> str:
         if event.kind is ErrorKind.CANCELLED:

@@ -4,7 +4,7 @@ highlighted, TTFT per turn as a sparkline. The figures come from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -41,16 +41,32 @@ def last_turn(pane: Pane) -> Figures | None:
     return turn_figures(turn, pane.metrics.as_dict() if turn.status == "running" else None)
 
 
-def comparison_table(panes: Sequence[Pane], names: Sequence[str], width: int = 200) -> Table:
+def comparison_table(
+    panes: Sequence[Pane],
+    names: Sequence[str],
+    width: int = 200,
+    *,
+    blind: bool = False,
+    stream_rates: Mapping[str, Sequence[float]] | None = None,
+) -> Table:
     """A Rich table: one row per pane for the last turn, then one per pane for the session;
-    under ``NARROW_WIDTH`` cells only the ``NARROW_HEADERS`` columns."""
+    under ``NARROW_WIDTH`` cells only the ``NARROW_HEADERS`` columns; ``blind`` drops the
+    columns that would give a model away. Sparklines: tokens/s over the last stream
+    (``stream_rates``: pane id → rates; wide tables only) and TTFT per turn (session rows)."""
+    stream_rates = stream_rates or {}
     narrow = width < NARROW_WIDTH
-    columns = [c for c in COLUMNS if not narrow or c.header in NARROW_HEADERS]
+    columns = [
+        c
+        for c in COLUMNS
+        if (not narrow or c.header in NARROW_HEADERS) and not (blind and c.reveals_model)
+    ]
     table = Table(box=None, padding=(0, 1), expand=False, header_style="bold")
     name_width = NARROW_NAME_WIDTH if narrow else NAME_WIDTH
     table.add_column("pane", no_wrap=True, overflow="ellipsis", max_width=name_width)
     for column in columns:
         table.add_column(column.header, justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column("tok/s⌁stream", no_wrap=True, overflow="ellipsis", max_width=16)
     table.add_column("TTFT/turn", no_wrap=True, overflow="ellipsis", max_width=16)
     sections = (
         ("last turn", [last_turn(pane) for pane in panes]),
@@ -59,12 +75,15 @@ def comparison_table(panes: Sequence[Pane], names: Sequence[str], width: int = 2
     for title, rows in sections:
         table.add_row(Text(title, style="italic dim"), end_section=False)
         best = [best_rows(rows, column) for column in columns]
-        for index, (name, row) in enumerate(zip(names, rows, strict=True)):
+        for index, (pane, name, row) in enumerate(zip(panes, names, rows, strict=True)):
             cells: list[Text] = [Text(name)]
             for column, winners in zip(columns, best, strict=True):
                 value = None if row is None else column.value(row)
                 style = BEST_STYLE if index in winners else ""
                 cells.append(Text(column.text(value), style=style))
+            if not narrow:
+                rates = stream_rates.get(pane.id, ()) if title == "last turn" else ()
+                cells.append(Text(sparkline(rates if len(rates) > 1 else ()), style="green"))
             series = row.ttft_series if row is not None and row.turns > 1 else ()
             cells.append(Text(sparkline(series), style="cyan"))
             table.add_row(*cells)
@@ -120,14 +139,24 @@ class ComparisonTable(Static):
     """The panel under the panes that the comparison toggle shows (see ``refresh_table``)."""
 
     def refresh_table(
-        self, panes: Sequence[Pane], names: Sequence[str], repeat: RepeatRun | None = None
+        self,
+        panes: Sequence[Pane],
+        names: Sequence[str],
+        repeat: RepeatRun | None = None,
+        *,
+        blind: bool = False,
+        stream_rates: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
         """Redraw from the panes' turns; ``names`` labels the rows (model names, or the
-        blind letters); a repeat adds its progress and percentiles below."""
+        blind letters, with ``blind`` set); ``stream_rates`` are each pane's tokens/s over
+        its last stream; a repeat adds its progress and percentiles."""
         if not panes:
             self.update(Text("no panes to compare", style="dim"))
             return
-        body: RenderableType = comparison_table(panes, names, self.app.size.width)
+        width = self.app.size.width
+        body: RenderableType = comparison_table(
+            panes, names, width, blind=blind, stream_rates=stream_rates
+        )
         if repeat is not None:
             body = Group(body, Text(), repeat_table(repeat, panes, names))
         self.update(body)

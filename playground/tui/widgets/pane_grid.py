@@ -1,4 +1,5 @@
-"""Lays out 1–6 panes side by side, wrapping into a grid when the terminal is narrow."""
+"""Lays out 1–6 panes side by side, wrapping into a grid when the terminal is narrow; one
+pane can be shown alone (maximised) over the whole grid."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 
 from textual import events
 from textual.containers import Container
+from textual.widget import Widget
 
 MIN_PANE_WIDTH = 26
 """Below this many columns per pane the grid wraps to another row."""
@@ -24,12 +26,22 @@ def grid_columns(panes: int, width: int) -> int:
 class PaneGrid(Container):
     """The grid of panes; recomputes its column count on resize and pane changes."""
 
+    maximised: Widget | None = None
+    """The pane shown alone, or None when every pane is shown."""
+
     def on_resize(self, event: events.Resize) -> None:
         self.relayout()
 
+    def maximise(self, pane: Widget | None) -> None:
+        """Show ``pane`` alone over the whole grid, or every pane again (None)."""
+        self.maximised = pane
+        for child in self.children:
+            child.display = pane is None or child is pane
+        self.relayout()
+
     def relayout(self) -> None:
-        """Fit the current panes into columns for the current width."""
-        count = len(self.children)
+        """Fit the shown panes into columns for the current width."""
+        count = 1 if self.maximised is not None else len(self.children)
         width = self.size.width or self.app.size.width
         columns = grid_columns(count, width)
         self.styles.grid_size_columns = columns
