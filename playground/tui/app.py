@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,9 +24,7 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
-from playground.tui.blind import TIMELINE_REFUSED, BlindMode
 from playground.tui.frame_clock import FrameClock
-from playground.tui.repeat import RepeatControl
 from playground.tui.startup import (
     FIRST_RUN_HINT,
     FIRST_RUN_PANES,
@@ -34,18 +33,22 @@ from playground.tui.startup import (
     plan_startup,
 )
 from playground.tui.styles_path import stylesheet_paths
-from playground.tui.widgets.chat_pane import ChatPane
 from playground.tui.widgets.compare_table import ComparisonTable
 from playground.tui.widgets.pane_grid import PaneGrid
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.thinking_slider import ThinkingSlider
 from playground.tui.widgets.timeline import TimelinePanel
 
+# Imported where used, after the first frame (start-up is measured): chat panes, blind
+# mode and repeats are not on the first screen.
 if TYPE_CHECKING:
     from playground.config.schema import Config
     from playground.session import Pane, Session
     from playground.tools.demo import ToolSet
+    from playground.tui.blind import BlindMode
     from playground.tui.credential_states import ProviderCredential
+    from playground.tui.repeat import RepeatControl
+    from playground.tui.widgets.chat_pane import ChatPane
 
 MAIN_SCREEN_ACTIONS = frozenset(
     {
@@ -207,12 +210,26 @@ class PlaygroundApp(App[None]):
         self.hint = ""
         self._credentials: dict[str, ProviderCredential] | None = None
         self._turn_started: dict[str, float] = {}
-        self.blind = BlindMode(self)
-        self.repeat = RepeatControl(self)
+
+    @cached_property
+    def blind(self) -> BlindMode:
+        """Blind mode: panes named Model A, B… until the vote."""
+        from playground.tui.blind import BlindMode
+
+        return BlindMode(self)
+
+    @cached_property
+    def repeat(self) -> RepeatControl:
+        """Runs of every pane's last prompt N times."""
+        from playground.tui.repeat import RepeatControl
+
+        return RepeatControl(self)
 
     # --- composition ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Size classes before the widgets are styled: setting them later restyles every node.
+        self._fit_layout(update=False)
         yield TopBar("Playground", id="top-bar")
         yield HintLine("", id="hint")
         with Horizontal(id="main"):
@@ -243,6 +260,8 @@ class PlaygroundApp(App[None]):
     @property
     def chat_panes(self) -> list[ChatPane]:
         """Panes in display order."""
+        from playground.tui.widgets.chat_pane import ChatPane
+
         return list(self.grid.query_children(ChatPane))
 
     @property
@@ -275,18 +294,21 @@ class PlaygroundApp(App[None]):
         self._fit_layout(event.size.width, event.size.height)
         self.call_after_refresh(self.refresh_comparison)  # its columns depend on the width
 
-    def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
-        """Short terminals trade borders for rows; narrow ones put the timeline below."""
+    def _fit_layout(
+        self, width: int | None = None, height: int | None = None, *, update: bool = True
+    ) -> None:
+        """Short terminals trade borders for rows; narrow ones put the timeline below.
+
+        ``update=False`` only sets the classes (for widgets not styled yet).
+        """
         width = self.size.width if width is None else width
         height = self.size.height if height is None else height
-        self.screen.set_class(height < 32, "-short")
-        self.screen.set_class(width < 110, "-narrow")
+        self.screen.update_classes({"-short": height < 32, "-narrow": width < 110}, update=update)
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
         self.query_one(ComparisonTable).display = False
         self.set_interval(COMPARISON_REFRESH_S, self._refresh_live_comparison)
-        self._fit_layout()
         self.query_one(PromptInput).focus()
         self._refresh_summary()
         # Paint the first frame, then load the config and open the session.
@@ -467,6 +489,8 @@ class PlaygroundApp(App[None]):
             return None
 
     async def _mount_pane(self, pane: Pane) -> ChatPane:
+        from playground.tui.widgets.chat_pane import ChatPane
+
         view = ChatPane(pane, clock=self.clock)
         await self.grid.mount(view)
         self.grid.relayout()
@@ -538,13 +562,11 @@ class PlaygroundApp(App[None]):
         self.image_label = ""
         self._refresh_summary()
 
-    @on(ChatPane.StreamStarted)
-    def _stream_started(self) -> None:
+    def on_chat_pane_stream_started(self) -> None:
         self.call_after_refresh(self._refresh_summary)
         self.call_after_refresh(self.refresh_comparison)
 
-    @on(ChatPane.StreamFinished)
-    def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
+    def on_chat_pane_stream_finished(self, message: ChatPane.StreamFinished) -> None:
         pane = message.pane.pane
         error = pane.turns[-1].error if pane.turns else None
         if message.status == "failed" and error:
@@ -567,8 +589,7 @@ class PlaygroundApp(App[None]):
         gc.collect()
         gc.freeze()
 
-    @on(ChatPane.RouterEvent)
-    def _router_event(self, message: ChatPane.RouterEvent) -> None:
+    def on_chat_pane_router_event(self, message: ChatPane.RouterEvent) -> None:
         started = self._turn_started.get(message.pane.pane.id, message.at)
         index = self.chat_panes.index(message.pane) + 1 if message.pane in self.chat_panes else 0
         label = f"[{index}] {message.pane.pane.spec}"
@@ -716,6 +737,8 @@ class PlaygroundApp(App[None]):
         """Show or hide the fallback timeline (never while blind mode hides the models)."""
         panel = self.query_one(TimelinePanel)
         if self.blind.hiding and not panel.display:
+            from playground.tui.blind import TIMELINE_REFUSED
+
             self.notify(TIMELINE_REFUSED, severity="warning")
             return
         panel.display = not panel.display
@@ -873,6 +896,10 @@ class PlaygroundApp(App[None]):
         self._highlight_active()
 
     def on_descendant_focus(self, event: Any) -> None:
+        if self.session is None:  # no pane yet (the prompt takes focus before the first frame)
+            return
+        from playground.tui.widgets.chat_pane import ChatPane
+
         widget = event.widget if hasattr(event, "widget") else None
         for node in widget.ancestors_with_self if widget is not None else ():
             if isinstance(node, ChatPane):
