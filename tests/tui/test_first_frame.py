@@ -81,3 +81,19 @@ def test_the_first_frame_is_painted_before_panes_config_and_hidden_panels_load(t
     # What the first frame does show is there, sized for 80×24 before its first paint.
     assert "playground.tui.widgets.prompt_input" in loaded
     assert {"-short", "-narrow"} <= set(frame["screen_classes"])
+
+
+async def test_a_bad_config_read_after_the_first_frame_still_closes_the_app_with_one_line(
+    tmp_path, monkeypatch
+):
+    from playground.tui.app import PlaygroundApp
+    from playground.tui.startup import AppOptions
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    bad = tmp_path / "config.toml"
+    bad.write_text("[ui]\ntheme = 3\n")
+    app = PlaygroundApp(AppOptions(config_path=str(bad), persist=False))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.session is None
