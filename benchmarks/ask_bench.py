@@ -9,7 +9,9 @@ chat stream. In this process, interleaved and best of N, we time:
   router, deadlines, printer) writing to ``/dev/null``, as text and as ``--json``.
 
 Each runs on the long stream and on a one-chunk stream, so the fixed cost of a run (config,
-session, the HTTP client's TLS context, the request) is separated from the cost per chunk.
+session, the HTTP client, the request) is separated from the cost per chunk. The stream is
+plain http on loopback, so the client never loads its CA certificates (they load at the
+first https request: ``playground/session/http_client.py``).
 Target (issue 18, item 3): ask / raw per chunk ≤ 2× with and without ``--json``.
 
 Run: ``python benchmarks/ask_bench.py [--chunks N] [--repeat R]``.

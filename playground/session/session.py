@@ -253,11 +253,10 @@ class Session:
     def client(self) -> Any:
         """The shared ``httpx.AsyncClient`` (built on first use)."""
         if self._client is None:
-            import httpx
+            from playground.session.http_client import shared_client
 
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(None, connect=self.config.reliability.connect_timeout_s),
-                limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+            self._client = shared_client(
+                connect_timeout_s=self.config.reliability.connect_timeout_s
             )
         return self._client
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,7 +24,6 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
-from playground.tui.compare_mode import CompareMode
 from playground.tui.frame_clock import FrameClock
 from playground.tui.startup import (
     FIRST_RUN_HINT,
@@ -33,18 +33,21 @@ from playground.tui.startup import (
     plan_startup,
 )
 from playground.tui.styles_path import stylesheet_paths
-from playground.tui.widgets.chat_pane import ChatPane
 from playground.tui.widgets.compare_table import ComparisonTable
 from playground.tui.widgets.pane_grid import PaneGrid
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.thinking_slider import ThinkingSlider
 from playground.tui.widgets.timeline import TimelinePanel
 
+# Imported where used, after the first frame (start-up is measured): chat panes and
+# compare mode (blind mode, repeats) are not on the first screen.
 if TYPE_CHECKING:
     from playground.config.schema import Config
     from playground.session import Pane, Session
     from playground.tools.demo import ToolSet
+    from playground.tui.compare_mode import CompareMode
     from playground.tui.credential_states import ProviderCredential
+    from playground.tui.widgets.chat_pane import ChatPane
 
 MAIN_SCREEN_ACTIONS = frozenset(
     {
@@ -210,11 +213,20 @@ class PlaygroundApp(App[None]):
         self.hint = ""
         self._credentials: dict[str, ProviderCredential] | None = None
         self._turn_started: dict[str, float] = {}
-        self.compare = CompareMode(self)
+
+    @cached_property
+    def compare(self) -> CompareMode:
+        """Compare mode: the comparison table, blind mode, votes, Repeat, side by side
+        (built on first use, after the first frame)."""
+        from playground.tui.compare_mode import CompareMode
+
+        return CompareMode(self)
 
     # --- composition ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Size classes before the widgets are styled: setting them later restyles every node.
+        self._fit_layout(update=False)
         yield TopBar("Playground", id="top-bar")
         yield HintLine("", id="hint")
         with Horizontal(id="main"):
@@ -245,6 +257,8 @@ class PlaygroundApp(App[None]):
     @property
     def chat_panes(self) -> list[ChatPane]:
         """Panes in display order."""
+        from playground.tui.widgets.chat_pane import ChatPane
+
         return list(self.grid.query_children(ChatPane))
 
     @property
@@ -275,19 +289,23 @@ class PlaygroundApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         # The event carries the new size; ``self.size`` may still be the previous one.
         self._fit_layout(event.size.width, event.size.height)
-        self.call_after_refresh(self.compare.refresh_table)  # its columns depend on the width
+        # Its columns depend on the width; after the refresh, so not on the first frame.
+        self.call_after_refresh(lambda: self.compare.refresh_table())
 
-    def _fit_layout(self, width: int | None = None, height: int | None = None) -> None:
-        """Short terminals trade borders for rows; narrow ones put the timeline below."""
+    def _fit_layout(
+        self, width: int | None = None, height: int | None = None, *, update: bool = True
+    ) -> None:
+        """Short terminals trade borders for rows; narrow ones put the timeline below.
+
+        ``update=False`` only sets the classes (for widgets not styled yet).
+        """
         width = self.size.width if width is None else width
         height = self.size.height if height is None else height
-        self.screen.set_class(height < 32, "-short")
-        self.screen.set_class(width < 110, "-narrow")
+        self.screen.update_classes({"-short": height < 32, "-narrow": width < 110}, update=update)
 
     async def on_mount(self) -> None:
         self.query_one("#timeline").display = False
-        self.compare.mount()
-        self._fit_layout()
+        self.query_one(ComparisonTable).display = False
         self.query_one(PromptInput).focus()
         self._refresh_summary()
         # Paint the first frame, then load the config and open the session.
@@ -309,6 +327,7 @@ class PlaygroundApp(App[None]):
         except Exception as exc:  # one clear line, never a traceback
             self.notify(str(exc), title="could not open the session", severity="error", timeout=15)
         self._refresh_summary()
+        self.compare.mount()
         # Everything built so far lives as long as the app: keep it out of full collections.
         gc.freeze()
 
@@ -468,6 +487,8 @@ class PlaygroundApp(App[None]):
             return None
 
     async def _mount_pane(self, pane: Pane) -> ChatPane:
+        from playground.tui.widgets.chat_pane import ChatPane
+
         view = ChatPane(pane, clock=self.clock)
         await self.grid.mount(view)
         self.grid.relayout()
@@ -538,14 +559,12 @@ class PlaygroundApp(App[None]):
         self.image_label = ""
         self._refresh_summary()
 
-    @on(ChatPane.StreamStarted)
-    def _stream_started(self, message: ChatPane.StreamStarted) -> None:
+    def on_chat_pane_stream_started(self, message: ChatPane.StreamStarted) -> None:
         self.compare.stream_started(message.pane)
         self.call_after_refresh(self._refresh_summary)
         self.call_after_refresh(self.compare.refresh_table)
 
-    @on(ChatPane.StreamFinished)
-    def _stream_finished(self, message: ChatPane.StreamFinished) -> None:
+    def on_chat_pane_stream_finished(self, message: ChatPane.StreamFinished) -> None:
         pane = message.pane.pane
         error = pane.turns[-1].error if pane.turns else None
         if message.status == "failed" and error:
@@ -567,8 +586,7 @@ class PlaygroundApp(App[None]):
         gc.collect()
         gc.freeze()
 
-    @on(ChatPane.RouterEvent)
-    def _router_event(self, message: ChatPane.RouterEvent) -> None:
+    def on_chat_pane_router_event(self, message: ChatPane.RouterEvent) -> None:
         started = self._turn_started.get(message.pane.pane.id, message.at)
         index = self.chat_panes.index(message.pane) + 1 if message.pane in self.chat_panes else 0
         label = f"[{index}] {message.pane.pane.spec}"
@@ -849,6 +867,10 @@ class PlaygroundApp(App[None]):
         self._highlight_active()
 
     def on_descendant_focus(self, event: Any) -> None:
+        if self.session is None:  # no pane yet (the prompt takes focus before the first frame)
+            return
+        from playground.tui.widgets.chat_pane import ChatPane
+
         widget = event.widget if hasattr(event, "widget") else None
         for node in widget.ancestors_with_self if widget is not None else ():
             if isinstance(node, ChatPane):

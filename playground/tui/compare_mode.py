@@ -47,8 +47,7 @@ class CompareMode:
         self._opened_thinking: list[ThinkingSection] = []
 
     def mount(self) -> None:
-        """Hide the table and keep it following live streams while it is shown."""
-        self.app.query_one(ComparisonTable).display = False
+        """Keep the (hidden at start) table following live streams while it is shown."""
         self.app.set_interval(COMPARISON_REFRESH_S, self._tick)
 
     # --- names ---------------------------------------------------------------------------

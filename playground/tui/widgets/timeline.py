@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import RichLog, Static
+from textual.widgets import Static
 
-from playground.tui.formatting import timeline_row
+if TYPE_CHECKING:
+    from textual.widgets import RichLog
 
 ROW_STYLE = {
     "✓": "green",
@@ -33,16 +36,30 @@ class TimelinePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Fallback timeline", classes="panel-title")
-        yield RichLog(wrap=True, markup=False, auto_scroll=True, id="timeline-log")
         yield BreakerStates("", id="breaker-states")
+
+    def on_mount(self) -> None:
+        # The panel starts hidden: its log (and the import of RichLog, which pulls in
+        # rich.pretty and attrs) waits until the app's first frame is on screen.
+        self.call_after_refresh(self._mount_log)
+
+    def _mount_log(self) -> None:
+        from textual.widgets import RichLog
+
+        log = RichLog(wrap=True, markup=False, auto_scroll=True, id="timeline-log")
+        self.mount(log, before=self.query_one(BreakerStates))
 
     @property
     def log_widget(self) -> RichLog:
-        """The log of rows."""
-        return self.query_one(RichLog)
+        """The log of rows (mounted just after the app's first frame)."""
+        from textual.widgets import RichLog
+
+        return self.query_one("#timeline-log", RichLog)
 
     def add(self, pane_label: str, event: object, seconds: float) -> bool:
         """Append a row for ``event``; returns False for events the timeline ignores."""
+        from playground.tui.formatting import timeline_row  # not needed for the first frame
+
         row = timeline_row(event)
         if row is None:
             return False
