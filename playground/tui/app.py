@@ -251,8 +251,9 @@ class PlaygroundApp(App[None]):
 
     @property
     def grid(self) -> PaneGrid:
-        """The pane grid."""
-        return self.query_one(PaneGrid)
+        """The pane grid, on the main screen (also while a dialog is on top: ``query_one``
+        would look in the dialog)."""
+        return self.screen_stack[0].query_one(PaneGrid)
 
     @property
     def chat_panes(self) -> list[ChatPane]:

@@ -157,21 +157,26 @@ class CompareMode:
     def _tick(self) -> None:
         """While panes stream: sample their token counts, and let the shown table's "last
         turn" rows follow the live metrics."""
+        if not self._main_screen_up():
+            return
         busy = [view for view in self.app.chat_panes if view.busy]
         for view in busy:
             self._sample(view)
         if busy and self._shown_table() is not None:
             self.refresh_table()
 
+    def _main_screen_up(self) -> bool:
+        """Whether the main screen and its pane grid exist (timers and queued callbacks can
+        run while the app shuts down)."""
+        stack = self.app.screen_stack
+        return bool(stack) and bool(stack[0].query(PaneGrid))
+
     def _shown_table(self) -> ComparisonTable | None:
-        """The comparison table when it is shown; None when hidden, or when the main
-        screen's widgets are gone (timers and queued callbacks can run while the app
-        shuts down)."""
-        app = self.app
-        if not app.query(PaneGrid):
+        """The comparison table when it is shown; None when hidden or gone."""
+        if not self._main_screen_up():
             return None
-        table = app.query(ComparisonTable)
-        return table.first(ComparisonTable) if table and table.first().display else None
+        table = self.app.screen_stack[0].query_one(ComparisonTable)
+        return table if table.display else None
 
     # --- reading side by side -----------------------------------------------------------
 
