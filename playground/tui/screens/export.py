@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from playground.tui.widgets.ordered_keys import TextField
+
 if TYPE_CHECKING:
     from playground.session import Session
 
@@ -46,7 +48,7 @@ class ExportDialog(ModalScreen[Path | None]):
             with RadioSet(id="export-format"):
                 yield RadioButton("Markdown", value=True, id="fmt-md")
                 yield RadioButton("JSON", id="fmt-json")
-            yield Input(str(self._default_path("md")), id="export-path")
+            yield TextField(str(self._default_path("md")), id="export-path")
             yield Static("Keys never appear in exports (only masked ones).", classes="dialog-help")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")

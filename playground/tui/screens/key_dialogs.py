@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from playground.tui.widgets.ordered_keys import TextField
+
 if TYPE_CHECKING:
     from playground.catalog.types import ProviderInfo
     from playground.credentials.key_files import KeyFile
@@ -37,7 +39,7 @@ class KeyInput(ModalScreen[str | None]):
             yield Static(f"Set the key for {self.provider}", classes="dialog-title")
             if self.reason:
                 yield Static(self.reason, id="key-reason")
-            yield Input(password=True, placeholder="paste the key (hidden)", id="key-value")
+            yield TextField(password=True, placeholder="paste the key (hidden)", id="key-value")
             yield Static(
                 "Goes to the OS keyring (or, if it cannot keep it, a 0600 file you choose); "
                 "shown only masked. enter save · escape cancel",

@@ -32,6 +32,7 @@ from playground.tui.credential_states import (
 from playground.tui.formatting import format_tokens
 from playground.tui.model_search import EXACT_TIER, TermsMatcher, terms_tier
 from playground.tui.preferences import Preferences
+from playground.tui.widgets.ordered_keys import TextField
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -169,7 +170,7 @@ class ModelPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="picker"):
             yield Static("Pick a model", classes="dialog-title")
-            yield Input(placeholder="search, or type provider/model…", id="picker-search")
+            yield TextField(placeholder="search, or type provider/model…", id="picker-search")
             yield Static("", id="picker-filters")
             yield OptionList(id="picker-list")
             yield Static("", id="picker-detail")

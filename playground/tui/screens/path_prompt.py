@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from playground.tui.widgets.ordered_keys import TextField
+
 
 class PathPrompt(ModalScreen[str | None]):
     """Ask for a path; Enter accepts, Escape cancels."""
@@ -25,7 +27,7 @@ class PathPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -small"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="path")
+            yield TextField(self.value, placeholder=self.placeholder, id="path")
             yield Static("enter to accept · escape to cancel", classes="dialog-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -6,10 +6,12 @@ from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 
+from playground.tui.widgets.ordered_keys import KeysInOrder
+
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
-class PromptInput(TextArea):
+class PromptInput(KeysInOrder, TextArea):
     """A multi-line input whose Enter submits; history with Ctrl+Up / Ctrl+Down."""
 
     class Submitted(Message):
