@@ -583,16 +583,16 @@ async def test_deleting_a_credential_file_key_removes_the_file_after_asking(
 async def test_panes_stream_on_behind_an_open_picker(make_app):
     """The panes are found (and their live figures sampled) while a dialog is on top: the
     pane grid lives on the main screen, not on the dialog."""
-    app = make_app(["sim/lorem?tps=200&tokens=300&ttft_ms=0"])
+    app = make_app(["sim/lorem?tps=200&tokens=600&ttft_ms=0"])
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
         await send(pilot, "go")
         view = app.chat_panes[0]
-        await wait_until(pilot, lambda: view.busy)
+        await wait_until(pilot, lambda: view.pane.metrics.output_tokens > 0)
         await open_picker(pilot)
         assert app.chat_panes == [view]
         await pilot.pause(0.7)  # longer than the comparison table's refresh interval
         assert isinstance(app.screen, ModelPicker)
         await pilot.press("escape")
         await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.DONE)
-        assert view.pane.metrics.output_tokens == 300
+        assert view.pane.metrics.output_tokens == 600
