@@ -31,6 +31,11 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"playground sim: listening on {url}"]
     lines += [f"  {p.value:<10} {url}{path}" for p, path in SIM_FAMILY_PATHS.items()]
     lines += [
+        f"  {'responses':<10} {url}/openai/v1  (POST /responses)",
+        f"  {'bedrock':<10} {url}/bedrock",
+        f"  {'vertex':<10} {url}/vertex  (/v1/projects/P/locations/L/publishers/…)",
+    ]
+    lines += [
         "  models     echo lorem thinker tools vision  (tune: echo?tps=20&fail=429&fail_times=1)",
         f"Make 'playground ask' and the app use it:  export {SIM_URL_ENV}={url}",
         "Press Ctrl-C to stop.",

@@ -97,8 +97,11 @@ def test_cli_prints_the_urls_and_stops_cleanly_on_ctrl_c():
         first = process.stdout.readline()
         assert first.startswith("playground sim: listening on http://127.0.0.1:")
         url = first.split()[-1]
-        banner = "".join(process.stdout.readline() for _ in range(7))
+        banner = "".join(process.stdout.readline() for _ in range(10))
         assert f"{url}/openai/v1" in banner and f"{url}/ollama" in banner
+        for family in ("responses", "bedrock", "vertex"):
+            (line,) = [line for line in banner.splitlines() if line.split()[0] == family]
+            assert url in line
         assert f"export PLAYGROUND_SIM_URL={url}" in banner
         assert _echo(url, "cli server") == "cli server"
         process.send_signal(signal.SIGINT)
