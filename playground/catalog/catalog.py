@@ -237,7 +237,7 @@ class Catalog:
             raise CatalogError(f"'{text}' is not provider/model{self._suggest_for_bare(text)}")
         if not name:
             raise CatalogError(f"'{text}' has no provider before the slash")
-        if name.lower() in CUSTOM_SCHEMES:
+        if name.lower() in CUSTOM_SCHEMES and not self._by_slug.get(name.lower()):
             raise CatalogError(
                 f"'{text}': {name} needs a URL, e.g. {name}:http://127.0.0.1:8080/v1#MODEL"
             )
@@ -464,6 +464,12 @@ def build_catalog(config: Config | None = None) -> Catalog:
             elif key in AD_HOC_PROVIDERS and not cfg.base_url:
                 # [providers.custom] / [providers.anthropic-custom]: settings and models for
                 # every custom:URL#model / anthropic-custom:URL#model spec.
+                slug = key
+            elif key in AD_HOC_PROVIDERS and cfg.protocol is None:
+                # ... and with a base_url, a provider of that name speaking the scheme's
+                # protocol (custom/MODEL), its key in CUSTOM_API_KEY / ANTHROPIC_CUSTOM_API_KEY.
+                providers.append(_override_provider(AD_HOC_PROVIDERS[key], cfg))
+                index[key] = len(providers) - 1
                 slug = key
             else:
                 providers.append(_new_provider(key, cfg))

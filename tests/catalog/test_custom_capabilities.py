@@ -17,6 +17,7 @@ from playground.cli import main
 from playground.config.loader import ConfigError, parse_config
 from playground.endpoint import Protocol
 from playground.request import ThinkingLevel
+from playground.secret import mask
 from tests.cli.conftest import AskResult
 
 MODEL = "thinker?tps=0&ttft_ms=0"
@@ -120,3 +121,37 @@ def test_ad_hoc_custom_specs_take_settings_and_models_from_their_template_table(
     assert code == 0, result.err
     assert "budget_tokens=4096" in result.text()
     assert "".join(e["text"] for e in result.of_type("thinking"))
+
+
+@pytest.mark.parametrize(
+    ("scheme", "family", "env"),
+    [
+        ("custom", "openai/v1", "CUSTOM_API_KEY"),
+        ("anthropic-custom", "anthropic", "ANTHROPIC_CUSTOM_API_KEY"),
+    ],
+)
+def test_a_custom_table_with_a_base_url_is_a_provider_of_the_schemes_protocol(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sim_url: str,
+    scheme: str,
+    family: str,
+    env: str,
+) -> None:
+    """``[providers.custom] base_url = …`` needs no ``protocol``: ``custom/MODEL`` speaks
+    OpenAI (``anthropic-custom`` Anthropic) there, with the scheme's key variable."""
+    import httpx
+
+    key = "sk-tablekey-" + scheme.replace("-", "") + "0123456789"
+    monkeypatch.setenv(env, key)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[providers.{scheme}]\nbase_url = "{sim_url}/{family}"\n', encoding="utf-8")
+    model = f"echo?tps=0&ttft_ms=0&run=table-{scheme}"
+    code = main(["ask", "--config", str(config), "-m", f"{scheme}/{model}", "--json", "hi table"])
+    result = AskResult(code, *capsys.readouterr())
+    assert code == 0, result.err
+    assert result.text() == "hi table"
+    requests = httpx.get(f"{sim_url}/_sim/requests", timeout=5).json()["requests"]
+    (seen,) = [r for r in requests if r["model"] == model]
+    assert seen["credential"] == mask(key)
