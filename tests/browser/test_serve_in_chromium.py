@@ -161,7 +161,8 @@ def test_demo_in_chromium_then_tab_close_ends_the_app(
             Keys.CONTROL
         ).perform()
         _wait_for("the fallback timeline", lambda: "Fallback timeline" in screen(), 10)
-        assert "answered by" in screen()
+        # The log lays out its rows once it has a size: a frame after the panel appears.
+        _wait_for("the timeline's rows", lambda: "answered by" in screen(), 10)
         for level in ("medium", "off"):
             _click_text(driver, screen(), "─  minimal  ─", level)
             _wait_for(f"thinking {level}", lambda lv=level: f"thinking {lv}" in screen(), 10)
