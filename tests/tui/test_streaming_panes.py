@@ -105,6 +105,20 @@ async def test_a_stream_cut_mid_answer_shows_a_typed_error_and_keeps_the_text(ma
         assert len(view.last_answer.split()) == 12
 
 
+async def test_a_provider_error_mid_answer_is_not_called_a_cut_stream(make_app):
+    app = make_app(["sim/lorem?tps=0&ttft_ms=0&tokens=60&fail=midstream_error&after=12"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        await send(pilot, "go")
+        view = app.chat_panes[0]
+        await wait_until(pilot, lambda: view.pane.metrics.status is PaneStatus.FAILED)
+        await wait_until(pilot, lambda: bool(view.query(ErrorNotice)))
+        error = str(view.query_one(ErrorNotice).render())
+        assert "failed mid-answer — kept" in error and "server" in error
+        assert "stream cut" not in error
+        assert len(view.last_answer.split()) == 12
+
+
 async def test_retry_resends_the_last_prompt_and_copy_takes_the_answer(make_app):
     app = make_app([ECHO])
     copied: list[str] = []

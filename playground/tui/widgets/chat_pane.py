@@ -620,5 +620,8 @@ class ChatPane(Vertical):
         text = f"{status}{event.kind.value.replace('_', ' ')} · {event.message}"
         if event.after_output:
             kept = self.pane.metrics.output_tokens
-            text = f"stream cut — kept {kept:,} tokens · {text}"
+            # The connection broke or went silent, or the provider itself reported an error
+            # (or sent something unreadable) after part of the answer had arrived.
+            cut = event.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT)
+            text = f"{'stream cut' if cut else 'failed mid-answer'} — kept {kept:,} tokens · {text}"
         return text
