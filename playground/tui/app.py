@@ -25,6 +25,7 @@ from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
 from playground.tui.blind import TIMELINE_REFUSED, BlindMode
 from playground.tui.frame_clock import FrameClock
+from playground.tui.line_compositor import LineUpdateScreen
 from playground.tui.repeat import RepeatControl
 from playground.tui.startup import (
     FIRST_RUN_HINT,
@@ -211,6 +212,10 @@ class PlaygroundApp(App[None]):
         self.repeat = RepeatControl(self)
 
     # --- composition ---------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        """The main screen: its partial updates render only the lines that changed."""
+        return LineUpdateScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield TopBar("Playground", id="top-bar")
