@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
 from playground.tui.blind import TIMELINE_REFUSED, BlindMode
-from playground.tui.frame_clock import FrameClock
+from playground.tui.frame_clock import FrameClock, call_later
 from playground.tui.line_compositor import LineUpdateScreen
 from playground.tui.repeat import RepeatControl
 from playground.tui.startup import (
@@ -194,7 +194,7 @@ class PlaygroundApp(App[None]):
         self.options = options or AppOptions()
         self.clock = clock
         self.frame_clock = FrameClock(
-            lambda delay, callback: self.set_timer(delay, callback), housekeeping=freeze_survivors
+            call_later, housekeeping=freeze_survivors, on_error=self._handle_exception
         )
         self._config = config
         self.session: Session | None = None

@@ -401,6 +401,8 @@ class ChatPane(Vertical):
 
     def flush(self) -> None:
         """Draw everything that arrived since the last frame (called by the frame clock)."""
+        if not self.is_attached:
+            return  # closed (or the app quit) while a frame was pending
         if self._current is not None:
             for view in self._current.live_views:
                 view.flush()
