@@ -16,6 +16,8 @@ Measures, per variant:
 * keystroke echo: characters typed into the prompt while streaming, and whether they all
   arrived;
 * whether every pane's final text is identical to what the simulator sent;
+* the app's resident memory at the end (read before the benchmark joins the panes' texts to
+  compare them);
 
 and the start-up time of the TUI's first frame vs ``python -c "import textual.app"``.
 """
@@ -143,10 +145,10 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
         cpu = time.process_time() - cpu0
         wall = time.perf_counter() - wall0
         sim_cpu = _child_cpu_seconds() - sim_cpu0
+        rss = _rss_mb()  # the app's, before this benchmark copies the texts to compare them
         texts = [v.last_answer for v in views]
         echoed = prompt.text == typed  # type: ignore[attr-defined]
         ChatPane.refresh_header = original_consume_end  # type: ignore[method-assign]
-        rss = _rss_mb()
         await app.action_quit()
     total_tokens = tokens * PANES
     delays = [drawn_at[p] - received_at[p] for p in received_at]

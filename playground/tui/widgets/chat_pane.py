@@ -49,6 +49,7 @@ from playground.tui.formatting import (
     status_line,
     usage_line,
 )
+from playground.tui.heap import release_free_heap
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.turn_view import ModelChange, TurnView
 
@@ -546,6 +547,7 @@ class ChatPane(Vertical):
             view.show_reported_thinking(metrics.reasoning_tokens, metrics.reasoning_estimated)
             self.app.frame_clock.flush_now(self)  # type: ignore[attr-defined]
             self.refresh_header()
+            release_free_heap()  # what streaming allocated and freed goes back to the OS
             self.post_message(self.StreamFinished(self, status))
 
     async def _structural(self, event: StreamEvent, view: TurnView) -> None:
