@@ -38,11 +38,23 @@ def row_runs(rows: Sequence[int]) -> Iterator[tuple[int, int]]:
     yield first, previous + 1
 
 
+def _has_cut_in(cuts: list[int], left: int, right: int) -> bool:
+    """Whether sorted ``cuts`` hold one in ``[left, right)``."""
+    index = bisect_left(cuts, left)
+    return index < len(cuts) and cuts[index] < right
+
+
 class LineCompositor(Compositor):
     """A compositor whose partial updates render only dirty lines of each widget."""
 
     def render_partial_update(self) -> ChopsUpdate | None:
-        """Render the dirty spans, asking each widget only for its dirty rows."""
+        """Render the dirty spans, asking each widget only for its dirty rows.
+
+        When much of the screen is dirty (a layout moved whole panes) Textual's own pass,
+        which renders every widget's region once, is cheaper than picking rows.
+        """
+        if sum(region.height for region in self._dirty_regions) > self.size.height // 4:
+            return super().render_partial_update()
         update_regions = self._dirty_regions.copy()
         self._dirty_regions.clear()
         if not update_regions:
@@ -75,7 +87,7 @@ class LineCompositor(Compositor):
             wanted = [
                 y
                 for y in rows[bisect_left(rows, top) : bisect_left(rows, top + height)]
-                if any(x <= cut < right for cut in needed[y])
+                if _has_cut_in(needed[y], x, right)
             ]
             if not wanted:
                 continue
@@ -85,7 +97,7 @@ class LineCompositor(Compositor):
                 )
                 self._fill(chops, cuts, visible, start, strips)
             for y in wanted:
-                remaining = [cut for cut in needed[y] if not x <= cut < right]
+                remaining = [cut for cut in needed[y] if not x <= cut < right]  # stays sorted
                 if remaining:
                     needed[y] = remaining
                 else:
@@ -97,7 +109,8 @@ class LineCompositor(Compositor):
     def _needed_cuts(
         spans: list[tuple[int, int, int]], cuts: list[list[int]]
     ) -> dict[int, list[int]]:
-        """For each dirty row, the cuts (chop starts) whose chop overlaps a dirty span."""
+        """For each dirty row, the cuts (chop starts) whose chop overlaps a dirty span, in
+        order (a row's spans come sorted and do not overlap)."""
         needed: dict[int, list[int]] = {}
         for y, x1, x2 in spans:
             line_cuts = cuts[y]

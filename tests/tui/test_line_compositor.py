@@ -112,3 +112,21 @@ async def test_a_dirty_region_wider_than_the_text_renders_the_container_edges():
         shown = update_text(update, app.size.width)
         for y, x1, x2 in update.spans:
             assert shown[y] == full[y].text[x1:x2]
+
+
+async def test_a_mostly_dirty_screen_takes_textuals_own_pass_and_shows_the_same():
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        outer = app.query(Counting).first()
+        outer.refresh()  # the whole container: more than a quarter of the screen
+        Counting.rendered = 0
+        compositor.update_widgets({outer})
+        update = compositor.render_partial_update()
+        assert update is not None
+        assert Counting.rendered >= outer.region.height  # whole regions, as Textual renders
+        full = compositor.render_strips()
+        shown = update_text(update, app.size.width)
+        for y, x1, x2 in update.spans:
+            assert shown[y] == full[y].text[x1:x2]
