@@ -72,27 +72,38 @@ def update_text(update, width: int) -> dict[int, str]:
     return rows
 
 
+def partial_update(app, widget):
+    """The partial update for ``widget``'s refresh, counting container lines it renders."""
+    compositor = app.screen._compositor
+    Counting.rendered = 0
+    compositor.update_widgets({widget})
+    update = compositor.render_partial_update()
+    assert update is not None
+    return update
+
+
+def shown_as_in_a_full_render(app, update) -> dict[int, str]:
+    """What ``update`` writes on each row, checked against a full render of the screen."""
+    full = app.screen._compositor.render_strips()
+    shown = update_text(update, app.size.width)
+    for y, x1, x2 in update.spans:
+        assert shown[y] == full[y].text[x1:x2]
+    return shown
+
+
 async def test_partial_update_matches_a_full_render_and_skips_covered_containers():
     app = Nested()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        compositor = app.screen._compositor
-        assert isinstance(compositor, LineCompositor)
+        assert isinstance(app.screen._compositor, LineCompositor)
         lines = app.query(Lines).first()
         lines.lines[3] = "changed line three"
         lines.lines[4] = "and four"
         lines.refresh(Region(0, 3, lines.size.width, 2))
-        Counting.rendered = 0
-        compositor.update_widgets({lines})
-        update = compositor.render_partial_update()
-        assert update is not None
+        update = partial_update(app, lines)
         assert Counting.rendered == 0  # the text covers its dirty lines: nothing behind renders
-
-        full = compositor.render_strips()
-        shown = update_text(update, app.size.width)
+        shown = shown_as_in_a_full_render(app, update)
         assert sorted(shown) == [lines.region.y + 3, lines.region.y + 4]
-        for y, x1, x2 in update.spans:
-            assert shown[y] == full[y].text[x1:x2]
         assert "changed line three" in shown[lines.region.y + 3]
 
 
@@ -100,33 +111,19 @@ async def test_a_dirty_region_wider_than_the_text_renders_the_container_edges():
     app = Nested()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        compositor = app.screen._compositor
         outer = app.query(Counting).first()
         outer.refresh(Region(0, 1, outer.size.width, 1))  # the padding columns too
-        Counting.rendered = 0
-        compositor.update_widgets({outer})
-        update = compositor.render_partial_update()
-        assert update is not None
+        update = partial_update(app, outer)
         assert 0 < Counting.rendered <= 2  # the edge rows of one line, not the whole region
-        full = compositor.render_strips()
-        shown = update_text(update, app.size.width)
-        for y, x1, x2 in update.spans:
-            assert shown[y] == full[y].text[x1:x2]
+        shown_as_in_a_full_render(app, update)
 
 
 async def test_a_mostly_dirty_screen_takes_textuals_own_pass_and_shows_the_same():
     app = Nested()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        compositor = app.screen._compositor
         outer = app.query(Counting).first()
         outer.refresh()  # the whole container: more than a quarter of the screen
-        Counting.rendered = 0
-        compositor.update_widgets({outer})
-        update = compositor.render_partial_update()
-        assert update is not None
+        update = partial_update(app, outer)
         assert Counting.rendered >= outer.region.height  # whole regions, as Textual renders
-        full = compositor.render_strips()
-        shown = update_text(update, app.size.width)
-        for y, x1, x2 in update.spans:
-            assert shown[y] == full[y].text[x1:x2]
+        shown_as_in_a_full_render(app, update)
