@@ -9,8 +9,10 @@ length, not a re-render. See :mod:`playground.tui.stream_buffer` for what is fro
 
 Kept lines are compact: a line drawn entirely in the widget's base style (every line of plain
 text, most of a markdown paragraph) is stored as its text alone, and its segments are built
-only when the line is painted. A million streamed tokens then cost ~100 bytes per wrapped line
-instead of ~400 (a list, two segments and a padding string each).
+only when the line is painted (~100 bytes per wrapped line instead of ~400: a list, two
+segments and a padding string each). A line of plain text is not even stored as text: it is
+an offset pair into the paragraph it was wrapped from (:class:`SlicedLines`, 16 bytes).
+The widget's styles cache is bounded too (see :mod:`playground.tui.line_cache`).
 """
 
 from __future__ import annotations
