@@ -118,12 +118,16 @@ async def test_a_dirty_region_wider_than_the_text_renders_the_container_edges():
         shown_as_in_a_full_render(app, update)
 
 
-async def test_a_mostly_dirty_screen_takes_textuals_own_pass_and_shows_the_same():
+async def test_a_whole_dirty_container_shows_what_a_full_render_shows():
     app = Nested()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         outer = app.query(Counting).first()
-        outer.refresh()  # the whole container: more than a quarter of the screen
+        outer.refresh()  # the whole container, as after a layout
         update = partial_update(app, outer)
-        assert Counting.rendered >= outer.region.height  # whole regions, as Textual renders
-        shown_as_in_a_full_render(app, update)
+        region, clip = app.screen._compositor.visible_widgets[outer]
+        visible_rows = region.intersection(clip).height
+        # the padding beside the text: each of the two containers renders its rows once
+        assert Counting.rendered == 2 * visible_rows
+        shown = shown_as_in_a_full_render(app, update)
+        assert len(shown) == visible_rows
