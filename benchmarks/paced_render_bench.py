@@ -9,10 +9,15 @@ The real app runs headless (``run_test``, 200×50) with 1, 4 or 6 panes, each st
   at 100 tok/s, ≤ 0.15 at 1,000 tok/s);
 * the cores the same app uses while its panes sit idle for as long (the baseline in the
   same run: idle panes should cost nothing);
+* the transport floor: cores used by raw ``httpx`` ``aiter_lines()`` reading one such stream
+  from the same simulator in the same run, with no app at all (every paced token is its own
+  network read, so this is what any client pays before drawing anything);
 * event-loop lag of a 10 ms ticker (p99 and max) and whether the final texts are identical
   to what was sent.
 
 Run: ``python benchmarks/paced_render_bench.py [--panes 1 4 6] [--tps 30 100 1000 2000]``.
+Streams last 10 s by default (a 1,000-token answer at 100 tok/s): a shorter window mostly
+measures the start and end of a turn (mounting its widgets, a few layouts), not streaming.
 The unpaced figures are in ``render_bench.py``.
 """
 
@@ -77,29 +82,51 @@ async def run_cell(panes: int, tps: int, seconds: float) -> dict[str, float | bo
     }
 
 
+async def transport_floor(url: str, tps: int, seconds: float) -> float:
+    """Cores raw httpx uses to read one paced ``sim/lorem`` stream (no app, no parsing)."""
+    import httpx
+
+    tokens = max(10, round(tps * seconds))
+    body = {
+        "model": f"lorem?tps={tps}&ttft_ms=0&tokens={tokens}",
+        "messages": [{"role": "user", "content": "go"}],
+        "stream": True,
+    }
+    async with httpx.AsyncClient() as client:
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        async with client.stream("POST", f"{url}/openai/v1/chat/completions", json=body) as r:
+            async for _line in r.aiter_lines():
+                pass
+        return (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+
+
 def main() -> None:
     """Run every cell and print one line each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--panes", type=int, nargs="*", default=[1, 4, 6])
     parser.add_argument("--tps", type=int, nargs="*", default=[30, 100, 1000, 2000])
-    parser.add_argument("--seconds", type=float, default=3.0, help="streaming time per cell")
+    parser.add_argument("--seconds", type=float, default=10.0, help="streaming time per cell")
     args = parser.parse_args()
 
     from playground.sim.embedded import SIM_URL_ENV, start_sim_process
 
     print(
         f"{'panes':>5} {'tok/s':>6} {'wall s':>7} {'cores':>6} {'core/pane':>10}"
-        f" {'idle cores':>11} {'lag p99 ms':>11} {'lag max ms':>11} {'identical':>10}"
+        f" {'idle cores':>11} {'httpx floor':>12} {'lag p99 ms':>11} {'lag max ms':>11}"
+        f" {'identical':>10}"
     )
     with start_sim_process() as sim:
         os.environ[SIM_URL_ENV] = sim.url
         asyncio.run(run_cell(1, 1000, 0.5))  # warm-up: imports and first connection
+        floors: dict[int, float] = {}
         for panes in args.panes:
             for tps in args.tps:
+                if tps not in floors:
+                    floors[tps] = asyncio.run(transport_floor(sim.url, tps, min(args.seconds, 3)))
                 r = asyncio.run(run_cell(panes, tps, args.seconds))
                 print(
                     f"{panes:>5} {tps:>6} {r['wall_s']:>7.2f} {r['cores']:>6.3f}"
-                    f" {r['cores_per_pane']:>10.3f} {r['idle_cores']:>11.3f}"
+                    f" {r['cores_per_pane']:>10.3f} {r['idle_cores']:>11.3f} {floors[tps]:>12.3f}"
                     f" {r['lag_p99_ms']:>11.1f} {r['lag_max_ms']:>11.1f}"
                     f" {'yes' if r['text_identical'] else 'NO':>10}",
                     flush=True,

@@ -1,9 +1,10 @@
-"""Render benchmark: the real app, headless, 4 panes streaming from the simulated provider.
+"""Render benchmark: the real app, headless, 4 (``--panes``) panes streaming from the simulator.
 
 Usage::
 
     python benchmarks/render_bench.py              # tps=0 and tps=2000, 4 x 25,000 tokens
     python benchmarks/render_bench.py --tokens 5000 --variants 0
+    python benchmarks/render_bench.py --panes 6 --tokens 20000 --variants 2000   # issue 18 item 2
 
 Measures, per variant:
 
@@ -16,6 +17,8 @@ Measures, per variant:
 * keystroke echo: characters typed into the prompt while streaming, and whether they all
   arrived;
 * whether every pane's final text is identical to what the simulator sent;
+* the app's resident memory at the end (read before the benchmark joins the panes' texts to
+  compare them);
 
 and the start-up time of the TUI's first frame vs ``python -c "import textual.app"``.
 """
@@ -32,6 +35,7 @@ import time
 from pathlib import Path
 
 PANES = 4
+"""Panes streaming at once unless ``--panes`` says otherwise."""
 
 
 def _child_cpu_seconds() -> float:
@@ -63,8 +67,8 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
-    """Stream ``tokens`` per pane at ``tps`` into 4 panes and measure."""
+async def run_variant(tokens: int, tps: int, panes: int = PANES) -> dict[str, float | bool | str]:
+    """Stream ``tokens`` per pane at ``tps`` into ``panes`` panes and measure."""
     from textual import events
 
     from playground.sim.scripts import lorem_pieces
@@ -73,7 +77,7 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
     from playground.tui.widgets.chat_pane import ChatPane
 
     spec = f"sim/lorem?tps={tps}&ttft_ms=0&tokens={tokens}"
-    options = AppOptions(models=[spec] * PANES, persist=False)
+    options = AppOptions(models=[spec] * panes, persist=False)
     app = PlaygroundApp(options)
     expected = "".join(lorem_pieces(tokens))
 
@@ -135,7 +139,7 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
                 await asyncio.sleep(0.001)
             key_ms.append((time.perf_counter() - pressed) * 1000)
             await asyncio.sleep(0.05)  # a fast typist: 20 keys per second
-        while any(v.busy for v in views) or len(drawn_at) < PANES:
+        while any(v.busy for v in views) or len(drawn_at) < panes:
             await asyncio.sleep(0.02)
         running = False
         await tick
@@ -143,12 +147,12 @@ async def run_variant(tokens: int, tps: int) -> dict[str, float | bool | str]:
         cpu = time.process_time() - cpu0
         wall = time.perf_counter() - wall0
         sim_cpu = _child_cpu_seconds() - sim_cpu0
+        rss = _rss_mb()  # the app's, before this benchmark copies the texts to compare them
         texts = [v.last_answer for v in views]
         echoed = prompt.text == typed  # type: ignore[attr-defined]
         ChatPane.refresh_header = original_consume_end  # type: ignore[method-assign]
-        rss = _rss_mb()
         await app.action_quit()
-    total_tokens = tokens * PANES
+    total_tokens = tokens * panes
     delays = [drawn_at[p] - received_at[p] for p in received_at]
     lags.sort()
     return {
@@ -214,6 +218,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=25_000, help="tokens per pane")
     parser.add_argument("--variants", type=int, nargs="*", default=[0, 2000], help="tps values")
+    parser.add_argument("--panes", type=int, default=PANES, help="panes streaming at once")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
     args = parser.parse_args()
 
@@ -222,7 +227,7 @@ def main() -> None:
     with start_sim_process() as sim:
         os.environ[SIM_URL_ENV] = sim.url
         for tps in args.variants:
-            result = asyncio.run(run_variant(args.tokens, tps))
+            result = asyncio.run(run_variant(args.tokens, tps, args.panes))
             print(
                 f"{result['variant']:>9}: {result['tokens']:,} tokens in {result['wall_s']:.1f} s"
                 f" | app CPU {result['cpu_s']:.2f} s = {result['cpu_per_10k']:.3f} s/10k"

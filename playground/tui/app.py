@@ -24,7 +24,8 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
-from playground.tui.frame_clock import FrameClock
+from playground.tui.frame_clock import FrameClock, call_later
+from playground.tui.line_compositor import LineUpdateScreen
 from playground.tui.startup import (
     FIRST_RUN_HINT,
     FIRST_RUN_PANES,
@@ -199,7 +200,7 @@ class PlaygroundApp(App[None]):
         self.options = options or AppOptions()
         self.clock = clock
         self.frame_clock = FrameClock(
-            lambda delay, callback: self.set_timer(delay, callback), housekeeping=freeze_survivors
+            call_later, housekeeping=freeze_survivors, on_error=self._handle_exception
         )
         self._config = config
         self.session: Session | None = None
@@ -223,6 +224,10 @@ class PlaygroundApp(App[None]):
         return CompareMode(self)
 
     # --- composition ---------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        """The main screen: its partial updates render only the lines that changed."""
+        return LineUpdateScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         # Size classes before the widgets are styled: setting them later restyles every node.

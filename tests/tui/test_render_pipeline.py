@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
-from playground.tui.frame_clock import FrameClock, next_interval
+from playground.tui.frame_clock import FrameClock, call_later, next_interval
 from playground.tui.stream_buffer import StreamBuffer, last_block_boundary
 from playground.tui.widgets.pane_grid import grid_columns
 
@@ -93,6 +94,37 @@ def test_by_default_the_frame_clock_flushes_up_to_six_panes_in_one_frame():
     assert [t.flushes for t in targets] == [1] * 6 + [0]  # the seventh half a frame later
     scheduled.pop()[1]()
     assert [t.flushes for t in targets] == [1] * 7
+
+
+class Failing:
+    def flush(self) -> None:
+        raise ValueError("bad frame")
+
+
+def test_a_frame_that_raises_is_reported_and_the_clock_keeps_drawing():
+    scheduled: list = []
+    errors: list[Exception] = []
+    clock = FrameClock(
+        lambda delay, cb: scheduled.append((delay, cb)), timer=lambda: 0.0, on_error=errors.append
+    )
+    clock.mark_dirty(Failing())
+    scheduled.pop()[1]()
+    assert [str(e) for e in errors] == ["bad frame"]
+    target = Target()
+    clock.mark_dirty(target)  # the failed frame did not leave the clock stuck "pending"
+    scheduled.pop()[1]()
+    assert target.flushes == 1
+
+
+async def test_the_default_timer_runs_the_frame_on_the_event_loop():
+    drawn = asyncio.Event()
+    target = Target()
+    target.flush = drawn.set  # type: ignore[method-assign]
+    clock = FrameClock(call_later, fps=1000.0)
+    clock.mark_dirty(target)
+    assert not drawn.is_set()  # nothing is drawn before the frame
+    await asyncio.wait_for(drawn.wait(), timeout=10)
+    assert clock.frames == 1
 
 
 def test_panes_wrap_to_a_grid_when_narrow():

@@ -49,6 +49,7 @@ from playground.tui.formatting import (
     status_line,
     usage_line,
 )
+from playground.tui.heap import release_free_heap
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.turn_view import ErrorNotice, ModelChange, TurnView
 
@@ -413,6 +414,8 @@ class ChatPane(Vertical):
 
     def flush(self) -> None:
         """Draw everything that arrived since the last frame (called by the frame clock)."""
+        if not self.is_attached:
+            return  # closed (or the app quit) while a frame was pending
         if self._current is not None:
             for view in self._current.live_views:
                 view.flush()
@@ -556,6 +559,7 @@ class ChatPane(Vertical):
             view.show_reported_thinking(metrics.reasoning_tokens, metrics.reasoning_estimated)
             self.app.frame_clock.flush_now(self)  # type: ignore[attr-defined]
             self.refresh_header()
+            release_free_heap()  # what streaming allocated and freed goes back to the OS
             self.post_message(self.StreamFinished(self, status))
 
     async def _structural(self, event: StreamEvent, view: TurnView) -> None:

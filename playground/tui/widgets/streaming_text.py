@@ -9,11 +9,17 @@ length, not a re-render. See :mod:`playground.tui.stream_buffer` for what is fro
 
 Kept lines are compact: a line drawn entirely in the widget's base style (every line of plain
 text, most of a markdown paragraph) is stored as its text alone, and its segments are built
-only when the line is painted. A million streamed tokens then cost ~100 bytes per wrapped line
-instead of ~400 (a list, two segments and a padding string each).
+only when the line is painted (~100 bytes per wrapped line instead of ~400: a list, two
+segments and a padding string each). A line of plain text is not even stored as text: it is
+an offset pair into the paragraph it was wrapped from (:class:`SlicedLines`, 16 bytes).
+The widget's styles cache is bounded too (see :mod:`playground.tui.line_cache`).
 """
 
 from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
@@ -25,6 +31,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from playground.tui.line_cache import BoundedStylesCache
 from playground.tui.stream_buffer import StreamBuffer, renders_as_plain
 
 LIVE_LINES = 2
@@ -95,6 +102,43 @@ def expand_line(line: Line, style: Style, width: int) -> list[Segment]:
     return [Segment(line, style)]
 
 
+class SlicedLines:
+    """Wrapped lines of one text, kept as offsets into it instead of as strings.
+
+    A line is stored as its ``(start, end)`` in ``text`` when it is exactly that slice (a
+    compact line of plain text); anything else (styled segments, text Rich changed) is kept
+    as given. A long plain answer then costs 16 bytes per wrapped line instead of a second
+    copy of its text cut into strings.
+    """
+
+    __slots__ = ("_ends", "_other", "_starts", "text")
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self._starts = array("q")
+        self._ends = array("q")
+        self._other: dict[int, Line] = {}
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, y: int) -> Line:
+        start = self._starts[y]
+        if start < 0:
+            return self._other[y]
+        return self.text[start : self._ends[y]]
+
+    def add(self, line: Line, start: int) -> None:
+        """Add the next line; it was wrapped from ``text`` at offset ``start``."""
+        if isinstance(line, str) and self.text.startswith(line, start):
+            self._starts.append(start)
+            self._ends.append(start + len(line))
+        else:
+            self._other[len(self._starts)] = line
+            self._starts.append(-1)
+            self._ends.append(-1)
+
+
 class StreamingText(Widget):
     """Streams one message: ``append`` per delta, ``flush`` per frame, ``finish`` at the end.
 
@@ -109,17 +153,21 @@ class StreamingText(Widget):
         super().__init__(classes=classes)
         self.markdown = markdown
         self.buffer = StreamBuffer()
+        self._styles_cache = BoundedStylesCache()  # as tall as the answer: bound its caches
         self.finished = False
         self._blocks: list[str] = []
-        # Frozen lines are kept compact (see ``compact_line``); segments and a Strip (with its
-        # caches) are built only for the lines being painted.
-        self._frozen_lines: list[Line] = []
+        # Frozen lines are kept compact (see ``compact_line``), plain text as offsets (see
+        # ``SlicedLines``), in chunks (one per block) found by their first line; segments and
+        # a Strip (with its caches) are built only for the lines being painted.
+        self._frozen_chunks: list[Sequence[Line]] = []
+        self._frozen_tops: list[int] = []
+        self._frozen_count = 0
         self._rendered_blocks = 0
         self._tail = ""
         # The tail's wrapped lines: ``_settled_lines`` cover ``_tail[:_settled_chars]`` and do
         # not change while the tail only grows; ``_tail_lines`` are the live rest.
         self._settled_chars = 0
-        self._settled_lines: list[Line] = []
+        self._settled_lines = SlicedLines()
         self._tail_lines: list[list[Segment]] = []
         self._width = 0
         self._style: Style | None = None
@@ -166,14 +214,14 @@ class StreamingText(Widget):
         if not self._width:
             return  # not laid out yet (or hidden, like collapsed thinking): drawn on first layout
         old_height = self._height()
-        first_changed = len(self._frozen_lines) + len(self._settled_lines)
+        first_changed = self._frozen_count + len(self._settled_lines)
         self._render_pending_blocks()
         self._render_tail()
         if keep_tail:
             self._blocks.append(self._tail)
             self._rendered_blocks += 1
-            self._frozen_lines.extend(self._settled_lines)
-            self._frozen_lines.extend(self._compacted(self._tail_lines))
+            self._add_frozen(self._settled_lines)
+            self._add_frozen(self._compacted(self._tail_lines))
             self._settle_reset()
             self._tail, self._tail_lines = "", []
         height = self._height()
@@ -199,11 +247,17 @@ class StreamingText(Widget):
         return self._height()
 
     def _height(self) -> int:
-        return len(self._frozen_lines) + len(self._settled_lines) + len(self._tail_lines)
+        return self._frozen_count + len(self._settled_lines) + len(self._tail_lines)
+
+    def _add_frozen(self, lines: Sequence[Line]) -> None:
+        if lines:
+            self._frozen_chunks.append(lines)
+            self._frozen_tops.append(self._frozen_count)
+            self._frozen_count += len(lines)
 
     def _settle_reset(self) -> None:
         self._settled_chars = 0
-        self._settled_lines = []
+        self._settled_lines = SlicedLines()
 
     def _render_tail(self) -> None:
         """Wrap the tail after its settled lines; settle all but the last ``LIVE_LINES``."""
@@ -216,17 +270,33 @@ class StreamingText(Widget):
         if settle > 0:
             starts = wrapped_line_starts(rest, self._width)
             if starts is not None and len(starts) == len(lines):
+                settled, offset = self._settled_lines, self._settled_chars
+                settled.text = self._tail
+                for line, start in zip(self._compacted(lines[:settle]), starts, strict=False):
+                    settled.add(line, offset + start)
                 self._settled_chars += starts[settle]
-                self._settled_lines.extend(self._compacted(lines[:settle]))
                 lines = lines[settle:]
         self._tail_lines = lines
 
     def _render_pending_blocks(self) -> None:
         while self._rendered_blocks < len(self._blocks):
             block = self._blocks[self._rendered_blocks]
-            lines = self._render(self._block_renderable(block), self._width)
-            self._frozen_lines.extend(self._compacted(lines))
+            self._add_frozen(self._block_lines(block))
             self._rendered_blocks += 1
+
+    def _block_lines(self, block: str) -> Sequence[Line]:
+        """A frozen block's lines; a plain paragraph's as offsets into its text."""
+        if self.markdown and not renders_as_plain(block):
+            return self._compacted(self._render(self._block_renderable(block), self._width))
+        text = block if self.markdown else block.rstrip("\n")
+        lines = self._compacted(self._render(Text(text), self._width))
+        starts = wrapped_line_starts(text, self._width)
+        if starts is None or len(starts) != len(lines):
+            return lines
+        sliced = SlicedLines(text)
+        for line, start in zip(lines, starts, strict=True):
+            sliced.add(line, start)
+        return sliced
 
     def _block_renderable(self, block: str) -> RenderableType:
         if not self.markdown:
@@ -266,7 +336,7 @@ class StreamingText(Widget):
             return
         self._width = width
         self._laid_out_height = 0  # the next layout asks for exactly the new text height
-        self._frozen_lines = []
+        self._frozen_chunks, self._frozen_tops, self._frozen_count = [], [], 0
         self._rendered_blocks = 0
         self._render_pending_blocks()
         self._settle_reset()
@@ -288,7 +358,12 @@ class StreamingText(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self._width
-        for lines in (self._frozen_lines, self._settled_lines, self._tail_lines):
+        if y < self._frozen_count:
+            chunk = bisect_right(self._frozen_tops, y) - 1
+            line = self._frozen_chunks[chunk][y - self._frozen_tops[chunk]]
+            return Strip(expand_line(line, self._base_style(), width), width)
+        y -= self._frozen_count
+        for lines in (self._settled_lines, self._tail_lines):
             if y < len(lines):
                 return Strip(expand_line(lines[y], self._base_style(), width), width)
             y -= len(lines)

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Collapsible, Static
 
+from playground.tui.line_cache import BoundedStylesCache
 from playground.tui.widgets.streaming_text import StreamingText
 
 
@@ -102,6 +103,7 @@ class TurnView(Vertical):
     def __init__(self, prompt: str, images: list[str] | None = None) -> None:
         super().__init__()
         self.prompt = prompt
+        self._styles_cache = BoundedStylesCache()  # as tall as the answer: bound its caches
         self.images = images or []
         self.thinking: ThinkingSection | None = None
         self.answer: StreamingText | None = None

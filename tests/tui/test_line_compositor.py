@@ -1,0 +1,133 @@
+"""The line compositor: a partial update shows exactly what a full render shows on the dirty
+spans, while the containers behind a streaming widget render nothing for them."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from playground.tui.line_compositor import LineCompositor, LineUpdateScreen, row_runs
+
+
+def test_row_runs_groups_contiguous_rows():
+    assert list(row_runs([])) == []
+    assert list(row_runs([4])) == [(4, 5)]
+    assert list(row_runs([1, 2, 3, 7, 8, 12])) == [(1, 4), (7, 9), (12, 13)]
+
+
+class Lines(Widget):
+    """A line-API widget whose lines are set from outside."""
+
+    DEFAULT_CSS = "Lines { height: auto; }"
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines)
+
+    def render_line(self, y: int) -> Strip:
+        text = self.lines[y] if y < len(self.lines) else ""
+        return Strip([Segment(text.ljust(self.size.width), Style(color="red"))])
+
+
+class Counting(Vertical):
+    """A padded container that counts the lines it is asked to render."""
+
+    DEFAULT_CSS = "Counting { padding: 0 2; background: $panel; height: auto; }"
+    rendered = 0
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        Counting.rendered += crop.height
+        return super().render_lines(crop)
+
+
+class Nested(App[None]):
+    def get_default_screen(self) -> LineUpdateScreen:
+        return LineUpdateScreen(id="_default")
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(), Counting(), Counting():
+            yield Lines([f"line {n}" for n in range(30)])
+        yield Lines(["a neighbour below"])
+
+
+def update_text(update, width: int) -> dict[int, str]:
+    """The text a partial update writes on each of its spans' rows."""
+    rows: dict[int, str] = {}
+    for y, x1, x2 in update.spans:
+        row = [" "] * width
+        for x, strip in update.chops[y].items():
+            if strip is not None:
+                for offset, char in enumerate(strip.text):
+                    if x + offset < width:
+                        row[x + offset] = char
+        rows[y] = "".join(row[x1:x2])
+    return rows
+
+
+def partial_update(app, widget):
+    """The partial update for ``widget``'s refresh, counting container lines it renders."""
+    compositor = app.screen._compositor
+    Counting.rendered = 0
+    compositor.update_widgets({widget})
+    update = compositor.render_partial_update()
+    assert update is not None
+    return update
+
+
+def shown_as_in_a_full_render(app, update) -> dict[int, str]:
+    """What ``update`` writes on each row, checked against a full render of the screen."""
+    full = app.screen._compositor.render_strips()
+    shown = update_text(update, app.size.width)
+    for y, x1, x2 in update.spans:
+        assert shown[y] == full[y].text[x1:x2]
+    return shown
+
+
+async def test_partial_update_matches_a_full_render_and_skips_covered_containers():
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen._compositor, LineCompositor)
+        lines = app.query(Lines).first()
+        lines.lines[3] = "changed line three"
+        lines.lines[4] = "and four"
+        lines.refresh(Region(0, 3, lines.size.width, 2))
+        update = partial_update(app, lines)
+        assert Counting.rendered == 0  # the text covers its dirty lines: nothing behind renders
+        shown = shown_as_in_a_full_render(app, update)
+        assert sorted(shown) == [lines.region.y + 3, lines.region.y + 4]
+        assert "changed line three" in shown[lines.region.y + 3]
+
+
+async def test_a_dirty_region_wider_than_the_text_renders_the_container_edges():
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        outer = app.query(Counting).first()
+        outer.refresh(Region(0, 1, outer.size.width, 1))  # the padding columns too
+        update = partial_update(app, outer)
+        assert 0 < Counting.rendered <= 2  # the edge rows of one line, not the whole region
+        shown_as_in_a_full_render(app, update)
+
+
+async def test_a_whole_dirty_container_shows_what_a_full_render_shows():
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        outer = app.query(Counting).first()
+        outer.refresh()  # the whole container, as after a layout
+        update = partial_update(app, outer)
+        region, clip = app.screen._compositor.visible_widgets[outer]
+        visible_rows = region.intersection(clip).height
+        # the padding beside the text: each of the two containers renders its rows once
+        assert Counting.rendered == 2 * visible_rows
+        shown = shown_as_in_a_full_render(app, update)
+        assert len(shown) == visible_rows
