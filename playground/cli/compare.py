@@ -180,7 +180,12 @@ async def _compare(
 
     cells = plan_cells(cases, args.models, args.repeat)
     runner = CompareRunner(
-        session, targets, store, concurrency=args.concurrency, on_cell=progress.cell
+        session,
+        targets,
+        store,
+        concurrency=args.concurrency,
+        on_cell=progress.cell,
+        on_wait=progress.waiting,
     )
     try:
         progress.start(sum(cell.key in store for cell in cells), len(cells))
@@ -304,6 +309,8 @@ class _Progress:
         self._stream = stream
         self._errors = 0
         self._shown_at = 0.0
+        self._done = self._total = 0
+        self._note = ""
 
     def start(self, done: int, total: int) -> None:
         """Show the bar at ``done`` of ``total`` (cells skipped as finished count as done)."""
@@ -312,20 +319,29 @@ class _Progress:
     def cell(self, record: dict[str, Any], done: int, total: int) -> None:
         """One more cell finished."""
         self._errors += record["error_kind"] is not None
+        self._note = ""
         self._show(done, total, force=done == total)
 
+    def waiting(self, model: str, seconds: float) -> None:
+        """A cell waits for ``model``'s candidates to come out of cooldown."""
+        self._note = f" · waiting {seconds:.0f} s: {model} is cooling down"
+        self._show(self._done, self._total, force=True)
+
     def _show(self, done: int, total: int, *, force: bool) -> None:
+        self._done, self._total = done, total
         if self._stream is None:
             return
         now = time.monotonic()
         if not force and now - self._shown_at < 0.1:
             return
         self._shown_at = now
-        width = max(10, min(40, shutil.get_terminal_size((80, 24)).columns - 40))
+        columns = shutil.get_terminal_size((80, 24)).columns
+        width = max(10, min(40, columns - 40))
         filled = width * done // max(total, 1)
         errors = f" · {self._errors} failed" if self._errors else ""
         bar = "█" * filled + "░" * (width - filled)
-        self._stream.write(f"\r\x1b[2K{bar} {done}/{total} cells{errors}")
+        line = f"{bar} {done}/{total} cells{errors}{self._note}"
+        self._stream.write(f"\r\x1b[2K{line[: columns - 1]}")  # one line: never wraps
         self._stream.flush()
 
     def clear(self) -> None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from playground.session import Session
 
 ProgressCallback = Callable[[dict[str, Any], int, int], None]
+WaitCallback = Callable[[str, float], None]
+"""Told (model, seconds) when a cell waits for its model's candidates to cool down."""
 """Called with each finished cell's record, the number of cells done so far, and the total."""
 
 
@@ -47,6 +49,12 @@ def plan_cells(cases: Sequence[PromptCase], models: Sequence[str], repeat: int) 
     ]
 
 
+MAX_COOLDOWN_WAIT_S = 300.0
+"""How long one cell may wait in all for its model's candidates to come out of cooldown."""
+COOLDOWN_SLACK_S = 0.05
+"""Waited beyond the router's stated time, so the candidate is free when the cell is sent."""
+
+
 class CompareRunner:
     """Runs cells on a :class:`~playground.session.Session` whose panes are not used: each
     cell gets a fresh pane on the resolved target of its model.
@@ -65,12 +73,14 @@ class CompareRunner:
         *,
         concurrency: int = 4,
         on_cell: ProgressCallback | None = None,
+        on_wait: WaitCallback | None = None,
     ) -> None:
         self._session = session
         self._targets = targets
         self._store = store
         self._concurrency = max(1, concurrency)
         self._on_cell = on_cell
+        self._on_wait = on_wait
         self._systems: dict[str | None, Session] = {}
         self._done = 0
         self._total = 0
@@ -109,18 +119,35 @@ class CompareRunner:
                 self._on_cell(record, self._done, self._total)
 
     async def run_cell(self, cell: Cell) -> dict[str, Any] | None:
-        """Send one cell's prompt; its results record, or None when it was cancelled."""
+        """Send one cell's prompt; its results record, or None when it was cancelled.
+
+        A cell that never reached a provider because every candidate of its model was cooling
+        down (or its breaker was open) is not a sample: it waits the router's stated time and
+        is sent again, up to :data:`MAX_COOLDOWN_WAIT_S` in all, so one early burst of
+        failures does not turn the rest of a run into instant errors.
+        """
         from playground.session import Pane
 
         session = self._session_for(cell.case.system)
-        pane = Pane(session, self._targets[cell.model])
-        fallbacks: list[dict[str, Any]] = []
-        retries = 0
-        async for event in pane.send(cell.case.prompt):
-            if event.type == "fallback":
-                fallbacks.append(event.to_dict())
-            elif event.type == "retry":
-                retries += 1
+        waited = 0.0
+        while True:
+            pane = Pane(session, self._targets[cell.model])
+            fallbacks: list[dict[str, Any]] = []
+            retries = attempts = 0
+            async for event in pane.send(cell.case.prompt):
+                if event.type == "fallback":
+                    fallbacks.append(event.to_dict())
+                elif event.type == "retry":
+                    retries += 1
+                elif event.type == "attempt":
+                    attempts += 1
+            wait = _cooldown_wait(pane.turns[-1].error, attempts)
+            if wait is None or waited + wait > MAX_COOLDOWN_WAIT_S:
+                break
+            waited += wait
+            if self._on_wait is not None:
+                self._on_wait(cell.model, wait)
+            await asyncio.sleep(wait)
         metrics = pane.metrics
         turn = pane.turns[-1]
         if str(metrics.status) == "cancelled":
@@ -164,6 +191,15 @@ class CompareRunner:
             sibling.max_tokens = base.max_tokens
             self._systems[system] = sibling
         return sibling
+
+
+def _cooldown_wait(error: dict[str, Any] | None, attempts: int) -> float | None:
+    """How long to wait before sending a cell again that no candidate would take (None: the
+    cell's outcome stands — it reached a provider, or nothing says when one frees up)."""
+    if error is None or attempts or error.get("kind") == "cancelled":
+        return None
+    retry_after = error.get("retry_after")
+    return float(retry_after) + COOLDOWN_SLACK_S if retry_after else None
 
 
 def _rounded(value: float | None) -> float | None:

@@ -133,3 +133,38 @@ async def test_prompt_system_and_fault_are_honest_in_the_record(
     log = httpx.get(f"{sim_url}/_sim/requests").json()
     bodies = [e["body"] for e in (log if isinstance(log, list) else log["requests"])]
     assert any(marker in json.dumps(b) for b in bodies)  # the line's own system prompt was sent
+
+
+async def test_cells_wait_out_a_cooldown_instead_of_failing_at_once(tmp_path: Path) -> None:
+    """After a failure opens the model's breaker, the next cells never reach a provider:
+    they wait the router's stated time and are sent again, so only the real failure is
+    recorded as one."""
+    from playground.config.schema import Config
+
+    flaky = f"sim/echo?tps=0&ttft_ms=0&fail=503&fail_times=1&run={tmp_path.name}"
+    config = Config.model_validate(
+        {
+            "reliability": {
+                "retries": 0,
+                "cooldown_s": 0.3,
+                "breaker_failures": 1,
+                "breaker_reset_s": 0.3,
+            }
+        }
+    )
+    session = Session.open(config, persist=False)
+    waits: list[tuple[str, float]] = []
+    with ResultsStore(tmp_path) as store:
+        runner = CompareRunner(
+            session,
+            {flaky: session.resolver.resolve(flaky)},
+            store,
+            concurrency=1,
+            on_wait=lambda model, seconds: waits.append((model, seconds)),
+        )
+        await runner.run(plan_cells(CASES, [flaky], 1))
+        await session.aclose()
+    records = sorted(_lines(tmp_path), key=lambda r: r["prompt_id"])
+    assert [r["error_kind"] for r in records] == ["overloaded", None, None, None]
+    assert all(r["text"] == f"prompt number {r['prompt_id']}" for r in records[1:])
+    assert waits and all(model == flaky and 0 < s <= 1.0 for model, s in waits)
