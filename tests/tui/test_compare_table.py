@@ -112,8 +112,8 @@ async def test_the_live_refresh_timer_runs_only_while_a_pane_streams(make_app):
         prompt.load_text("go on")
         await pilot.press("enter")
         view = app.chat_panes[0]
-        await wait_until(pilot, lambda: view.busy)
-        assert app.compare.ticking
+        await wait_until(pilot, lambda: app.compare.ticking)  # resumed by the stream start
+        assert view.busy
         view.stop()
         await wait_until(pilot, lambda: not view.busy)
         await wait_until(pilot, lambda: not app.compare.ticking)  # the next tick pauses it
