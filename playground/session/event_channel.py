@@ -31,6 +31,13 @@ class EventChannel(Generic[T]):
             if not waiter.done():
                 waiter.set_result(None)
 
+    def take_ready(self) -> list[T]:
+        """Every item put since the last call, without waiting (empty when there is none)."""
+        items = self._items
+        if items:
+            self._items = []
+        return items
+
     async def take(self) -> list[T]:
         """Every item put since the last call, in order; waits while there is none."""
         while not self._items:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
 
 MAX_TOOL_STEPS = 5
 """Model calls per turn when demo tools run locally (the limit is shown when reached)."""
+
+YIELD_EVERY_S = 0.004
+"""A turn's stream that hands over events already waiting (its reader fell behind) gives the
+event loop a turn at least this often; a reader that waited for its events already did."""
 
 _pane_ids = itertools.count(1)
 _END = object()
@@ -218,12 +223,21 @@ class Pane:
         self._producer = asyncio.create_task(
             self._produce(channel, turn, prompt, images, tools, level), name=f"pane-{self.id}"
         )
+        clock = time.perf_counter
+        resumed = clock()
         try:
             while True:
-                for item in await channel.take():
+                items = channel.take_ready()
+                if not items:
+                    items = await channel.take()
+                    resumed = clock()
+                for item in items:
                     if item is _END:
                         return
                     yield item
+                    if clock() - resumed > YIELD_EVERY_S:
+                        await asyncio.sleep(0)
+                        resumed = clock()
         finally:
             if not self._producer.done():
                 self._producer.cancel()

@@ -20,6 +20,7 @@ from playground.tui.widgets.pane_grid import PaneGrid
 from playground.tui.widgets.timeline import TimelinePanel
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
     from textual.widget import Widget
 
     from playground.tui.app import PlaygroundApp
@@ -45,10 +46,21 @@ class CompareMode:
         self._aligning = False
         self._focus_before: Widget | None = None
         self._opened_thinking: list[ThinkingSection] = []
+        self._ticker: Timer | None = None
+        self._ticking = False
 
     def mount(self) -> None:
-        """Keep the (hidden at start) table following live streams while it is shown."""
-        self.app.set_interval(COMPARISON_REFRESH_S, self._tick)
+        """Keep the (hidden at start) table following live streams while it is shown.
+
+        The timer runs only while a pane streams: it starts paused, a stream start resumes
+        it and a tick that finds no pane streaming pauses it again.
+        """
+        self._ticker = self.app.set_interval(COMPARISON_REFRESH_S, self._tick, pause=True)
+
+    @property
+    def ticking(self) -> bool:
+        """Whether the table's live-refresh timer is running (only while panes stream)."""
+        return self._ticking
 
     # --- names ---------------------------------------------------------------------------
 
@@ -87,6 +99,9 @@ class CompareMode:
         """A pane began a stream: a new tokens/s trace."""
         self.traces[view.pane.id] = RateTrace()
         self._sample(view)
+        if self._ticker is not None and not self._ticking:
+            self._ticking = True
+            self._ticker.resume()
 
     def stream_finished(self, view: ChatPane, status: str) -> None:
         """A pane's stream ended: count it for a repeat and redraw the table."""
@@ -156,10 +171,13 @@ class CompareMode:
 
     def _tick(self) -> None:
         """While panes stream: sample their token counts, and let the shown table's "last
-        turn" rows follow the live metrics."""
+        turn" rows follow the live metrics. Pauses the timer once no pane streams."""
         if not self._main_screen_up():
             return
         busy = [view for view in self.app.chat_panes if view.busy]
+        if not busy and self._ticker is not None:
+            self._ticking = False
+            self._ticker.pause()
         for view in busy:
             self._sample(view)
         if busy and self._shown_table() is not None:

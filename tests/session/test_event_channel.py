@@ -38,3 +38,12 @@ async def test_a_cancelled_take_loses_nothing_put_afterwards() -> None:
     await asyncio.gather(taken, return_exceptions=True)
     channel.put(1)
     assert await channel.take() == [1]
+
+
+def test_take_ready_hands_over_what_is_pending_without_waiting() -> None:
+    channel: EventChannel[int] = EventChannel()
+    assert channel.take_ready() == []
+    channel.put(1)
+    channel.put(2)
+    assert channel.take_ready() == [1, 2]
+    assert channel.take_ready() == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -379,3 +382,30 @@ async def test_exports_are_written_private_whatever_the_umask(tmp_path, monkeypa
             assert stat.S_IMODE(path.stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+@pytest.mark.usefixtures("sim_env")
+async def test_a_reader_that_fell_behind_still_gives_the_loop_turns() -> None:
+    """Events already waiting are handed over with a loop turn at least every
+    ``YIELD_EVERY_S`` (here every event takes longer than that to read)."""
+    from playground.session.pane import YIELD_EVERY_S
+
+    session = Session.open(persist=False)
+    pane = session.add_pane("sim/lorem?tps=0&ttft_ms=0&tokens=40")
+    turns = 0
+
+    async def other_task() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(other_task())
+    seen: list[int] = []
+    async for _event in pane.send("go"):
+        seen.append(turns)
+        time.sleep(YIELD_EVERY_S * 1.5)  # a slow reader: the producer gets ahead
+    other.cancel()
+    await session.aclose()
+    assert len(seen) > 20
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen))

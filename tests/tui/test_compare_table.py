@@ -100,3 +100,20 @@ async def test_the_last_turn_row_follows_a_stream_while_it_runs(make_app):
 
         assert any(bar in row for bar in SPARK_BARS)
         view.stop()
+
+
+async def test_the_live_refresh_timer_runs_only_while_a_pane_streams(make_app):
+    app = make_app(["sim/lorem?tps=40&ttft_ms=0&tokens=400"])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        assert not app.compare.ticking  # idle from the start: no wake-ups
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        prompt.load_text("go on")
+        await pilot.press("enter")
+        view = app.chat_panes[0]
+        await wait_until(pilot, lambda: app.compare.ticking)  # resumed by the stream start
+        assert view.busy
+        view.stop()
+        await wait_until(pilot, lambda: not view.busy)
+        await wait_until(pilot, lambda: not app.compare.ticking)  # the next tick pauses it

@@ -7,7 +7,6 @@ frame through the app's :class:`~playground.tui.frame_clock.FrameClock`.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -58,11 +57,9 @@ if TYPE_CHECKING:
     from playground.session.transcript import Turn
 
 ROUTER_EVENTS = (Attempt, Retry, Fallback, KeyRotated, Cooldown, CircuitOpen, CircuitHalfOpen)
-YIELD_EVERY_S = 0.004
 FOOTER_EVERY_S = 0.25
 """While text streams, the metrics footer is redrawn at most this often (and at once when the
 status changes): counting tokens 30 times a second costs a repaint per frame for nothing."""
-"""A worker that finds events already queued gives the loop a turn at least this often."""
 
 
 def restored_metrics(saved: dict[str, Any]) -> Any:
@@ -527,8 +524,6 @@ class ChatPane(Vertical):
 
     @work(exclusive=True, group="stream", exit_on_error=False)
     async def _consume(self, stream: AsyncIterator[StreamEvent], view: TurnView) -> None:
-        loop_time = time.perf_counter
-        last_yield = loop_time()
         status = "failed"
         self.post_message(self.StreamStarted(self))
         try:
@@ -546,10 +541,6 @@ class ChatPane(Vertical):
                     self._mark_dirty()
                 else:
                     await self._structural(event, view)
-                now = loop_time()
-                if now - last_yield > YIELD_EVERY_S:
-                    await asyncio.sleep(0)
-                    last_yield = loop_time()
             status = self.pane.metrics.status
         except Exception as exc:  # never a traceback on screen: show it as the turn's error
             await view.error(f"internal error: {type(exc).__name__}: {exc}")
