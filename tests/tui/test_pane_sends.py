@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from playground.config.schema import Config, ReliabilityConfig
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.turn_view import ModelChange, UserPrompt
 
@@ -105,3 +108,35 @@ async def test_a_model_change_is_still_marked_after_resume(make_app):
         assert len(markers) == 1
         assert f"{ECHO} → {lorem}" in str(markers.first().render())
         assert list(view.transcript.children).index(markers.first()) == 1
+
+
+async def test_the_footer_counts_down_a_retry_wait_and_ticks_only_then(make_app, monkeypatch):
+    from playground.tui.widgets.chat_pane import ChatPane
+
+    ticks: list[float] = []
+    tick = ChatPane._tick_countdown
+    monkeypatch.setattr(ChatPane, "_tick_countdown", lambda self: (ticks.append(1), tick(self)))
+    app = make_app(
+        ["sim/echo?tps=0&ttft_ms=0&fail=429&retry_after=3&fail_times=1&run=countdown"],
+        config=Config(reliability=ReliabilityConfig(retries=1)),
+        clock=time.monotonic,  # the countdown reads the real time left
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.chat_panes) == 1)
+        view = app.chat_panes[0]
+        footer = view.query_one("PaneFooter")
+
+        def shown() -> str:
+            return str(footer.render())
+
+        await pilot.pause(1.2)
+        assert not ticks  # an idle pane has nothing to count down
+        await send(pilot, "count down")
+        await wait_until(pilot, lambda: "retrying in" in shown())
+        first = int(shown().split("retrying in ")[1].split()[0])
+        await wait_until(pilot, lambda: f"retrying in {first - 1} s" in shown(), timeout=3)
+        await wait_until(pilot, lambda: view.pane.metrics.status == "done", timeout=10)
+        await pilot.pause(0.7)  # the next tick finds no retry and pauses the countdown
+        settled = len(ticks)
+        await pilot.pause(1.2)
+        assert len(ticks) == settled

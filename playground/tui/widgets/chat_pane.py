@@ -423,11 +423,14 @@ class ChatPane(Vertical):
             self.refresh_footer()
 
     def on_mount(self) -> None:
-        self.set_interval(0.5, self._tick_countdown)
+        # The footer's "retry in N s" countdown: ticks only while the pane waits to retry.
+        self._countdown = self.set_interval(0.5, self._tick_countdown, pause=True)
 
     def _tick_countdown(self) -> None:
         if self.pane.metrics.status == "retrying":
             self.refresh_footer()
+        else:
+            self._countdown.pause()
 
     def _mark_dirty(self) -> None:
         self.app.frame_clock.mark_dirty(self)  # type: ignore[attr-defined]
@@ -583,6 +586,7 @@ class ChatPane(Vertical):
 
     async def _router_notice(self, event: StreamEvent, view: TurnView) -> None:
         if isinstance(event, Retry):
+            self._countdown.resume()
             wait = retry_wait(event.delay_s, event.source)
             await view.notice("⟳", f"{short_reason(event.reason)} · retry {wait}", "warning")
         elif isinstance(event, Fallback):
