@@ -235,9 +235,7 @@ async def test_an_image_is_refused_by_panes_without_vision_with_a_reason(make_ap
         assert app.image is None  # used by one prompt only
 
 
-async def test_the_app_judges_an_attached_image_by_content_and_refuses_pipes(
-    make_app, tmp_path
-):
+async def test_the_app_judges_an_attached_image_by_content_and_refuses_pipes(make_app, tmp_path):
     text_named_png = tmp_path / "notes.png"
     text_named_png.write_text("just text")
     fifo = tmp_path / "pipe.png"

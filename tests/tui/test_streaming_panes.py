@@ -197,9 +197,7 @@ async def test_bindings_are_remappable_from_the_ui_config(make_app):
 
     from .conftest import fast_reliability
 
-    config = Config(
-        reliability=fast_reliability(), ui=UiConfig(bindings={"toggle_timeline": "f1"})
-    )
+    config = Config(reliability=fast_reliability(), ui=UiConfig(bindings={"toggle_timeline": "f1"}))
     app = make_app([ECHO], config=config)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 1)
