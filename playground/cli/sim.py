@@ -12,7 +12,7 @@ from playground.cli import EXIT_OK, EXIT_USAGE
 def run(args: argparse.Namespace) -> int:
     """Serve the simulator on ``args.host:args.port``; print its URLs first."""
     from playground.sim.embedded import (
-        SIM_FAMILY_PATHS,
+        SIM_BASE_PATHS,
         SIM_URL_ENV,
         STOP_ON_STDIN_EOF_ENV,
         SimStartError,
@@ -29,12 +29,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     url = url_for(args.host, sock.getsockname()[1])
     lines = [f"playground sim: listening on {url}"]
-    lines += [f"  {p.value:<10} {url}{path}" for p, path in SIM_FAMILY_PATHS.items()]
+    hints = {"vertex": "  (/v1/projects/P/locations/L/publishers/…)"}
     lines += [
-        f"  {'responses':<10} {url}/openai/v1  (POST /responses)",
-        f"  {'bedrock':<10} {url}/bedrock",
-        f"  {'vertex':<10} {url}/vertex  (/v1/projects/P/locations/L/publishers/…)",
+        f"  {family:<10} {url}{path}{hints.get(family, '')}"
+        for family, path in SIM_BASE_PATHS.items()
     ]
+    lines += [f"  {'responses':<10} {url}{SIM_BASE_PATHS['openai']}  (POST /responses)"]
     lines += [
         "  models     echo lorem thinker tools vision  (tune: echo?tps=20&fail=429&fail_times=1)",
         f"Make 'playground ask' and the app use it:  export {SIM_URL_ENV}={url}",

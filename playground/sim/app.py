@@ -32,6 +32,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from playground.sim.conversation import Conversation
+from playground.sim.embedded import SIM_BASE_PATHS
 from playground.sim.families.anthropic import AnthropicFamily
 from playground.sim.families.base import BadRequest, ErrorReply, Exchange, Family, dumps
 from playground.sim.families.bedrock import BedrockFamily
@@ -330,14 +331,7 @@ class SimServer:
 
 def _base_urls(request: Request) -> dict[str, str]:
     root = str(request.base_url).rstrip("/")
-    return {
-        "openai": f"{root}/openai/v1",
-        "anthropic": f"{root}/anthropic",
-        "gemini": f"{root}/gemini",
-        "ollama": f"{root}/ollama",
-        "bedrock": f"{root}/bedrock",
-        "vertex": f"{root}/vertex",
-    }
+    return {family: root + path for family, path in SIM_BASE_PATHS.items()}
 
 
 async def _no_route(request: Request, exc: Exception) -> Response:

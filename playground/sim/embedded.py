@@ -33,6 +33,12 @@ SIM_FAMILY_PATHS: dict[Protocol, str] = {
     Protocol.GEMINI: "/gemini",
     Protocol.OLLAMA: "/ollama",
 }
+#: Every family's base path, as the simulator lists them (its index page, a 404, the banner).
+SIM_BASE_PATHS: dict[str, str] = {
+    **{protocol.value: path for protocol, path in SIM_FAMILY_PATHS.items()},
+    "bedrock": "/bedrock",
+    "vertex": "/vertex",
+}
 
 #: Environment variable naming an already running simulator (``playground sim`` elsewhere).
 SIM_URL_ENV = "PLAYGROUND_SIM_URL"
