@@ -34,6 +34,8 @@ import sys
 import time
 from pathlib import Path
 
+from startup_bench import FIRST_FRAME  # the same first-frame probe as the start-up bench
+
 PANES = 4
 """Panes streaming at once unless ``--panes`` says otherwise."""
 
@@ -174,23 +176,6 @@ async def run_variant(tokens: int, tps: int, panes: int = PANES) -> dict[str, fl
     }
 
 
-FIRST_FRAME_CODE = """
-import os
-from textual.screen import Screen
-from playground.tui.app import PlaygroundApp
-from playground.tui.startup import AppOptions
-
-original = Screen._compositor_refresh
-
-def first_paint(self):
-    original(self)
-    os._exit(0)  # the first frame is on screen: stop the clock here
-
-Screen._compositor_refresh = first_paint
-PlaygroundApp(AppOptions(models=["sim/echo"], persist=False)).run(headless=True)
-"""
-
-
 def median_seconds(argv: list[str], env: dict[str, str], runs: int) -> float:
     """Median wall time of ``argv`` over ``runs`` fresh processes."""
     times = []
@@ -208,7 +193,7 @@ def startup() -> dict[str, float]:
 
     env = dict(os.environ)
     floor = median_seconds([sys.executable, "-c", "import textual.app"], env, 7)
-    first_frame = median_seconds([sys.executable, "-c", FIRST_FRAME_CODE], env, 7)
+    first_frame = median_seconds([sys.executable, "-c", FIRST_FRAME], env, 7)
     return {"import_textual_s": floor, "tui_first_frame_s": first_frame,
             "ratio": first_frame / floor}  # fmt: skip
 
