@@ -1,4 +1,5 @@
-"""Fixtures for credential tests: a file-backed keyring and a loopback key-check server."""
+"""Fixtures for credential tests: a file-backed keyring, a loopback key-check server and a
+replay server for model-list discovery."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from keyring.backends import fail
 from playground.catalog import Catalog, load_catalog
 from playground.catalog.types import ProviderInfo
 from playground.config.schema import Config
+from playground.credentials import discovery
+from tests.adapters.replay import ReplayServer
 from tests.credentials.file_keyring import FileKeyring
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,3 +140,19 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ReplayServer]:
+    """A loopback server replaying scripted replies (one per test module that asks)."""
+    with ReplayServer() as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_discovery(server: ReplayServer) -> Iterator[None]:
+    """The replay server reset and discovery's model-list cache empty, before and after."""
+    server.reset()
+    discovery.clear_cache()
+    yield
+    discovery.clear_cache()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,13 @@ import pytest
 from playground.catalog.catalog import build_catalog
 from playground.cli import main
 from playground.config.loader import parse_config
-from playground.credentials import discovery
 from playground.credentials.discovery import list_provider_models, listed_spec
-from tests.adapters.replay import ReplayServer, Reply
+from tests.adapters.replay import Reply
 
 SECRET = "sk-test-ad-hoc-0123456789abcdef"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def fresh(server: ReplayServer) -> Iterator[None]:
-    server.reset()
-    discovery.clear_cache()
-    yield
-    discovery.clear_cache()
+pytestmark = pytest.mark.usefixtures("fresh_discovery")
 
 
 def _models_reply(*ids: str) -> Reply:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,18 +23,7 @@ from tests.adapters.replay import ReplayServer, Reply
 SECRET = "sk-test-discovery-0123456789abcdef"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def fresh(server: ReplayServer) -> Iterator[None]:
-    server.reset()
-    discovery.clear_cache()
-    yield
-    discovery.clear_cache()
+pytestmark = pytest.mark.usefixtures("fresh_discovery")
 
 
 def _json(body: object, headers: dict[str, str] | None = None) -> Reply:
