@@ -78,31 +78,36 @@ def _token_problem(exchange: Exchange) -> str | None:
 class _GoogleFrontEnd:
     """What both publishers share: an OAuth bearer, checked by Google's front end."""
 
+    errors_as_array = False
+    """Whether the front end wraps its error in a JSON array (streamGenerateContent does)."""
+
     def credential(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
         return bearer_token(headers)
 
     def auth_error(self, exchange: Exchange) -> ErrorReply | None:
         problem = _token_problem(exchange)
-        return None if problem is None else self.error(problem, exchange)  # type: ignore[attr-defined]
+        return None if problem is None else self.error(problem, exchange)
+
+    def error(
+        self, kind: str, exchange: Exchange, *, retry_after: float | None = None, detail: str = ""
+    ) -> ErrorReply:
+        """Google's front-end error for ``kind``, else the publisher's own."""
+        front = google_error(kind, exchange, retry_after, as_array=self.errors_as_array)
+        if front is not None:
+            return front
+        return super().error(kind, exchange, retry_after=retry_after, detail=detail)  # type: ignore[misc]
 
 
 class VertexGeminiFamily(_GoogleFrontEnd, GeminiFamily):
     """Gemini's wire format behind Vertex's address and bearer tokens."""
 
     name = "vertex"
+    errors_as_array = True
 
     def model_list(self, names: tuple[str, ...]) -> JsonObject:
         """The live check's ``ListEndpoints`` answer: a project without deployed endpoints
         (proto3 JSON leaves the empty list out)."""
         return {}
-
-    def error(
-        self, kind: str, exchange: Exchange, *, retry_after: float | None = None, detail: str = ""
-    ) -> ErrorReply:
-        front = google_error(kind, exchange, retry_after, as_array=True)
-        if front is not None:
-            return front
-        return super().error(kind, exchange, retry_after=retry_after, detail=detail)
 
 
 class VertexAnthropicFamily(_GoogleFrontEnd, AnthropicFamily):
@@ -120,11 +125,3 @@ class VertexAnthropicFamily(_GoogleFrontEnd, AnthropicFamily):
             )
         # The model travels in the URL; the Messages checks want it in the body.
         return super().parse({**body, "model": body.get("model") or "vertex"})
-
-    def error(
-        self, kind: str, exchange: Exchange, *, retry_after: float | None = None, detail: str = ""
-    ) -> ErrorReply:
-        front = google_error(kind, exchange, retry_after, as_array=False)
-        if front is not None:
-            return front
-        return super().error(kind, exchange, retry_after=retry_after, detail=detail)
