@@ -180,8 +180,8 @@ class CompareMode:
             self._ticker.pause()
         for view in busy:
             self._sample(view)
-        if busy and self._shown_table() is not None:
-            self.refresh_table()
+        if busy:
+            self.refresh_table()  # a no-op while the table is hidden
 
     def _main_screen_up(self) -> bool:
         """Whether the main screen and its pane grid exist (timers and queued callbacks can
