@@ -25,6 +25,7 @@ from playground.adapters.errors import (
     shape_error,
 )
 from playground.adapters.rate_limits import RateLimits, parse_rate_limits
+from playground.adapters.read_pacing import READ_PACE
 from playground.endpoint import AuthKind, Endpoint, Protocol, scrubber_for
 from playground.events import Done, Error, Start, StreamEvent
 
@@ -105,6 +106,9 @@ async def run_stream(
 
     protocol = endpoint.protocol
     response: httpx.Response | None = None
+    pace = READ_PACE.get()  # a UI's coalesced reads: see playground.adapters.read_pacing
+    if pace is not None:
+        pace.output_started = False  # until this request's first output, read at once
     try:
         content = encode_json_body(body)
         request = client.build_request(
@@ -172,6 +176,8 @@ async def run_stream(
                 if parser.finished:
                     yield _scrub_last(events, endpoint, limits)
                     return
+                if pace is not None and parser.after_output:
+                    pace.output_started = True  # from now on reads may be coalesced
                 yield events
         yield _scrub_last(parser.finish(), endpoint, limits)
     except SHAPE_ERRORS as exc:  # e.g. an odd final event flushed at end of body

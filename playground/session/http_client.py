@@ -59,9 +59,35 @@ def shared_client(*, connect_timeout_s: float) -> httpx.AsyncClient:
     import httpx
 
     trust = DeferredTrust()
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=16)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(None, connect=connect_timeout_s),
-        limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+        limits=limits,
         verify=trust.context,
+        transport=paced_transport(trust.context, limits),
         event_hooks={"request": [trust.before_request]},
     )
+
+
+def paced_transport(context: ssl.SSLContext, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """httpx's transport with its connection pool on :class:`PacedBackend`, so a pane's
+    reads can be coalesced (:mod:`playground.adapters.read_pacing`).
+
+    httpx takes no network backend, so the pool it built is replaced by one with the same
+    settings (httpx's defaults: HTTP/1.1, keep-alive expiry 5 s) and the paced backend.
+    Proxies from the environment get httpx's own transports (read as bytes arrive).
+    """
+    import httpcore
+    import httpx
+
+    from playground.adapters.paced_network import PacedBackend
+
+    transport = httpx.AsyncHTTPTransport(verify=context, limits=limits)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=PacedBackend(),
+    )
+    return transport

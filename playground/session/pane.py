@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from playground.adapters.read_pacing import coalesced_reads
 from playground.events import (
     Done,
     Error,
@@ -256,7 +257,8 @@ class Pane:
     ) -> None:
         emit = self._emitter(channel, turn)
         try:
-            await self._run_turn(emit, turn, prompt, images, tools, level)
+            with coalesced_reads(self.session.read_interval_s):
+                await self._run_turn(emit, turn, prompt, images, tools, level)
         except asyncio.CancelledError:
             self._fail(emit, turn, PaneStatus.CANCELLED, ErrorKind.CANCELLED, "stopped by the user")
         except Exception as exc:  # a bug must not kill the UI: report it as a typed error

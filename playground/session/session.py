@@ -68,6 +68,9 @@ class Session:
         self._models: dict[tuple[str, str], ModelInfo] = {}
         self.resume_notes: list[str] = []
         """Panes that could not be restored by :meth:`resume`, one line each."""
+        self.read_interval_s = 0.0
+        """Panes read a streaming answer at most once per this many seconds (0: as bytes
+        arrive). A UI sets its frame interval: see :mod:`playground.adapters.read_pacing`."""
 
     # --- construction ---------------------------------------------------------------------
 

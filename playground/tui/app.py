@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 
 from playground.limits import MAX_PANES
 from playground.request import ImagePart, ThinkingLevel
-from playground.tui.frame_clock import FrameClock, call_later
+from playground.tui.frame_clock import FRAMES_PER_S, FrameClock, call_later
 from playground.tui.line_compositor import LineUpdateScreen
 from playground.tui.startup import (
     FIRST_RUN_HINT,
@@ -391,6 +391,7 @@ class PlaygroundApp(App[None]):
             )
             plan = self._startup_plan()
         self.catalog = self.session.resolver.catalog
+        self.session.read_interval_s = 1.0 / FRAMES_PER_S  # no read more often than a frame
         if self.options.thinking is not None:
             self.session.thinking = ThinkingLevel(self.options.thinking)
         self.query_one(ThinkingSlider).level = self.session.thinking
