@@ -15,6 +15,7 @@ renders any crop of a widget, as it does for widgets clipped by a scrolling cont
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
@@ -23,6 +24,7 @@ from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 def row_runs(rows: Sequence[int]) -> Iterator[tuple[int, int]]:
@@ -142,10 +144,55 @@ class LineCompositor(Compositor):
 
 
 class LineUpdateScreen(Screen[None]):
-    """A screen drawn through :class:`LineCompositor` (the app's main screen)."""
+    """A screen drawn through :class:`LineCompositor` (the app's main screen).
+
+    A streaming widget's frame can also reach the terminal by :meth:`paint_soon`: one plain
+    event-loop callback instead of Textual's round trip for a refresh (a prompt to the
+    widget's message loop, an ``Update`` message to the screen's, then the screen's update
+    timer, and the idle processing each of them does).
+    """
 
     def __init__(
         self, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._compositor = LineCompositor()
+        self._paint_pending: set[Widget] = set()
+        self._paint_scheduled = False
+
+    def paint_soon(self, widget: Widget, region: Region) -> None:
+        """Repaint ``region`` (widget coordinates) of ``widget`` on the next turn of the loop.
+
+        What a frame of several panes marks is painted in one compositor pass, together with
+        any refresh Textual has queued but not painted yet. When the screen cannot paint on
+        its own (it is not the current screen, a layout, scroll or full repaint is pending,
+        updates are batched), the widgets go to Textual's update timer, which paints them with
+        the rest: nothing is painted against stale geometry or over a dialog.
+        """
+        widget._set_dirty(region)
+        self._paint_pending.add(widget)
+        if not self._paint_scheduled:
+            self._paint_scheduled = True
+            asyncio.get_running_loop().call_soon(self._paint)
+
+    def _paint(self) -> None:
+        self._paint_scheduled = False
+        widgets, self._paint_pending = self._paint_pending, set()
+        self._dirty_widgets.update(widgets)
+        app = self.app
+        if (
+            not self.is_current
+            or app._batch_count
+            or app.is_inline
+            or self._layout_required
+            or self._scroll_required
+            or self._repaint_required
+            or self._recompose_required
+        ):
+            self._update_timer.resume()
+            return
+        try:
+            self._compositor.update_widgets(self._dirty_widgets)
+            self._compositor_refresh()
+        except Exception as error:  # shown like any failure of the app, not lost in the loop
+            app._handle_exception(error)

@@ -3,6 +3,8 @@ spans, while the containers behind a streaming widget render nothing for them.""
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
@@ -131,3 +133,73 @@ async def test_a_whole_dirty_container_shows_what_a_full_render_shows():
         assert Counting.rendered == 2 * visible_rows
         shown = shown_as_in_a_full_render(app, update)
         assert len(shown) == visible_rows
+
+
+def capture_displays(app) -> list:
+    """Record every update the app sends to its terminal (and still send it)."""
+    sent: list = []
+    display = app._display
+
+    def recording(screen, update) -> None:
+        sent.append(update)
+        display(screen, update)
+
+    app._display = recording
+    return sent
+
+
+async def test_paint_soon_reaches_the_terminal_in_one_loop_callback():
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        sent = capture_displays(app)
+        lines = app.query(Lines).first()
+        lines.lines[5] = "painted without a refresh"
+        app.screen.paint_soon(lines, Region(0, 5, lines.size.width, 1))
+        assert sent == []  # nothing yet: the paint waits for the next turn of the loop
+        await asyncio.sleep(0)
+        assert len(sent) == 1  # before any message loop or timer ran
+        shown = update_text(sent[0], app.size.width)
+        assert list(shown) == [lines.region.y + 5]
+        assert "painted without a refresh" in shown[lines.region.y + 5]
+        assert not app.screen._dirty_widgets and not lines._repaint_regions
+
+
+async def test_paints_of_one_frame_share_one_pass_with_pending_textual_refreshes():
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        sent = capture_displays(app)
+        top, bottom = app.query(Lines)
+        top.lines[2] = "first widget"
+        bottom.lines[0] = "second widget"
+        app.screen._dirty_widgets.add(bottom)  # a refresh Textual's timer has not painted yet
+        bottom._set_dirty(Region(0, 0, bottom.size.width, 1))
+        app.screen.paint_soon(top, Region(0, 2, top.size.width, 1))
+        await asyncio.sleep(0)
+        assert len(sent) == 1
+        shown = update_text(sent[0], app.size.width)
+        assert "first widget" in shown[top.region.y + 2]
+        assert "second widget" in shown[bottom.region.y]  # not dropped by the direct paint
+
+
+async def test_paint_soon_under_a_modal_waits_for_textuals_own_update():
+    from textual.screen import ModalScreen
+
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        lines = app.query(Lines).first()
+        await app.push_screen(ModalScreen())
+        await pilot.pause()
+        sent = capture_displays(app)
+        lines.lines[1] = "behind the dialog"
+        main.paint_soon(lines, Region(0, 1, lines.size.width, 1))
+        await asyncio.sleep(0)
+        assert sent == []  # not painted over the dialog
+        assert lines in main._dirty_widgets  # but kept for Textual's update
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.pause()
+        assert "behind the dialog" in main._compositor.render_strips()[lines.region.y + 1].text
