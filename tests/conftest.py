@@ -49,3 +49,11 @@ def sim_url():
 
     with start_sim_thread() as sim:
         yield sim.url
+
+
+@pytest.fixture
+def paced_reads(monkeypatch: pytest.MonkeyPatch):
+    """Every read of the paced network backend and every pacing wait of this test."""
+    from tests.adapters.pacing import install_recorder
+
+    return install_recorder(monkeypatch)

@@ -7,10 +7,10 @@ outside :func:`~playground.adapters.read_pacing.coalesced_reads` reads as bytes 
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 import time
 import typing
+from asyncio import sleep
 
 import httpcore
 
@@ -30,7 +30,7 @@ class PacedStream(httpcore.AsyncNetworkStream):
             return await self._stream.read(max_bytes, timeout)
         wait = pace.delay(time.perf_counter())
         if wait > 0:
-            await asyncio.sleep(wait)
+            await sleep(wait)
         data = await self._stream.read(max_bytes, timeout)
         pace.read_at = time.perf_counter()
         return data
