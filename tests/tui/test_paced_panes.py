@@ -56,8 +56,8 @@ def watch_terminal(app) -> Terminal:
 
 
 def nothing_pending(app) -> bool:
-    """No paint, refresh or layout is waiting anywhere on the screen (a widget that asked for
-    a layout has not told the screen yet: Textual repaints it after the layout)."""
+    """No paint, refresh, layout or message is waiting anywhere on the screen (a widget that
+    asked for a layout may not have told the screen yet: Textual repaints it after it)."""
     screen = app.screen
     return not (
         screen._paint_scheduled
@@ -65,7 +65,11 @@ def nothing_pending(app) -> bool:
         or screen._compositor._dirty_regions
         or screen._layout_required
         or screen._repaint_required
-        or any(w._layout_required or w._repaint_required for w in screen.walk_children())
+        or not screen._message_queue.empty()
+        or any(
+            w._layout_required or w._repaint_required or not w._message_queue.empty()
+            for w in screen.walk_children()
+        )
     )
 
 
