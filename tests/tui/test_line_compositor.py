@@ -13,7 +13,14 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from playground.tui.line_compositor import LineCompositor, LineUpdateScreen, row_runs
+from playground.tui.line_compositor import (
+    LineCompositor,
+    LineUpdateScreen,
+    row_runs,
+    split_spans,
+)
+
+from .terminal_image import watch_terminal
 
 
 def test_row_runs_groups_contiguous_rows():
@@ -203,3 +210,38 @@ async def test_paint_soon_under_a_modal_waits_for_textuals_own_update():
         await pilot.pause()
         await pilot.pause()
         assert "behind the dialog" in main._compositor.render_strips()[lines.region.y + 1].text
+
+
+def test_split_spans_cuts_after_whole_rows_once_the_budget_is_reached():
+    spans = [(0, 0, 10), (1, 0, 4), (1, 6, 10), (2, 0, 10), (3, 0, 10)]
+    assert split_spans(spans, 100) == (spans, [])
+    assert split_spans(spans, 12) == (spans[:3], spans[3:])  # row 1 is never split
+    assert split_spans(spans, 10) == (spans[:1], spans[1:])
+    assert split_spans([], 10) == ([], [])
+
+
+async def test_a_whole_screen_repaint_goes_out_in_passes_that_end_as_a_full_render():
+    app = Nested()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        terminal = watch_terminal(app)
+        sent = capture_displays(app)
+        lines = app.query(Lines).first()
+        for n in range(len(lines.lines)):
+            lines.lines[n] = f"repainted line {n} " * 3
+        app.screen.paint_soon(lines, lines.size.region)
+        await asyncio.sleep(0)
+        assert len(sent) == 1
+        first = update_text(sent[0], app.size.width)
+        assert sum(len(row) for row in first.values()) < 120 * 40  # only a band, top first
+        assert min(first) == 0
+        await pilot.pause()
+        await pilot.pause()
+        assert len(sent) > 1
+        full = app.screen._compositor.render_strips()
+        region, clip = app.screen._compositor.visible_widgets[lines]
+        shown = region.intersection(clip)
+        assert shown.height > 20
+        for y in range(shown.y, shown.bottom):  # what the repaint covered
+            assert terminal.text(y, shown.x, shown.right) == full[y].text[shown.x : shown.right]
+        assert not app.screen._compositor._dirty_regions
