@@ -17,6 +17,7 @@ The widget's styles cache is bounded too (see :mod:`playground.tui.line_cache`).
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -64,6 +65,42 @@ def wrapped_line_starts(text: str, width: int) -> list[int] | None:
         starts.extend(offset + cut for cut in divide_line(line, width, fold=True))
         offset += len(line) + 1
     return starts
+
+
+_REWRITTEN_BY_RICH = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+"""Tabs (expanded) and control codes (stripped or zero-width): text Rich's ``Text`` changes."""
+
+
+def wrap_plain(text: str, width: int) -> tuple[list[int], list[str]] | None:
+    """``text`` wrapped (fold) at ``width`` exactly as Rich renders ``Text(text)`` there, as
+    compact lines (see :func:`compact_line`), with the offset in ``text`` where each starts.
+
+    Builds no Rich objects: the same greedy word wrap (:func:`divide_line`), then what
+    ``Text.wrap`` does to each line (trailing whitespace beyond ``width`` dropped) and what
+    padding makes of a blank line (``width`` spaces). None where Rich would change the text
+    first (tabs, control codes) or a line would still be wider than ``width`` (cell widths
+    Rich measures by grapheme, like joined emoji): render those with Rich.
+    """
+    if _REWRITTEN_BY_RICH.search(text):
+        return None
+    starts: list[int] = []
+    lines: list[str] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        start = 0
+        for end in (*divide_line(paragraph, width, fold=True), len(paragraph)):
+            line = paragraph[start:end]
+            excess = len(line) - width
+            if excess > 0:  # Text.rstrip_end: trailing whitespace beyond the width goes
+                trailing = len(line) - len(line.rstrip())
+                line = line[: len(line) - min(trailing, excess)]
+            if cell_len(line) > width:
+                return None
+            starts.append(offset + start)
+            lines.append(line or " " * width)
+            start = end
+        offset += len(paragraph) + 1
+    return starts, lines
 
 
 Line = list[Segment] | str
@@ -170,7 +207,7 @@ class StreamingText(Widget):
         # not change while the tail only grows; ``_tail_lines`` are the live rest.
         self._settled_chars = 0
         self._settled_lines = SlicedLines()
-        self._tail_lines: list[list[Segment]] = []
+        self._tail_lines: list[Line] = []
         self._width = 0
         self._style: Style | None = None
         self._laid_out_height = 0  # what the last layout was given (text and headroom)
@@ -223,7 +260,7 @@ class StreamingText(Widget):
             self._blocks.append(self._tail)
             self._rendered_blocks += 1
             self._add_frozen(self._settled_lines)
-            self._add_frozen(self._compacted(self._tail_lines))
+            self._add_frozen(self._tail_lines)
             self._settle_reset()
             self._tail, self._tail_lines = "", []
         height = self._height()
@@ -275,17 +312,20 @@ class StreamingText(Widget):
         if not rest:
             self._tail_lines = []
             return
-        lines = self._render(Text(rest), self._width)
-        settle = len(lines) - LIVE_LINES
-        if settle > 0:
+        wrapped = wrap_plain(rest, self._width)  # a frame's hot path: no Rich objects
+        if wrapped is not None:
+            starts, lines = wrapped
+        else:
+            lines = self._compacted(self._render(Text(rest), self._width))
             starts = wrapped_line_starts(rest, self._width)
-            if starts is not None and len(starts) == len(lines):
-                settled, offset = self._settled_lines, self._settled_chars
-                settled.text = self._tail
-                for line, start in zip(self._compacted(lines[:settle]), starts, strict=False):
-                    settled.add(line, offset + start)
-                self._settled_chars += starts[settle]
-                lines = lines[settle:]
+        settle = len(lines) - LIVE_LINES
+        if settle > 0 and starts is not None and len(starts) == len(lines):
+            settled, offset = self._settled_lines, self._settled_chars
+            settled.text = self._tail
+            for line, start in zip(lines[:settle], starts, strict=False):
+                settled.add(line, offset + start)
+            self._settled_chars += starts[settle]
+            lines = lines[settle:]
         self._tail_lines = lines
 
     def _render_pending_blocks(self) -> None:
@@ -299,8 +339,12 @@ class StreamingText(Widget):
         if self.markdown and not renders_as_plain(block):
             return self._compacted(self._render(self._block_renderable(block), self._width))
         text = block if self.markdown else block.rstrip("\n")
-        lines = self._compacted(self._render(Text(text), self._width))
-        starts = wrapped_line_starts(text, self._width)
+        wrapped = wrap_plain(text, self._width)
+        if wrapped is not None:
+            starts, lines = wrapped
+        else:
+            lines = self._compacted(self._render(Text(text), self._width))
+            starts = wrapped_line_starts(text, self._width)
         if starts is None or len(starts) != len(lines):
             return lines
         sliced = SlicedLines(text)
