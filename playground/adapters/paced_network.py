@@ -32,7 +32,9 @@ class PacedStream(httpcore.AsyncNetworkStream):
         if wait > 0:
             await sleep(wait)
         data = await self._stream.read(max_bytes, timeout)
-        pace.read_at = time.perf_counter()
+        # A read that filled its buffer left more waiting: the next one goes at once, so a
+        # flood is read at full speed (a paced 64 KiB read per frame would cap it at ~1 MB/s).
+        pace.read_at = time.perf_counter() if len(data) < max_bytes else 0.0
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:

@@ -16,7 +16,8 @@ sender's writes. What does not change:
   first event, the first token), so time to first token stays exact; each request of a
   turn (a tool step, a retry, a fallback) starts unpaced again;
 * a stream slower than one write per interval is read as each write arrives (a read waits
-  only when the previous one returned less than an interval ago);
+  only when the previous one returned less than an interval ago), and a flood at full speed
+  (a read that filled its buffer is followed at once);
 * bytes, events and their order are the same; only when a batch is picked up moves, by at
   most one interval (so a rate computed from the last event's arrival may read that much
   low);

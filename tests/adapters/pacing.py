@@ -12,11 +12,13 @@ from playground.adapters.read_pacing import READ_PACE
 
 
 class Recorder:
-    """Network reads (when each returned, whether pacing was on) and pacing sleeps."""
+    """Network reads (when each returned, whether pacing was on) and pacing sleeps, and both
+    in the order they happened (``("read", filled its buffer)`` and ``("sleep", None)``)."""
 
     def __init__(self) -> None:
         self.reads: list[tuple[float, bool]] = []
         self.sleeps: list[bool] = []  # per sleep: had this request's output been seen?
+        self.order: list[tuple[str, bool | None]] = []
         self.output_seen = False
 
 
@@ -31,10 +33,12 @@ def install_recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
         paced = pace is not None and pace.output_started
         data = await read(self, max_bytes, timeout)
         record.reads.append((time.perf_counter(), paced))
+        record.order.append(("read", len(data) >= max_bytes))
         return data
 
     async def recording_sleep(seconds: float) -> None:
         record.sleeps.append(record.output_seen)
+        record.order.append(("sleep", None))
         await sleep(seconds)
 
     monkeypatch.setattr(paced_network.PacedStream, "read", recording_read)

@@ -50,6 +50,19 @@ async def test_a_fast_stream_is_read_once_per_interval_with_the_same_text(sim_ur
     assert len(paced_reads.reads) < tokens / 4
 
 
+async def test_a_flood_is_read_at_full_speed(sim_url, paced_reads):
+    """A read that fills its buffer is followed at once: pacing never caps throughput."""
+    tokens = 60_000  # ~6 MB of events as fast as the simulator sends them
+    model = f"lorem?tps=0&ttft_ms=0&tokens={tokens}&run=pace-flood"
+    with coalesced_reads(INTERVAL):
+        text = await stream_text(sim_url, model, paced_reads)
+    assert text == "".join(lorem_pieces(tokens))
+    full = [i for i, (kind, filled) in enumerate(paced_reads.order) if kind == "read" and filled]
+    assert full, "the flood filled some reads"
+    followed_by = [paced_reads.order[i + 1][0] for i in full if i + 1 < len(paced_reads.order)]
+    assert "sleep" not in followed_by
+
+
 async def test_nothing_waits_before_the_first_output(sim_url, paced_reads):
     """Time to first token stays exact: the status, the headers and a first token that comes
     after a pause are read the moment they arrive, in every request of the context."""
