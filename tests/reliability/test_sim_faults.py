@@ -121,8 +121,10 @@ def sim_router(client: httpx.AsyncClient, vtime: VirtualTime) -> Callable[..., R
 
     def build(**policy: object) -> Router:
         settings = {
-            "first_token_timeout_s": 0.3,
-            "idle_timeout_s": 0.3,
+            # Real deadlines: long enough that a healthy answer on a loaded machine (four test
+            # workers on two cores) is never taken for a stall (0.3 s once was).
+            "first_token_timeout_s": 1.0,
+            "idle_timeout_s": 1.0,
             "breaker_failures": 50,
             **policy,
         }
