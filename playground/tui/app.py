@@ -1081,11 +1081,13 @@ class PlaygroundApp(App[None]):
         self.credentials_changed(slug)
 
     def action_export(self) -> None:
-        """Export the session to Markdown or JSON."""
+        """Export the session to Markdown or JSON (not while blind mode hides the models:
+        every turn of an export names its model)."""
         from playground.tui.screens.export import ExportDialog
 
-        if self.session is not None:
-            self.push_screen(ExportDialog(self.session, self.options.exports_dir))
+        if self.session is None or self.compare.refuses_while_blind("an export"):
+            return
+        self.push_screen(ExportDialog(self.session, self.options.exports_dir))
 
     def action_attach_image(self) -> None:
         """Attach an image file to the next prompt."""

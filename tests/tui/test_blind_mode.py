@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from playground.compare.votes import read_votes, votes_path
+from playground.tui.screens.export import ExportDialog
 from playground.tui.screens.leaderboard import LeaderboardScreen
 from playground.tui.screens.vote import VoteDialog
 from playground.tui.widgets.chat_pane import PaneFooter, PaneHeader
@@ -58,9 +59,12 @@ async def test_blind_hides_names_votes_saves_the_round_and_reveals(make_app):
         await send(pilot, "which is better?")
         await pilot.pause()
         assert "sim/" not in shown_text(app)
-        # the timeline names models: refused until the reveal
+        # the timeline and an export name models: refused until the reveal
         await pilot.press("ctrl+t")
         assert not app.query_one(TimelinePanel).display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportDialog)
         order = [v.pane.spec for v in app.chat_panes]
         await pilot.press("f12")
         await wait_until(pilot, lambda: isinstance(app.screen, VoteDialog))
@@ -77,6 +81,10 @@ async def test_blind_hides_names_votes_saves_the_round_and_reveals(make_app):
         await pilot.press("ctrl+t")
         assert app.query_one(TimelinePanel).display
         await pilot.press("ctrl+t")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExportDialog))
         # the next prompt hides the names again
         await send(pilot, "and now?")
         assert [header(v) for v in app.chat_panes] == ["Model A", "Model B"]
