@@ -11,6 +11,7 @@ class Terminal:
 
     def __init__(self, width: int, height: int) -> None:
         self.rows = [[" "] * width for _ in range(height)]
+        self.updates: list = []  # every update applied, in order
 
     def write(self, x: int, y: int, text: str, left: int, right: int) -> None:
         row = self.rows[y]
@@ -22,6 +23,7 @@ class Terminal:
     def apply(self, update) -> None:
         if update is None:  # nothing was dirty
             return
+        self.updates.append(update)
         if hasattr(update, "spans"):  # a partial update: chops on the dirty spans
             for y, x1, x2 in update.spans:
                 for x, strip in update.chops[y].items():
@@ -37,6 +39,7 @@ class Terminal:
 
 
 def watch_terminal(app) -> Terminal:
+    """Apply every update ``app`` sends its terminal to a :class:`Terminal` (and still send it)."""
     terminal = Terminal(*app.size)
     display = app._display
 

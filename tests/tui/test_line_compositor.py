@@ -142,24 +142,11 @@ async def test_a_whole_dirty_container_shows_what_a_full_render_shows():
         assert len(shown) == visible_rows
 
 
-def capture_displays(app) -> list:
-    """Record every update the app sends to its terminal (and still send it)."""
-    sent: list = []
-    display = app._display
-
-    def recording(screen, update) -> None:
-        sent.append(update)
-        display(screen, update)
-
-    app._display = recording
-    return sent
-
-
 async def test_paint_soon_reaches_the_terminal_in_one_loop_callback():
     app = Nested()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        sent = capture_displays(app)
+        sent = watch_terminal(app).updates
         lines = app.query(Lines).first()
         lines.lines[5] = "painted without a refresh"
         app.screen.paint_soon(lines, Region(0, 5, lines.size.width, 1))
@@ -176,7 +163,7 @@ async def test_paints_of_one_frame_share_one_pass_with_pending_textual_refreshes
     app = Nested()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        sent = capture_displays(app)
+        sent = watch_terminal(app).updates
         top, bottom = app.query(Lines)
         top.lines[2] = "first widget"
         bottom.lines[0] = "second widget"
@@ -200,7 +187,7 @@ async def test_paint_soon_under_a_modal_waits_for_textuals_own_update():
         lines = app.query(Lines).first()
         await app.push_screen(ModalScreen())
         await pilot.pause()
-        sent = capture_displays(app)
+        sent = watch_terminal(app).updates
         lines.lines[1] = "behind the dialog"
         main.paint_soon(lines, Region(0, 1, lines.size.width, 1))
         await asyncio.sleep(0)
@@ -225,7 +212,7 @@ async def test_a_whole_screen_repaint_goes_out_in_passes_that_end_as_a_full_rend
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         terminal = watch_terminal(app)
-        sent = capture_displays(app)
+        sent = terminal.updates
         lines = app.query(Lines).first()
         for n in range(len(lines.lines)):
             lines.lines[n] = f"repainted line {n} " * 3
