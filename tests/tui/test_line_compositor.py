@@ -232,3 +232,15 @@ async def test_a_whole_screen_repaint_goes_out_in_passes_that_end_as_a_full_rend
         for y in range(shown.y, shown.bottom):  # what the repaint covered
             assert terminal.text(y, shown.x, shown.right) == full[y].text[shown.x : shown.right]
         assert not app.screen._compositor._dirty_regions
+
+
+async def test_a_band_left_outside_a_shrunk_screen_is_dropped():
+    app = Nested()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        compositor._dirty_regions.add(Region(0, 30, 60, 2))  # rows a larger screen had
+        compositor._dirty_regions.add(Region(0, 19, 60, 3))  # and one partly inside
+        update = compositor.render_partial_update()
+        assert update is not None and [y for y, _, _ in update.spans] == [19]
+        assert not compositor._dirty_regions
