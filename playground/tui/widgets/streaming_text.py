@@ -71,7 +71,7 @@ _REWRITTEN_BY_RICH = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 """Tabs (expanded) and control codes (stripped or zero-width): text Rich's ``Text`` changes."""
 
 
-def wrap_plain(text: str, width: int) -> tuple[list[int], list[str]] | None:
+def wrap_plain(text: str, width: int) -> tuple[list[int], list[Line]] | None:
     """``text`` wrapped (fold) at ``width`` exactly as Rich renders ``Text(text)`` there, as
     compact lines (see :func:`compact_line`), with the offset in ``text`` where each starts.
 
@@ -84,7 +84,7 @@ def wrap_plain(text: str, width: int) -> tuple[list[int], list[str]] | None:
     if _REWRITTEN_BY_RICH.search(text):
         return None
     starts: list[int] = []
-    lines: list[str] = []
+    lines: list[Line] = []  # every one a string: the compact form of a base-style line
     offset = 0
     for paragraph in text.split("\n"):
         start = 0
@@ -312,12 +312,7 @@ class StreamingText(Widget):
         if not rest:
             self._tail_lines = []
             return
-        wrapped = wrap_plain(rest, self._width)  # a frame's hot path: no Rich objects
-        if wrapped is not None:
-            starts, lines = wrapped
-        else:
-            lines = self._compacted(self._render(Text(rest), self._width))
-            starts = wrapped_line_starts(rest, self._width)
+        starts, lines = self._wrapped(rest)  # a frame's hot path: no Rich objects
         settle = len(lines) - LIVE_LINES
         if settle > 0 and starts is not None and len(starts) == len(lines):
             settled, offset = self._settled_lines, self._settled_chars
@@ -339,18 +334,22 @@ class StreamingText(Widget):
         if self.markdown and not renders_as_plain(block):
             return self._compacted(self._render(self._block_renderable(block), self._width))
         text = block if self.markdown else block.rstrip("\n")
-        wrapped = wrap_plain(text, self._width)
-        if wrapped is not None:
-            starts, lines = wrapped
-        else:
-            lines = self._compacted(self._render(Text(text), self._width))
-            starts = wrapped_line_starts(text, self._width)
+        starts, lines = self._wrapped(text)
         if starts is None or len(starts) != len(lines):
             return lines
         sliced = SlicedLines(text)
         for line, start in zip(lines, starts, strict=True):
             sliced.add(line, start)
         return sliced
+
+    def _wrapped(self, text: str) -> tuple[list[int] | None, list[Line]]:
+        """Plain ``text``'s compact lines at the widget's width and where each starts
+        (None when the offsets cannot be known): :func:`wrap_plain`, else Rich."""
+        wrapped = wrap_plain(text, self._width)
+        if wrapped is not None:
+            return wrapped
+        lines = self._compacted(self._render(Text(text), self._width))
+        return wrapped_line_starts(text, self._width), lines
 
     def _block_renderable(self, block: str) -> RenderableType:
         if not self.markdown:
