@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
 from textual._compositor import ChopsUpdate, Compositor
+from textual.dom import NoScreen
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
@@ -199,6 +200,7 @@ class LineUpdateScreen(Screen[None]):
         updates are batched), the widgets go to Textual's update timer, which paints them with
         the rest: nothing is painted against stale geometry or over a dialog.
         """
+        widget._layout_cache.clear()  # as refresh() does: a render() widget caches its visual
         widget._set_dirty(region)
         self._paint_pending.add(widget)
         if not self._paint_scheduled:
@@ -235,3 +237,19 @@ class LineUpdateScreen(Screen[None]):
             self._compositor_refresh()
         except Exception as error:  # shown like any failure of the app, not lost in the loop
             app._handle_exception(error)
+
+
+def repaint(widget: Widget, region: Region | None = None) -> None:
+    """Repaint ``region`` (widget coordinates; all of it by default) of ``widget``: through
+    :meth:`LineUpdateScreen.paint_soon` on the main screen, else Textual's refresh. Nothing
+    for a widget no longer on a screen (its pane was closed mid-stream)."""
+    try:
+        screen = widget.screen
+    except NoScreen:
+        return
+    if isinstance(screen, LineUpdateScreen):
+        screen.paint_soon(widget, widget.size.region if region is None else region)
+    elif region is None:
+        widget.refresh()
+    else:
+        widget.refresh(region)

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from playground.tui.line_compositor import (
     LineCompositor,
     LineUpdateScreen,
+    repaint,
     row_runs,
     split_spans,
 )
@@ -244,3 +245,37 @@ async def test_a_band_left_outside_a_shrunk_screen_is_dropped():
         update = compositor.render_partial_update()
         assert update is not None and [y for y, _, _ in update.spans] == [19]
         assert not compositor._dirty_regions
+
+
+class Label(Widget):
+    """A widget drawn by ``render()`` (Textual caches its visual until a refresh)."""
+
+    DEFAULT_CSS = "Label { height: 1; }"
+    text = "before"
+
+    def render(self) -> str:
+        return self.text
+
+
+class Labelled(App[None]):
+    def get_default_screen(self) -> LineUpdateScreen:
+        return LineUpdateScreen(id="_default")
+
+    def compose(self) -> ComposeResult:
+        yield Label()
+
+
+async def test_repaint_of_a_render_widget_shows_its_new_content():
+    app = Labelled()
+    async with app.run_test(size=(30, 5)) as pilot:
+        label = app.query_one(Label)
+        label.text = "middle"
+        label.refresh()  # drawn the usual way: its visual is cached now
+        await pilot.pause()
+        await pilot.pause()
+        assert label._layout_cache
+        terminal = watch_terminal(app)
+        label.text = "after"
+        repaint(label)
+        await asyncio.sleep(0)
+        assert terminal.text(label.region.y, 0, 5) == "after"

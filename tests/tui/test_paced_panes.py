@@ -48,7 +48,7 @@ def assert_panes_shown_as_rendered(app, terminal: Terminal) -> int:
 
 
 async def test_paced_panes_show_on_the_terminal_what_a_full_render_shows(make_app, paced_reads):
-    tokens = 500
+    tokens = 1000  # 2.5 s: time to find quiet moments even on a loaded machine
     app = make_app([f"sim/lorem?tps=400&ttft_ms=0&tokens={tokens}"] * 2)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: len(app.chat_panes) == 2)
@@ -60,7 +60,7 @@ async def test_paced_panes_show_on_the_terminal_what_a_full_render_shows(make_ap
         await send(pilot, "go")
         checked = 0
         while any(v.busy for v in app.chat_panes) or not app.chat_panes[0].turn_views:
-            await pilot.pause(0.03)
+            await pilot.pause(0.02)
             if nothing_pending(app):
                 checked += assert_panes_shown_as_rendered(app, terminal)
         await pilot.pause(0.1)

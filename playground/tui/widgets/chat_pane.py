@@ -49,6 +49,7 @@ from playground.tui.formatting import (
     usage_line,
 )
 from playground.tui.heap import release_free_heap
+from playground.tui.line_compositor import repaint
 from playground.tui.widgets.prompt_input import PromptInput
 from playground.tui.widgets.turn_view import ErrorNotice, ModelChange, TurnView
 
@@ -113,9 +114,9 @@ class PaneFooter(Widget):
         self.text = text
 
     def show(self, text: Text) -> None:
-        """Replace the two lines and repaint."""
+        """Replace the two lines and repaint (in the frame's compositor pass when streaming)."""
         self.text = text
-        self.refresh()
+        repaint(self)
 
     def render(self) -> Text:
         return self.text

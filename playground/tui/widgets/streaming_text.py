@@ -28,13 +28,12 @@ from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
 from playground.tui.line_cache import BoundedStylesCache
-from playground.tui.line_compositor import LineUpdateScreen
+from playground.tui.line_compositor import repaint
 from playground.tui.stream_buffer import StreamBuffer, renders_as_plain
 
 LIVE_LINES = 2
@@ -273,15 +272,8 @@ class StreamingText(Widget):
                 self.refresh(layout=True)
                 return
         end = max(height, old_height)
-        changed = Region(0, first_changed, self._width, end - first_changed)
-        try:
-            screen = self.screen
-        except NoScreen:  # removed mid-stream (its pane closed): nothing to paint
-            return
-        if isinstance(screen, LineUpdateScreen):
-            screen.paint_soon(self, changed)  # one loop callback, not Textual's round trip
-        else:
-            self.refresh(changed)
+        # One loop callback on the main screen, not Textual's refresh round trip.
+        repaint(self, Region(0, first_changed, self._width, end - first_changed))
 
     def _max_headroom(self) -> int:
         """At most ``MAX_HEADROOM`` blank lines, and an eighth of the screen, so in a small pane
