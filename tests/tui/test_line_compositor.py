@@ -21,7 +21,7 @@ from playground.tui.line_compositor import (
     split_spans,
 )
 
-from .terminal_image import watch_terminal
+from .terminal_image import Terminal, watch_terminal
 
 
 def test_row_runs_groups_contiguous_rows():
@@ -70,16 +70,9 @@ class Nested(App[None]):
 
 def update_text(update, width: int) -> dict[int, str]:
     """The text a partial update writes on each of its spans' rows."""
-    rows: dict[int, str] = {}
-    for y, x1, x2 in update.spans:
-        row = [" "] * width
-        for x, strip in update.chops[y].items():
-            if strip is not None:
-                for offset, char in enumerate(strip.text):
-                    if x + offset < width:
-                        row[x + offset] = char
-        rows[y] = "".join(row[x1:x2])
-    return rows
+    terminal = Terminal(width, max(y for y, _, _ in update.spans) + 1)
+    terminal.apply(update)
+    return {y: terminal.text(y, x1, x2) for y, x1, x2 in update.spans}
 
 
 def partial_update(app, widget):
