@@ -61,6 +61,11 @@ def vertex_endpoint(protocol: Protocol, base: str, model: str, **kw):
     return endpoint(protocol, base, model, options={**PLACE, **kw.pop("options", {})}, **kw)
 
 
+def adc_endpoint(protocol: Protocol, base: str, model: str):
+    """An endpoint with no token of its own: it authorizes through ADC."""
+    return vertex_endpoint(protocol, base, model, key=None, options={"adc": "yes"})
+
+
 # ---- address --------------------------------------------------------------------------------
 
 
@@ -278,21 +283,25 @@ def fresh_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(vertex_auth, "_TOKENS", {})
 
 
+@pytest.fixture
+def service_account_adc(
+    token_server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_tokens: None
+) -> Path:
+    """A service-account ADC file whose token grants go to ``token_server``."""
+    adc = service_account_file(tmp_path, f"{token_server.base_url}/token")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
+    return adc
+
+
 async def test_adc_service_account_token_is_fetched_once_and_reused(
     replay: ReplayServer,
     client: httpx.AsyncClient,
     token_server: ReplayServer,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    fresh_tokens: None,
+    service_account_adc: Path,
 ) -> None:
-    adc = service_account_file(tmp_path, f"{token_server.base_url}/token")
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
     token_server.queue(token_reply("ya29.from-loopback-token-endpoint-1"))
     replay.queue(Reply(GEMINI_SSE), Reply(GEMINI_SSE))
-    ep = vertex_endpoint(
-        Protocol.VERTEX, replay.base_url, "gemini-2.5-flash", key=None, options={"adc": "yes"}
-    )
+    ep = adc_endpoint(Protocol.VERTEX, replay.base_url, "gemini-2.5-flash")
     for _ in range(2):
         assert summarize(await collect(hello(), ep, client)).text == "Olá!"
     assert len(token_server.requests) == 1  # cached until near expiry
@@ -307,23 +316,15 @@ async def test_adc_token_close_to_expiry_is_refreshed(
     replay: ReplayServer,
     client: httpx.AsyncClient,
     token_server: ReplayServer,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    fresh_tokens: None,
+    service_account_adc: Path,
 ) -> None:
-    adc = service_account_file(tmp_path, f"{token_server.base_url}/token")
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
     # 60 s is inside google-auth's refresh margin, so the next request refreshes.
     token_server.queue(
         token_reply("ya29.first-token-aaaaaaaaaa", 60), token_reply("ya29.second-token-bbbbbbbbb")
     )
     replay.queue(Reply(GEMINI_SSE), Reply(CLAUDE_SSE))
-    gemini = vertex_endpoint(
-        Protocol.VERTEX, replay.base_url, "g", key=None, options={"adc": "yes"}
-    )
-    claude = vertex_endpoint(
-        Protocol.VERTEX_ANTHROPIC, replay.base_url, "c@1", key=None, options={"adc": "yes"}
-    )
+    gemini = adc_endpoint(Protocol.VERTEX, replay.base_url, "g")
+    claude = adc_endpoint(Protocol.VERTEX_ANTHROPIC, replay.base_url, "c@1")
     await collect(hello(), gemini, client)
     await collect(hello(), claude, client)
     assert [r.headers["authorization"] for r in replay.requests] == [
@@ -364,7 +365,7 @@ async def test_gcloud_user_adc_sends_its_quota_project(
     gcloud_user_adc(tmp_path, token_server, monkeypatch, quota_project_id="billing-proj")
     token_server.queue(token_reply("ya29.user-token-from-refresh-000"))
     replay.queue(Reply(GEMINI_SSE))
-    ep = vertex_endpoint(Protocol.VERTEX, replay.base_url, "g", key=None, options={"adc": "yes"})
+    ep = adc_endpoint(Protocol.VERTEX, replay.base_url, "g")
     assert summarize(await collect(hello(), ep, client)).text == "Olá!"
     (request,) = replay.requests
     assert request.headers["authorization"] == "Bearer ya29.user-token-from-refresh-000"
@@ -384,7 +385,7 @@ async def test_authorized_user_adc_refresh_failure_is_one_auth_line_without_secr
     gcloud_user_adc(tmp_path, token_server, monkeypatch)
     body = json.dumps({"error": "invalid_grant", "error_description": f"Bad Request {refresh}"})
     token_server.queue(Reply(body.encode(), status=400, content_type="application/json"))
-    ep = vertex_endpoint(Protocol.VERTEX, replay.base_url, "g", key=None, options={"adc": "yes"})
+    ep = adc_endpoint(Protocol.VERTEX, replay.base_url, "g")
     error = summarize(await collect(hello(), ep, client)).terminal
     assert error.kind is ErrorKind.AUTH
     assert "refresh failed" in error.message and "invalid_grant" in error.message
@@ -400,7 +401,7 @@ async def test_missing_google_auth_names_the_extra(
 ) -> None:
     monkeypatch.setitem(sys.modules, "google.auth", None)
     monkeypatch.setitem(sys.modules, "google.auth.exceptions", None)
-    ep = vertex_endpoint(Protocol.VERTEX, replay.base_url, "g", key=None, options={"adc": "yes"})
+    ep = adc_endpoint(Protocol.VERTEX, replay.base_url, "g")
     error = summarize(await collect(hello(), ep, client)).terminal
     assert error.kind is ErrorKind.AUTH
     assert error.message == vertex_auth.MISSING_EXTRA
@@ -420,7 +421,7 @@ async def test_no_adc_at_all_says_how_to_log_in(
         raise DefaultCredentialsError("Your default credentials were not found.")
 
     monkeypatch.setattr(google.auth, "default", no_credentials)
-    ep = vertex_endpoint(Protocol.VERTEX, replay.base_url, "g", key=None, options={"adc": "yes"})
+    ep = adc_endpoint(Protocol.VERTEX, replay.base_url, "g")
     error = summarize(await collect(hello(), ep, client)).terminal
     assert error.kind is ErrorKind.AUTH
     assert "gcloud auth application-default login" in error.message
@@ -435,9 +436,7 @@ async def test_without_an_adc_file_the_metadata_server_gives_the_token(
     replay.queue(Reply(CLAUDE_SSE))
     with MetadataServer("ya29.from-the-metadata-stand-in-0001") as metadata:
         use_metadata_server(monkeypatch, metadata)
-        ep = vertex_endpoint(
-            Protocol.VERTEX_ANTHROPIC, replay.base_url, "c@1", key=None, options={"adc": "yes"}
-        )
+        ep = adc_endpoint(Protocol.VERTEX_ANTHROPIC, replay.base_url, "c@1")
         assert summarize(await collect(hello(), ep, client)).text == "Hi"
         assert any(p.endswith("/token") or "/token?" in p for p in metadata.paths)
     (request,) = replay.requests
